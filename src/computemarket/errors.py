@@ -1,0 +1,92 @@
+"""Exceptions raised by computemarket.
+
+Every error a user can trigger with bad input derives from :class:`ComputeMarketError`,
+so a script can catch them all at once; the validation errors also derive from
+:class:`ValueError`, so code that already catches that keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ComputeMarketError", "InputError", "Problem", "ScenarioError"]
+
+
+class ComputeMarketError(Exception):
+    """Base class of every error computemarket raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input.
+
+    Parameters
+    ----------
+    field : str
+        Dotted path of the offending field, e.g. ``"providers[1].base_cost"``;
+        empty when the problem concerns the whole input.
+    value : object
+        The value found there (``None`` when the field is missing).
+    message : str
+        What is wrong and what is allowed.
+    """
+
+    field: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        if not self.field:
+            return self.message
+        return f"{self.field} = {self.value!r}: {self.message}"
+
+
+class ScenarioError(ComputeMarketError, ValueError):
+    """A scenario (file, mapping or update) is invalid.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Every problem found, not only the first.
+    source : str, optional
+        Where the scenario came from (a file path), named in the message.
+
+    Examples
+    --------
+    >>> err = ScenarioError([Problem("demand.volatility", -1.0, "must be >= 0")], "a.toml")
+    >>> print(err)
+    a.toml: 1 problem
+      demand.volatility = -1.0: must be >= 0
+    """
+
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        count = len(self.problems)
+        head = f"{where}{count} problem{'s' if count != 1 else ''}"
+        return "\n  ".join([head, *(str(p) for p in self.problems)])
+
+    def __str__(self) -> str:
+        return self._message()
+
+
+class InputError(ComputeMarketError, ValueError):
+    """An argument other than a scenario is invalid (demand paths, seeds, path counts).
+
+    Parameters
+    ----------
+    field : str
+        Name of the argument at fault.
+    value : object
+        The value given (or a short description of it, for arrays).
+    message : str
+        What is allowed.
+    """
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.problem = Problem(field, value, message)
+        super().__init__(str(self.problem))

@@ -1,0 +1,148 @@
+"""Headline metrics of a results dataset, per path and across paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from computemarket.errors import InputError
+
+__all__ = ["STATISTICS", "summarize"]
+
+#: The across-path statistics, in the order of the ``statistic`` coordinate.
+STATISTICS = ("mean", "std_error", "q05", "q50", "q95")
+
+_METRICS = {
+    "total_spend": ("$B", "buyer's spend, present value at the start"),
+    "unit_cost": ("$B/GW-year", "buyer's spend per GW-year delivered, both discounted"),
+    "shortfall_gw_months": ("GW-months", "demand not served, summed over months"),
+    "served_fraction": ("1", "share of demand served"),
+    "unmet_cost": ("$B", "value of demand not served, present value"),
+    "total_cost": ("$B", "spend plus the value of demand not served, present value"),
+    "revenue": ("$B", "provider's revenue from the buyer, present value"),
+    "share": ("1", "provider's share of delivered GW-months"),
+    "hhi": ("1", "Herfindahl-Hirschman index of delivered GW-months (0 to 10,000)"),
+    "holder_match_rate": (
+        "1",
+        "share of rofr tenders with an outside offer that the holder matched "
+        "(NaN where there were none)",
+    ),
+}
+
+
+def _ratio(numerator: xr.DataArray, denominator: xr.DataArray) -> xr.DataArray:
+    """numerator / denominator, NaN where the denominator is zero, without warnings."""
+    num, den = xr.broadcast(numerator, denominator)
+    out = np.divide(num.values, den.values, out=np.full(num.shape, np.nan), where=den.values > 0)
+    return num.copy(data=out)
+
+
+def _statistics(metric: xr.DataArray) -> xr.DataArray:
+    values = metric.transpose("path", ...).values
+    count = np.sum(~np.isnan(values), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, np.nansum(values, axis=0) / np.maximum(count, 1), np.nan)
+        centred = np.where(np.isnan(values), 0.0, values - mean)
+        var = np.sum(centred**2, axis=0) / np.maximum(count - 1, 1)
+        std_error = np.where(count > 1, np.sqrt(var / np.maximum(count, 1)), np.nan)
+    quantiles = [_nanquantile(values, q) for q in (0.05, 0.5, 0.95)]
+    stacked = np.stack([mean, std_error, *quantiles])
+    dims = ("statistic", *[d for d in metric.dims if d != "path"])
+    return xr.DataArray(stacked, dims=dims, attrs=metric.attrs)
+
+
+def _nanquantile(values: np.ndarray, q: float) -> np.ndarray:
+    if not np.isnan(values).any():
+        return np.quantile(values, q, axis=0)
+    out = np.full(values.shape[1:], np.nan)
+    for index in np.ndindex(values.shape[1:]):
+        column = values[(slice(None), *index)]
+        column = column[~np.isnan(column)]
+        if column.size:
+            out[index] = np.quantile(column, q)
+    return out
+
+
+def summarize(ds: xr.Dataset) -> xr.Dataset:
+    """Headline metrics per path, with their mean, standard error and quantiles.
+
+    Money is discounted to the scenario's start at ``buyer.discount_rate`` (monthly
+    compounding of the annual rate); quantities are not.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results from :func:`computemarket.simulate`.
+
+    Returns
+    -------
+    xarray.Dataset
+        For each metric ``m``: ``m`` over ``path`` (and ``provider`` for revenue and
+        share), and ``m_stats`` over ``statistic`` (``mean``, ``std_error``, ``q05``,
+        ``q50``, ``q95``) with the same other dimensions. Every variable has ``units`` and
+        ``long_name``.
+
+    Raises
+    ------
+    InputError
+        If ``ds`` lacks the variables or attributes of a results dataset.
+
+    Examples
+    --------
+    >>> from computemarket import simulate
+    >>> s = summarize(simulate(paths=3, seed=2))
+    >>> s["unit_cost_stats"].sel(statistic="mean").attrs["units"]
+    '$B/GW-year'
+    >>> float(s["share"].sum("provider")[0])
+    1.0
+    """
+    needed = ("spend", "delivered", "shortfall", "demand", "served", "tender_quantity")
+    missing = [name for name in needed if name not in ds]
+    if missing or "discount_rate" not in ds.attrs:
+        raise InputError(
+            "ds", f"dataset missing {missing or ['discount_rate attribute']}",
+            "must be a results dataset from computemarket.simulate",
+        )
+    rate = float(ds.attrs["discount_rate"])
+    months = np.arange(ds.sizes["time"])
+    discount = xr.DataArray((1.0 + rate) ** (-months / 12.0), dims="time")
+
+    spend = ds["spend"]
+    delivered = ds["delivered"]
+    revenue = (spend * discount).sum("time")
+    total_spend = revenue.sum("provider")
+    delivered_pv = (delivered.sum("provider") * discount).sum("time") / 12.0
+    shortfall = ds["shortfall"]
+    unmet = (shortfall * discount).sum("time") / 12.0 * float(ds.attrs.get("value_of_unmet", 0.0))
+    volume = delivered.sum("time")
+    share = _ratio(volume, volume.sum("provider"))
+    metrics = {
+        "total_spend": total_spend,
+        "unit_cost": _ratio(total_spend, delivered_pv),
+        "shortfall_gw_months": shortfall.sum("time"),
+        "served_fraction": _ratio(ds["served"].sum("time"), ds["demand"].sum("time")),
+        "unmet_cost": unmet,
+        "total_cost": total_spend + unmet,
+        "revenue": revenue,
+        "share": share,
+        "hhi": ((100.0 * share) ** 2).sum("provider", min_count=1),
+        "holder_match_rate": _match_rate(ds),
+    }
+    out = xr.Dataset()
+    for name, values in metrics.items():
+        units, long_name = _METRICS[name]
+        values = values.drop_vars([c for c in values.coords if c not in ("path", "provider")])
+        values.attrs = {"units": units, "long_name": long_name}
+        out[name] = values
+        out[f"{name}_stats"] = _statistics(values)
+    out = out.assign_coords(statistic=("statistic", list(STATISTICS)))
+    out.attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
+    out.attrs["paths"] = int(ds.sizes["path"])
+    return out
+
+
+def _match_rate(ds: xr.Dataset) -> xr.DataArray:
+    is_rofr = ds["tender_rule"] == "rofr" if "tender_rule" in ds.coords else True
+    offered = (ds["tender_quantity"] > 0) & ds["best_outside_price"].notnull() & is_rofr
+    matched = offered & (ds["holder_matched"] > 0)
+    return _ratio(matched.sum("tender").astype(float), offered.sum("tender").astype(float))
