@@ -71,7 +71,9 @@ def _stream(seed: int, purpose: int, first: int, count: int, shape: tuple[int, .
     first_block = first // BLOCK_PATHS
     last_block = (first + count - 1) // BLOCK_PATHS
     for block in range(first_block, last_block + 1):
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(purpose, block))))
+        rng = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(purpose, block)))
+        )
         if kind == "normal":
             values = rng.standard_normal((BLOCK_PATHS, *shape))
         else:

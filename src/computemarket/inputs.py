@@ -132,7 +132,9 @@ def _user_demand(plan: Plan, demand: object, paths: int | None) -> np.ndarray:
     return values
 
 
-def prepare(plan: Plan, draws: Draws, demand: object = None, bidding: str = "cost_plus") -> MarketInputs:
+def prepare(
+    plan: Plan, draws: Draws, demand: object = None, bidding: str = "cost_plus"
+) -> MarketInputs:
     """Combine a plan and draws into the inputs of a batch of paths.
 
     Parameters
@@ -158,7 +160,9 @@ def prepare(plan: Plan, draws: Draws, demand: object = None, bidding: str = "cos
         values = demand_paths(plan, draws.demand)
         if not np.isfinite(values).all():
             raise InputError(
-                "demand", "overflow", "grows beyond floating-point range: lower growth or volatility"
+                "demand",
+                "overflow",
+                "grows beyond floating-point range: lower growth or volatility",
             )
     else:
         values = _user_demand(plan, demand, draws.paths)

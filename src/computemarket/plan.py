@@ -35,9 +35,10 @@ class Plan:
         Provider names, ``P`` of them.
     holder : int
         Index of the holder of the contract right, or -1.
-    tender_month, tender_start, tender_end, tender_window, tender_decision : ndarray of int, shape (K,)
-        Month each tender is issued, its contract's first and after-last month, the matching
-        window in force and the month the tender is decided.
+    tender_month, tender_start, tender_end : ndarray of int, shape (K,)
+        Month each tender is issued, and its contract's first and after-last month.
+    tender_window, tender_decision : ndarray of int, shape (K,)
+        The matching window in force for each tender and the month it is decided.
     tender_rule : ndarray of int, shape (K,)
         Index into :data:`computemarket.scenario.RULES` of each tender's rule.
     initial_provider : ndarray of int, shape (C0,)

@@ -57,7 +57,9 @@ def _param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
     extra: dict[str, Any] = {"strict": True}
     if isinstance(default, float):
         extra["allow_inf_nan"] = False
-    return Field(default, description=description, json_schema_extra={"unit": unit}, **extra, **bounds)
+    return Field(
+        default, description=description, json_schema_extra={"unit": unit}, **extra, **bounds
+    )
 
 
 class _Section(BaseModel):
@@ -175,12 +177,8 @@ class Provider(_Section):
         0.15, "1", "Spread of the per-tender cost shock (see costs.distribution).", ge=0, le=3
     )
     markup: float = _param(0.15, "1", "Markup over cost under cost-plus bidding.", ge=0)
-    spare_gw: float = _param(
-        0.0, "GW", "Capacity built and free for the buyer at the start.", ge=0
-    )
-    lead_time_months: float = _param(
-        15.0, "months", "Median construction lead time.", ge=1, le=240
-    )
+    spare_gw: float = _param(0.0, "GW", "Capacity built and free for the buyer at the start.", ge=0)
+    lead_time_months: float = _param(15.0, "months", "Median construction lead time.", ge=1, le=240)
     lead_time_spread: float = _param(
         0.25, "1", "Log-standard deviation of the construction lead time.", ge=0, le=3
     )
@@ -519,7 +517,9 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         where = ".".join(parts[:depth]) or "the scenario"
         if isinstance(node, dict):
             if part not in node:
-                raise KeyError(f"no parameter {part!r} in {where}; known: {', '.join(sorted(node))}")
+                raise KeyError(
+                    f"no parameter {part!r} in {where}; known: {', '.join(sorted(node))}"
+                )
             if last:
                 node[part] = value
             else:

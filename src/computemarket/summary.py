@@ -31,7 +31,7 @@ _METRICS = {
 
 
 def _ratio(numerator: xr.DataArray, denominator: xr.DataArray) -> xr.DataArray:
-    """numerator / denominator, NaN where the denominator is zero, without warnings."""
+    """Numerator / denominator, NaN where the denominator is zero, without warnings."""
     num, den = xr.broadcast(numerator, denominator)
     out = np.divide(num.values, den.values, out=np.full(num.shape, np.nan), where=den.values > 0)
     return num.copy(data=out)
@@ -100,7 +100,8 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     missing = [name for name in needed if name not in ds]
     if missing or "discount_rate" not in ds.attrs:
         raise InputError(
-            "ds", f"dataset missing {missing or ['discount_rate attribute']}",
+            "ds",
+            f"dataset missing {missing or ['discount_rate attribute']}",
             "must be a results dataset from computemarket.simulate",
         )
     rate = float(ds.attrs["discount_rate"])

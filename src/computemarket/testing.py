@@ -1,0 +1,187 @@
+"""Tools for testing code built on computemarket: Hypothesis strategies and comparisons.
+
+:func:`scenarios` generates valid, small scenarios (short horizons, few providers) that
+exercise the edges of the model: zero and full matching windows, providers with no
+headroom, zero growth, very high volatility. :func:`assert_results_equal` compares two
+results datasets variable by variable, with a message naming what differs.
+
+Hypothesis is imported only by this module; install the ``test`` extra to use it.
+
+Examples
+--------
+>>> from hypothesis import given, settings
+>>> from computemarket.testing import scenarios
+>>> @settings(max_examples=3, deadline=None)
+... @given(scenarios())
+... def test_runs(sc):
+...     assert sc.horizon_months >= 6
+>>> test_runs()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from hypothesis import strategies as st
+
+from computemarket.scenario import RULES, Scenario
+
+__all__ = ["assert_results_equal", "scenarios"]
+
+
+def _month(start_year: int, offset: int) -> str:
+    year, month = divmod(offset, 12)
+    return f"{start_year + year:04d}-{month + 1:02d}"
+
+
+@st.composite
+def scenarios(
+    draw: Any,
+    *,
+    rules: tuple[str, ...] = RULES,
+    max_providers: int = 4,
+    max_months: int = 48,
+) -> Scenario:
+    """A Hypothesis strategy for valid scenarios.
+
+    Parameters
+    ----------
+    rules : tuple of str, default all rules
+        Contract rules to draw from.
+    max_providers : int, default 4
+    max_months : int, default 48
+        Longest horizon drawn (the shortest is 6 months).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Scenario
+    """
+    n_providers = draw(st.integers(1, max_providers))
+    names = [f"p{i}" for i in range(n_providers)]
+    months = draw(st.integers(6, max_months))
+    lead = draw(st.integers(1, months - 1))
+    rule = draw(st.sampled_from(rules))
+    window = draw(st.integers(0, lead)) if rule == "rofr" else 0
+    positive = st.floats(0.5, 30.0, allow_nan=False)
+    distribution = draw(st.sampled_from(["lognormal", "uniform"]))
+    spread_max = 0.9 if distribution == "uniform" else 1.0
+
+    providers = []
+    for name in names:
+        points = draw(st.integers(1, 3))
+        offsets = sorted(
+            draw(st.sets(st.integers(-12, months + 12), min_size=points, max_size=points))
+        )
+        capacity = [
+            {
+                "date": _month(2035, off),
+                "gw": draw(st.sampled_from([0.0, 0.0, 0.3, 1.0, 2.5, 10.0]) | st.floats(0, 20)),
+            }
+            for off in offsets
+        ]
+        providers.append(
+            {
+                "name": name,
+                "base_cost": draw(positive),
+                "cost_spread": draw(st.floats(0.0, spread_max)),
+                "markup": draw(st.floats(0.0, 0.5)),
+                "spare_gw": draw(st.sampled_from([0.0, 0.0, 0.5]) | st.floats(0, 3)),
+                "lead_time_months": draw(st.floats(1.0, 30.0)),
+                "lead_time_spread": draw(st.floats(0.0, 1.0)),
+                "capacity": capacity,
+            }
+        )
+    initial = []
+    for _ in range(draw(st.integers(0, 2))):
+        begin = draw(st.integers(-6, months - 1))
+        length = draw(st.integers(1, 36))
+        initial.append(
+            {
+                "provider": draw(st.sampled_from(names)),
+                "gw": draw(st.floats(0.05, 3.0)),
+                "price": draw(positive),
+                "start": _month(2035, begin),
+                "end": _month(2035, max(begin, 0) + length),
+            }
+        )
+    zero_growth = draw(st.booleans())
+    data = {
+        "name": "generated",
+        "start": "2035-01",
+        "horizon_months": months,
+        "demand": {
+            "initial_gw": draw(st.floats(0.05, 5.0)),
+            "growth_initial": 0.0 if zero_growth else draw(st.floats(-0.5, 3.0)),
+            "growth_long_run": 0.0 if zero_growth else draw(st.floats(-0.2, 0.5)),
+            "growth_half_life_years": draw(st.floats(0.25, 10.0)),
+            "volatility": draw(st.sampled_from([0.0, 0.25, 2.5]) | st.floats(0.0, 3.0)),
+        },
+        "buyer": {
+            "tender_every_months": draw(st.integers(1, 12)),
+            "lead_months": lead,
+            "term_months": draw(st.integers(1, 72)),
+            "safety_margin": draw(st.floats(0.0, 0.5)),
+            "reserve_price": draw(st.floats(1.0, 60.0)),
+            "value_of_unmet": draw(st.floats(0.0, 60.0)),
+            "discount_rate": draw(st.floats(0.0, 0.2)),
+        },
+        "contract": {
+            "rule": rule,
+            "holder": draw(st.sampled_from(names)),
+            "window_months": window,
+            "partial_match": draw(st.booleans()),
+        },
+        "costs": {"distribution": distribution},
+        "providers": providers,
+        "initial_contracts": initial,
+        "run": {"paths": 4, "seed": draw(st.integers(0, 2**32))},
+    }
+    return Scenario.from_dict(data)
+
+
+def assert_results_equal(
+    actual: xr.Dataset, expected: xr.Dataset, *, rtol: float = 0.0, atol: float = 0.0
+) -> None:
+    """Assert two results datasets hold the same variables, coordinates and values.
+
+    NaN equals NaN. Attributes other than ``engine`` and ``computemarket_version`` must
+    match too.
+
+    Parameters
+    ----------
+    actual, expected : xarray.Dataset
+    rtol, atol : float, default 0
+        Tolerances for floating-point variables; zero means bit-identical.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first variable that differs and where.
+    """
+    assert set(actual.data_vars) == set(expected.data_vars), (
+        f"variables differ: {sorted(set(actual.data_vars) ^ set(expected.data_vars))}"
+    )
+    for name in expected.coords:
+        xr.testing.assert_identical(
+            actual[name].reset_coords(drop=True), expected[name].reset_coords(drop=True)
+        )
+    for name in expected.data_vars:
+        a, e = actual[name], expected[name]
+        assert a.dims == e.dims, f"{name}: dims {a.dims} != {e.dims}"
+        assert a.attrs == e.attrs, f"{name}: attributes differ"
+        if np.issubdtype(e.dtype, np.floating):
+            ok = np.isclose(a.values, e.values, rtol=rtol, atol=atol, equal_nan=True)
+            if not ok.all():
+                where = tuple(int(i) for i in np.argwhere(~ok)[0])
+                raise AssertionError(
+                    f"{name}{list(where)}: {a.values[where]!r} != {e.values[where]!r} "
+                    f"({int((~ok).sum())} of {ok.size} values differ; rtol={rtol}, atol={atol})"
+                )
+        else:
+            assert np.array_equal(a.values, e.values), f"{name}: values differ"
+    skip = {"engine", "computemarket_version"}
+    a_attrs = {k: v for k, v in actual.attrs.items() if k not in skip}
+    e_attrs = {k: v for k, v in expected.attrs.items() if k not in skip}
+    assert a_attrs == e_attrs, "dataset attributes differ"

@@ -1,0 +1,86 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from computemarket.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_run_writes_results_and_figures(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--paths", "5", "--seed", "3", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "baseline: 5 paths, seed 3" in text
+    assert "Unit cost" in text and "Share of delivered GW: azure" in text
+    for name in ("results.nc", "delivered_by_provider.png", "demand_vs_served.png"):
+        assert (out / name).stat().st_size > 1000
+    ds = xr.load_dataset(out / "results.nc", engine="h5netcdf")
+    assert ds.sizes["path"] == 5 and ds.attrs["seed"] == 3
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_run_a_shipped_scenario_by_name(tmp_path, capsys):
+    assert main(["run", "open", "--paths", "2", "--no-plots", "--out", str(tmp_path)]) == 0
+    assert "open: 2 paths" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.nc"]
+
+
+def _bad_file(tmp_path):
+    text = (ROOT / "scenarios" / "baseline.toml").read_text()
+    text = text.replace('holder = "azure"', 'holder = "ibm"').replace(
+        "volatility = 0.25", "volatility = -2"
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return path
+
+
+def test_bad_scenario_exits_2_with_a_clear_message_and_no_output(tmp_path):
+    bad = _bad_file(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "computemarket.cli", "run", str(bad), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr and "demand.volatility = -2" in proc.stderr
+    assert not out.exists()
+
+
+def test_validate_explains_every_problem(tmp_path, capsys):
+    bad = _bad_file(tmp_path)
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "demand.volatility" in err
+    data = bad.read_text().replace("volatility = -2", "volatility = 0.2")
+    bad.write_text(data)
+    assert main(["validate", str(bad)]) == 2
+    assert "contract.holder = 'ibm'" in capsys.readouterr().err
+    assert main(["validate", str(ROOT / "scenarios" / "baseline.toml"), "open"]) == 0
+
+
+@pytest.mark.parametrize("args", [["run", "--paths", "0"], ["run", "--engine", "warp"]])
+def test_bad_options_exit_2(args, tmp_path, capsys):
+    assert main([*args, "--out", str(tmp_path / "o")]) == 2
+    assert "error:" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_scenarios_lists_shipped_files(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in ("baseline", "exclusive", "open", "with_aws"):
+        assert name in out
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "computemarket"
+    proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "run" in proc.stdout
