@@ -66,7 +66,7 @@ def test_validate_explains_every_problem(tmp_path, capsys):
     assert main(["validate", str(ROOT / "scenarios" / "baseline.toml"), "open"]) == 0
 
 
-@pytest.mark.parametrize("args", [["run", "--paths", "0"], ["run", "--engine", "warp"]])
+@pytest.mark.parametrize("args", [["run", "--paths", "0"], ["run", "--workers", "0"]])
 def test_bad_options_exit_2(args, tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "o")]) == 2
     assert "error:" in capsys.readouterr().err

@@ -9,8 +9,13 @@ from computemarket.testing import scenarios
 from conftest import small_scenario
 
 
+def simulate(*args, **kwargs):
+    """The discrete-event engine: every test in this file is about it."""
+    return cm.simulate(*args, engine="des", **kwargs)
+
+
 def test_one_provider_constant_demand_by_hand(small):
-    ds = cm.simulate(small, paths=2, seed=0)
+    ds = simulate(small, paths=2, seed=0)
     p0 = ds.isel(path=0, provider=0)
     # Tenders in months 0, 3, 6, 9 (each + lead 2 < 12). Only the first asks for anything:
     # 1 GW for months 2-13; the later ones find it already contracted.
@@ -49,8 +54,8 @@ def _two_providers(rule, window):
 
 
 def test_matching_window_makes_outside_capacity_late():
-    rofr = cm.simulate(_two_providers("rofr", 3), paths=1, seed=0).isel(path=0)
-    opened = cm.simulate(_two_providers("open", 0), paths=1, seed=0).isel(path=0)
+    rofr = simulate(_two_providers("rofr", 3), paths=1, seed=0).isel(path=0)
+    opened = simulate(_two_providers("open", 0), paths=1, seed=0).isel(path=0)
     # Under ROFR the tender of month 0 is decided when the window ends in month 3, the
     # outsider orders then and its capacity arrives in month 5; the contract started in 3.
     assert str(rofr.tender_decided.values[0])[:7] == "2030-04"
@@ -71,7 +76,7 @@ def test_holder_matches_when_the_best_offer_covers_its_cost():
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 10.0}]
     data["providers"][0]["base_cost"] = 9.0  # holder cost 9, quote 9.9
     data["providers"][1]["base_cost"] = 11.0  # outsider quote 12.1
-    ds = cm.simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
+    ds = simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
     assert float(ds.best_outside_price[0]) == pytest.approx(12.1)
     assert float(ds.holder_matched[0]) == pytest.approx(1.0)
     assert float(ds.award.sel(provider="azure")[0]) == pytest.approx(1.0)
@@ -87,7 +92,7 @@ def test_holder_whose_cost_exceeds_every_price_never_matches():
             "providers.azure.cost_spread": 0.5,
         }
     )
-    ds = cm.simulate(sc, paths=20, seed=3)
+    ds = simulate(sc, paths=20, seed=3)
     assert float(ds.holder_matched.max()) == 0.0
     assert (ds.best_outside_price.notnull() & (ds.tender_quantity > 0)).any()
 
@@ -98,11 +103,11 @@ def test_all_or_nothing_match_needs_room_for_the_whole_tender():
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 0.5}]  # room for half
     data["providers"][0]["base_cost"] = 9.0
     data["contract"]["partial_match"] = False
-    ds = cm.simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
+    ds = simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
     assert float(ds.holder_matched[0]) == 0.0
     assert float(ds.award.sel(provider="oracle")[0]) == pytest.approx(1.0)
     data["contract"]["partial_match"] = True
-    ds = cm.simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
+    ds = simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
     assert float(ds.holder_matched[0]) == pytest.approx(0.5)
     assert float(ds.award.sel(provider="oracle")[0]) == pytest.approx(0.5)
 
@@ -111,7 +116,7 @@ def test_exclusive_holder_takes_what_its_headroom_allows():
     sc = _two_providers("exclusive", 0)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 0.4}]
-    ds = cm.simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
+    ds = simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)
     assert float(ds.award.sel(provider="azure")[0]) == pytest.approx(0.4)
     assert float(ds.award.sel(provider="oracle").sum()) == 0.0
     assert float(ds.delivered.sel(provider="oracle").sum()) == 0.0
@@ -119,7 +124,7 @@ def test_exclusive_holder_takes_what_its_headroom_allows():
 
 
 def test_initial_contracts_are_built_by_their_start():
-    ds = cm.simulate("baseline", paths=3, seed=1)
+    ds = simulate("baseline", paths=3, seed=1)
     azure = ds.sel(provider="azure")
     # 0.6 GW from 2025-01 and 0.5 GW more from 2025-07 (scenario's initial contracts).
     assert (azure.delivered.sel(time="2025-01") == 0.6).all()
@@ -127,16 +132,16 @@ def test_initial_contracts_are_built_by_their_start():
 
 
 def test_same_seed_same_results_different_seed_different():
-    a = cm.simulate(paths=5, seed=11)
-    b = cm.simulate(paths=5, seed=11)
+    a = simulate(paths=5, seed=11)
+    b = simulate(paths=5, seed=11)
     assert a.identical(b)
-    c = cm.simulate(paths=5, seed=12)
+    c = simulate(paths=5, seed=12)
     assert not np.array_equal(a.demand.values, c.demand.values)
 
 
 def test_a_path_does_not_depend_on_the_paths_beside_it():
-    few = cm.simulate(paths=3, seed=5)
-    many = cm.simulate(paths=70, seed=5)
+    few = simulate(paths=3, seed=5)
+    many = simulate(paths=70, seed=5)
     cm.testing.assert_results_equal(few, many.isel(path=slice(0, 3)))
 
 
@@ -186,17 +191,17 @@ def _check_invariants(ds, sc):
 
 @given(scenarios())
 def test_invariants_hold_on_random_scenarios(sc):
-    ds = cm.simulate(sc, paths=3, seed=sc.run.seed)
+    ds = simulate(sc, paths=3, seed=sc.run.seed)
     _check_invariants(ds, sc)
 
 
 @given(scenarios(rules=("exclusive",)))
 def test_only_the_holder_supplies_new_capacity_under_exclusivity(sc):
-    _check_invariants(cm.simulate(sc, paths=2, seed=1), sc)
+    _check_invariants(simulate(sc, paths=2, seed=1), sc)
 
 
 @given(scenarios(max_months=24))
 def test_same_seed_gives_identical_datasets(sc):
-    a = cm.simulate(sc, paths=2, seed=3)
-    b = cm.simulate(sc, paths=2, seed=3)
+    a = simulate(sc, paths=2, seed=3)
+    b = simulate(sc, paths=2, seed=3)
     assert a.identical(b)

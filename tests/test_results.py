@@ -19,7 +19,7 @@ def test_coordinates_variables_and_attributes(ds):
     for name in VARIABLES:
         assert name in ds
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"], name
-    assert ds.attrs["seed"] == 4 and ds.attrs["engine"] == "des"
+    assert ds.attrs["seed"] == 4 and ds.attrs["engine"] == "vector"
     assert ds.attrs["computemarket_version"] == cm.__version__
     assert (
         cm.Scenario.from_dict(__import__("tomllib").loads(ds.attrs["scenario"]))
@@ -57,7 +57,7 @@ def test_user_demand_replaces_the_demand_process():
     ("demand", "kwargs", "phrase"),
     [
         (np.ones((2, 50)), {}, "must have shape"),
-        (np.ones(120), {}, "path, time"),
+        (np.ones(120), {}, "must have shape (paths, 120)"),
         (-np.ones((1, 120)), {}, "demand[0, 0]"),
         (np.full((1, 120), np.nan), {}, "finite"),
         (np.ones((2, 120)), {"paths": 3}, "must match the 2 demand paths"),

@@ -15,7 +15,7 @@ Examples
 from computemarket.errors import ComputeMarketError, InputError, Problem, ScenarioError
 from computemarket.results import package_version
 from computemarket.scenario import Scenario, load_scenario, shipped_scenarios
-from computemarket.simulate import simulate
+from computemarket.simulate import simulate, simulate_summary
 from computemarket.summary import summarize
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "load_scenario",
     "shipped_scenarios",
     "simulate",
+    "simulate_summary",
     "summarize",
 ]
 

@@ -51,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         "--paths", type=int, default=None, help="Monte Carlo paths (default: the scenario's)"
     )
     run.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
-    run.add_argument("--engine", default="des", help="simulation engine (default: des)")
+    run.add_argument(
+        "--engine", default="vector", choices=["vector", "des"],
+        help="simulation engine: vector (fast, default) or des (SimPy reference)",
+    )
+    run.add_argument("--workers", type=int, default=1, help="threads running chunks (default: 1)")
+    run.add_argument(
+        "--chunk-paths", type=int, default=None, help="paths simulated together (default: 2048)"
+    )
     run.add_argument(
         "--out",
         type=Path,
@@ -103,7 +110,13 @@ def _run(args: argparse.Namespace) -> int:
     paths = args.paths if args.paths is not None else scenario.run.paths
     with tqdm(total=paths, unit="path", delay=2, file=sys.stderr, disable=None) as bar:
         ds = simulate(
-            scenario, engine=args.engine, paths=args.paths, seed=args.seed, progress=bar.update
+            scenario,
+            engine=args.engine,
+            paths=args.paths,
+            seed=args.seed,
+            chunk_paths=args.chunk_paths,
+            workers=args.workers,
+            progress=bar.update,
         )
     summary = summarize(ds)
     print(
@@ -189,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -130,7 +130,7 @@ def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> 
     -------
     Records
     """
-    records = Records(inputs)
+    records = Records.for_inputs(inputs)
     for row in range(inputs.paths):
         _PathMarket(_one_path(inputs, row), records, row).run()
         if progress is not None:

@@ -17,7 +17,7 @@ from computemarket.draws import Draws
 from computemarket.errors import InputError
 from computemarket.plan import Plan
 
-__all__ = ["MarketInputs", "demand_paths", "prepare"]
+__all__ = ["MarketInputs", "demand_paths", "prepare", "validate_demand"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +85,27 @@ def _lead_times(plan: Plan, uniforms: np.ndarray) -> np.ndarray:
     return np.maximum(np.rint(months), 1).astype(np.int64)
 
 
-def _user_demand(plan: Plan, demand: object, paths: int | None) -> np.ndarray:
-    """Validate demand paths a user supplies; return them as an (n, T) float array."""
+def validate_demand(plan: Plan, demand: object, paths: int | None = None) -> np.ndarray:
+    """Validate demand paths a user supplies.
+
+    Parameters
+    ----------
+    plan : Plan
+    demand : array-like or xarray.DataArray
+        Shape ``(paths, T)`` (a DataArray with dims ``path`` and ``time`` in any order,
+        and, if it has a datetime ``time`` coordinate, the scenario's months).
+    paths : int, optional
+        Number of paths expected, if fixed by the caller.
+
+    Returns
+    -------
+    ndarray, shape (paths, T)
+
+    Raises
+    ------
+    InputError
+        Naming what is wrong: dims, shape, months, or the first negative or non-finite value.
+    """
     try:
         import xarray as xr
     except ImportError:  # pragma: no cover - xarray is a dependency
@@ -165,7 +184,7 @@ def prepare(
                 "grows beyond floating-point range: lower growth or volatility",
             )
     else:
-        values = _user_demand(plan, demand, draws.paths)
+        values = validate_demand(plan, demand, draws.paths)
     cost = plan.base_cost * _cost_shocks(plan, draws.cost)
     return MarketInputs(
         plan=plan,

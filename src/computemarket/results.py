@@ -85,14 +85,9 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         ``issued``, ``start``, ``decided`` months and ``rule``); the variables of
         :data:`VARIABLES`, each with ``units`` and ``long_name``.
     """
-    inputs = records.inputs
-    plan = inputs.plan
+    plan = records.plan
     arrays = dict(records.arrays)
-    arrays["demand"] = inputs.demand
     arrays["capacity_ceiling"] = plan.ceiling.T
-    arrays["cost"] = inputs.cost
-    arrays["bid"] = inputs.bid
-    arrays["lead_time"] = inputs.lead
     delivered = arrays["delivered"]
     arrays["price"] = np.divide(
         arrays["spend"] * 12.0,
@@ -106,7 +101,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     }
     month = plan.dates
     coords = {
-        "path": ("path", inputs.first_path + np.arange(inputs.paths), {"long_name": "path index"}),
+        "path": (
+            "path",
+            records.first_path + np.arange(records.paths),
+            {"long_name": "path index"},
+        ),
         "time": ("time", month, {"long_name": "month"}),
         "provider": ("provider", np.array(plan.providers, dtype=object)),
         "tender": ("tender", np.arange(plan.n_tenders), {"long_name": "tender index"}),

@@ -1,34 +1,49 @@
-"""The main entry point: simulate a scenario with one of the engines."""
+"""The main entry points: simulate a scenario with one of the engines.
+
+Paths run in chunks of ``chunk_paths``. Each chunk draws its own random inputs (path
+``k`` always gets the same draws, see :mod:`computemarket.draws`), runs through the
+engine and is copied into the output, so results are bit-identical whatever the chunk
+size or the number of worker threads. :func:`simulate_summary` keeps only each path's
+headline metrics, so its memory stays bounded however many paths it runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
-from computemarket import des
-from computemarket.draws import draw
+from computemarket import core, des
+from computemarket.draws import BLOCK_PATHS, draw
 from computemarket.errors import InputError
-from computemarket.inputs import prepare
-from computemarket.plan import make_plan
+from computemarket.inputs import prepare, validate_demand
+from computemarket.plan import Plan, make_plan
 from computemarket.records import Records
 from computemarket.results import build_dataset
 from computemarket.scenario import Scenario, load_scenario
+from computemarket.summary import add_statistics, path_metrics
 
-__all__ = ["ENGINES", "simulate"]
+__all__ = ["DEFAULT_CHUNK_PATHS", "ENGINES", "simulate", "simulate_summary"]
 
 #: Engines by name: each maps MarketInputs (and a progress callback) to Records.
-ENGINES: dict[str, Callable[..., Records]] = {"des": des.run}
+ENGINES: dict[str, Callable[..., Records]] = {"vector": core.run, "des": des.run}
+#: Paths per chunk by default: a multiple of the draws' block size.
+DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 
 
 def simulate(
     scenario: Scenario | str | Path | None = None,
     *,
-    engine: str = "des",
+    engine: str = "vector",
     paths: int | None = None,
     seed: int | None = None,
     demand: object = None,
+    chunk_paths: int | None = None,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> xr.Dataset:
     """Simulate a scenario over Monte Carlo paths.
@@ -37,8 +52,10 @@ def simulate(
     ----------
     scenario : Scenario, str or Path, optional
         A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
-    engine : {"des"}, default "des"
-        ``"des"``: the SimPy discrete-event engine (the reference).
+    engine : {"vector", "des"}, default "vector"
+        ``"vector"``: NumPy over all paths of a chunk at once (fast). ``"des"``: the SimPy
+        discrete-event engine, one path at a time (the readable reference). Both give the
+        same results.
     paths : int, optional
         Number of paths; ``scenario.run.paths`` by default (or the number of demand paths).
     seed : int, optional
@@ -46,6 +63,11 @@ def simulate(
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
         demand process. The buyer still forecasts with the scenario's demand model.
+    chunk_paths : int, optional
+        Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
+        memory. Results do not depend on it.
+    workers : int, default 1
+        Threads running chunks side by side. Results do not depend on it.
     progress : callable, optional
         Called with the number of paths finished, as they finish.
 
@@ -59,45 +81,111 @@ def simulate(
     ScenarioError
         If the scenario is invalid.
     InputError
-        If the engine, paths, seed or demand paths are invalid.
+        If the engine, paths, seed, chunk size, workers or demand paths are invalid.
 
     Examples
     --------
     >>> ds = simulate(paths=4, seed=1)
     >>> ds.sizes["path"], ds.attrs["engine"]
-    (4, 'des')
+    (4, 'vector')
     >>> float(abs(ds.served + ds.shortfall - ds.demand).max()) < 1e-12
     True
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if engine not in ENGINES:
-        raise InputError("engine", engine, f"must be one of {sorted(ENGINES)}")
-    plan = make_plan(scenario)
-    if paths is None and demand is None:
-        paths = scenario.run.paths
-    seed = scenario.run.seed if seed is None else seed
-    if demand is not None and paths is None:
-        paths = _count_paths(demand)
-    if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
-        raise InputError("paths", paths, "must be a positive integer")
-    draws = draw(plan, paths, seed)
-    inputs = prepare(plan, draws, demand=demand, bidding=scenario.bidding.mode)
-    records = ENGINES[engine](inputs, progress=progress)
-    return build_dataset(scenario, records, seed=seed, engine=engine)
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    full = Records(run.plan, run.paths)
+    for chunk in run.chunks(progress):
+        full.put(chunk)
+    return build_dataset(run.scenario, full, seed=run.seed, engine=engine)
 
 
-def _count_paths(demand: object) -> int:
-    shape = getattr(demand, "shape", None)
-    if shape is None:
-        try:
-            shape = (len(demand),)  # type: ignore[arg-type]
-        except TypeError:
-            raise InputError(
-                "demand", type(demand).__name__, "must be an array over (path, time)"
-            ) from None
-    if len(shape) != 2:
-        raise InputError("demand", f"array of shape {tuple(shape)}", "must have dims (path, time)")
-    if isinstance(demand, xr.DataArray):
-        return int(demand.sizes.get("path", shape[0]))
-    return int(shape[0])
+def simulate_summary(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    engine: str = "vector",
+    paths: int | None = None,
+    seed: int | None = None,
+    demand: object = None,
+    chunk_paths: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> xr.Dataset:
+    """Simulate and keep only the headline metrics, in memory bounded by the chunk size.
+
+    Takes the arguments of :func:`simulate` and returns what
+    ``summarize(simulate(...))`` would, without holding every path's time series:
+    each chunk is summarized as soon as it is simulated.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`computemarket.summarize`.
+
+    Examples
+    --------
+    >>> from computemarket import summarize
+    >>> small = simulate_summary(paths=130, seed=1, chunk_paths=64)
+    >>> small.identical(summarize(simulate(paths=130, seed=1)))
+    True
+    """
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    parts = [
+        path_metrics(build_dataset(run.scenario, chunk, seed=run.seed, engine=engine))
+        for chunk in run.chunks(progress)
+    ]
+    return add_statistics(xr.concat(parts, dim="path", combine_attrs="override"))
+
+
+class _Run:
+    """A validated simulation request, split into chunks of paths."""
+
+    def __init__(self, scenario, engine, paths, seed, demand, chunk_paths, workers) -> None:
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        if engine not in ENGINES:
+            raise InputError("engine", engine, f"must be one of {sorted(ENGINES)}")
+        self.scenario = scenario
+        self.engine = engine
+        self.plan: Plan = make_plan(scenario)
+        self.demand = None if demand is None else validate_demand(self.plan, demand, paths)
+        if paths is None:
+            paths = scenario.run.paths if self.demand is None else self.demand.shape[0]
+        self.paths = _positive("paths", paths)
+        self.seed = scenario.run.seed if seed is None else seed
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int | np.integer)
+            or self.seed < 0
+        ):
+            raise InputError("seed", self.seed, "must be a non-negative integer")
+        chunk = DEFAULT_CHUNK_PATHS if chunk_paths is None else chunk_paths
+        self.chunk_paths = _positive("chunk_paths", chunk)
+        self.workers = _positive("workers", workers)
+
+    def _one(self, first: int, progress: Callable[[int], None] | None) -> Records:
+        count = min(self.chunk_paths, self.paths - first)
+        draws = draw(self.plan, count, self.seed, first_path=first)
+        demand = None if self.demand is None else self.demand[first : first + count]
+        inputs = prepare(self.plan, draws, demand=demand, bidding=self.scenario.bidding.mode)
+        return ENGINES[self.engine](inputs, progress=progress)
+
+    def chunks(self, progress: Callable[[int], None] | None) -> Iterator[Records]:
+        """Each chunk's records, in path order; at most two chunks per worker in flight."""
+        starts = range(0, self.paths, self.chunk_paths)
+        if self.workers == 1:
+            for first in starts:
+                yield self._one(first, progress)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: deque[Future[Records]] = deque()
+            for first in starts:
+                pending.append(pool.submit(self._one, first, progress))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise InputError(name, value, "must be a positive integer")
+    return int(value)

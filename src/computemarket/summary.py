@@ -7,7 +7,7 @@ import xarray as xr
 
 from computemarket.errors import InputError
 
-__all__ = ["STATISTICS", "summarize"]
+__all__ = ["STATISTICS", "add_statistics", "path_metrics", "summarize"]
 
 #: The across-path statistics, in the order of the ``statistic`` coordinate.
 STATISTICS = ("mean", "std_error", "q05", "q50", "q95")
@@ -96,6 +96,27 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> float(s["share"].sum("provider")[0])
     1.0
     """
+    return add_statistics(path_metrics(ds))
+
+
+def path_metrics(ds: xr.Dataset) -> xr.Dataset:
+    """The headline metrics of each path, without statistics across paths.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results from :func:`computemarket.simulate`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The per-path variables of :func:`summarize`.
+
+    Raises
+    ------
+    InputError
+        If ``ds`` lacks the variables or attributes of a results dataset.
+    """
     needed = ("spend", "delivered", "shortfall", "demand", "served", "tender_quantity")
     missing = [name for name in needed if name not in ds]
     if missing or "discount_rate" not in ds.attrs:
@@ -135,10 +156,27 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
         values = values.drop_vars([c for c in values.coords if c not in ("path", "provider")])
         values.attrs = {"units": units, "long_name": long_name}
         out[name] = values
-        out[f"{name}_stats"] = _statistics(values)
-    out = out.assign_coords(statistic=("statistic", list(STATISTICS)))
     out.attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
-    out.attrs["paths"] = int(ds.sizes["path"])
+    return out
+
+
+def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
+    """Add ``m_stats`` (mean, standard error, quantiles across paths) for each metric ``m``.
+
+    Parameters
+    ----------
+    metrics : xarray.Dataset
+        Per-path metrics from :func:`path_metrics`.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    out = metrics.copy()
+    for name in metrics.data_vars:
+        out[f"{name}_stats"] = _statistics(metrics[name])
+    out = out.assign_coords(statistic=("statistic", list(STATISTICS)))
+    out.attrs["paths"] = int(metrics.sizes["path"])
     return out
 
 
