@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
     run.add_argument(
-        "--engine", default="vector", choices=["vector", "des"],
+        "--engine",
+        default="vector",
+        choices=["vector", "des"],
         help="simulation engine: vector (fast, default) or des (SimPy reference)",
     )
     run.add_argument("--workers", type=int, default=1, help="threads running chunks (default: 1)")

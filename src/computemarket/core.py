@@ -48,7 +48,7 @@ def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> 
             windows_ending.setdefault(int(plan.tender_decision[k]), []).append(k)
 
     def decide(k: int) -> None:
-        outcome, build, _ = ledger.decide(k)
+        outcome, build = ledger.decide(k)
         records.decided(every, k, outcome, build)
 
     for month in range(plan.months):

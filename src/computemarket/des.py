@@ -50,8 +50,8 @@ class _PathMarket:
         plan = self.plan
         for slot in range(plan.n_initial):
             self.env.process(self.contract(slot))
-            provider = int(plan.initial_provider[slot])
-            self.env.process(self.construction(slot, provider, int(plan.contract_start[slot])))
+            for provider, month in self.ledger.orders(slot):
+                self.env.process(self.construction(slot, provider, month))
         self.env.process(self.buyer())
         self.env.process(self.accounts())
         self.env.run(until=TICKS * plan.months)
@@ -64,7 +64,7 @@ class _PathMarket:
     def construction(self, slot: int, provider: int, month: int) -> Process:
         """Capacity ordered for contract ``slot`` by ``provider`` is finished in ``month``."""
         yield self.until(month, ARRIVE)
-        self.ledger.finished[0, slot, provider] = True
+        self.ledger.finish(slot, provider)
 
     def contract(self, slot: int) -> Process:
         """Contract ``slot`` takes effect in its start month and lapses at its end."""
@@ -78,12 +78,12 @@ class _PathMarket:
         plan = self.plan
         if plan.tender_window[k] > 0:
             yield self.until(int(plan.tender_decision[k]), WINDOWS)
-        outcome, build, arrival = self.ledger.decide(k)
+        outcome, build = self.ledger.decide(k)
         self.records.decided(self.rows, k, outcome, build)
         slot = plan.n_initial + k
         self.env.process(self.contract(slot))
-        for provider in np.flatnonzero(build[0] > 0.0):
-            self.env.process(self.construction(slot, int(provider), int(arrival[0, provider])))
+        for provider, month in self.ledger.orders(slot):
+            self.env.process(self.construction(slot, provider, month))
 
     def buyer(self) -> Process:
         """Each month the buyer observes demand; in a tender month it issues a tender."""

@@ -1,12 +1,16 @@
 """The contract book and capacity accounts of a batch of paths.
 
 A :class:`Ledger` holds the state both engines share: every contract's awarded GW and
-price per provider, each provider's built capacity and the capacity it has built or
-ordered, and the quantities of tenders still open. Its methods are the market's
-arithmetic (committed capacity, headroom, tender sizing, construction, delivery); the
-engines decide only *when* each is called. Arrays run over paths first, so the
-discrete-event engine (one path) and the vectorized engine (many paths) compute with
-the same operations in the same order.
+price per provider, the commitments schedule, each provider's built capacity and the
+capacity it has built or ordered, and the quantities of tenders still open. Its methods
+are the market's arithmetic (headroom, tender sizing, construction, delivery); the
+engines decide only *when* each is called, and call them in the same order, so the
+discrete-event engine (one path) and the vectorized engine (many paths) compute the
+same numbers with the same operations.
+
+Layout: the path axis is the *last* axis of every array (``(contract, provider, path)``,
+``(month, provider, path)``), so that sums over contracts or providers add whole
+contiguous rows of paths, in a fixed order.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from computemarket.inputs import MarketInputs
 from computemarket.plan import Plan
 from computemarket.tenders import EPS_GW, TenderOutcome, decide
 
-__all__ = ["Delivery", "Ledger"]
+__all__ = ["NEVER", "Delivery", "Ledger"]
+
+#: Arrival month of construction never ordered.
+NEVER = np.iinfo(np.int64).max
 
 
 class Delivery:
@@ -25,7 +32,7 @@ class Delivery:
 
     Attributes
     ----------
-    capacity, contracted, delivered, spend : ndarray, shape (n, P)
+    capacity, contracted, delivered, spend : ndarray, shape (P, n)
         Built capacity, GW under active contracts, GW delivered, and spend ($B in the
         month) per provider.
     served, shortfall : ndarray, shape (n,)
@@ -52,15 +59,19 @@ class Ledger:
 
     Attributes
     ----------
-    award, price : ndarray, shape (n, C, P)
-        GW and price of every contract slot (initial contracts first, then one per tender);
-        zero until awarded.
-    build, arrival, finished : ndarray, shape (n, C, P)
-        Construction ordered for each contract slot (GW), the month it finishes, and
-        whether it has.
-    owned : ndarray, shape (n, P)
+    award, price : ndarray, shape (C, P, n)
+        GW and price of every contract slot (initial contracts first, then one per
+        tender); zero until awarded.
+    commitments : ndarray, shape (H, P, n)
+        GW committed to the buyer in each month by each provider, over every month any
+        contract can reach; updated as contracts are awarded.
+    build, arrival : ndarray, shape (C, P, n)
+        Construction ordered for each contract slot (GW) and the month it finishes.
+    built : ndarray, shape (P, n)
+        Capacity in place (GW).
+    owned : ndarray, shape (P, n)
         Capacity built or under construction (GW).
-    open_quantity : ndarray, shape (n, K)
+    open_quantity : ndarray, shape (K, n)
         Quantity of each tender issued but not yet decided (GW).
     """
 
@@ -68,44 +79,62 @@ class Ledger:
         plan = inputs.plan
         n = inputs.paths
         contracts = plan.n_initial + plan.n_tenders
+        horizon = max(plan.months, int(plan.contract_end.max(initial=0)))
         self.inputs = inputs
         self.plan: Plan = plan
-        self.award = np.zeros((n, contracts, plan.n_providers))
-        self.price = np.zeros((n, contracts, plan.n_providers))
-        initial = np.arange(plan.n_initial)
-        self.award[:, initial, plan.initial_provider] = plan.initial_gw
-        self.price[:, initial, plan.initial_provider] = plan.initial_price
-        # Construction orders, one slot per contract: what each provider builds for it,
-        # when that finishes, and whether it has. Initial contracts' capacity is built by
-        # their start; tender slots are filled when the tender is decided.
-        self.build = np.zeros_like(self.award)
-        self.arrival = np.full(self.award.shape, np.iinfo(np.int64).max, dtype=np.int64)
-        self.build[:, initial, plan.initial_provider] = plan.initial_gw
-        self.arrival[:, initial, plan.initial_provider] = plan.contract_start[initial]
-        self.finished = np.zeros(self.award.shape, dtype=bool)
-        self.owned = plan.spare_gw + np.sum(self.build, axis=1)
-        self.open_quantity = np.zeros((n, plan.n_tenders))
+        self.award = np.zeros((contracts, plan.n_providers, n))
+        self.price = np.zeros((contracts, plan.n_providers, n))
+        self.build = np.zeros((contracts, plan.n_providers, n))
+        self.arrival = np.full((contracts, plan.n_providers, n), NEVER, dtype=np.int64)
+        self.commitments = np.zeros((horizon, plan.n_providers, n))
+        self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
+        self.owned = self.built.copy()
+        self.open_quantity = np.zeros((plan.n_tenders, n))
+        # Construction orders in the order they were placed, and the months they finish.
+        self._orders: list[int] = []
+        self._finishing: dict[int, set[int]] = {}
+        # Initial contracts: booked, and their capacity ordered to finish by their start.
+        for slot in range(plan.n_initial):
+            provider = plan.initial_provider[slot]
+            start, end = plan.contract_start[slot], plan.contract_end[slot]
+            self.award[slot, provider] = plan.initial_gw[slot]
+            self.price[slot, provider] = plan.initial_price[slot]
+            self.commitments[start:end] += self.award[slot]
+            self.build[slot, provider] = plan.initial_gw[slot]
+            self.arrival[slot, provider] = start
+            self.owned = self.owned + self.build[slot]
+            self._ordered(slot)
 
     # -- capacity -------------------------------------------------------------------------
+    def _ordered(self, slot: int) -> None:
+        self._orders.append(slot)
+        ordered = self.build[slot] > 0.0
+        self._finishing[slot] = {int(m) for m in np.unique(self.arrival[slot][ordered])}
+
+    def orders(self, slot: int) -> list[tuple[int, int]]:
+        """``(provider, month)`` of each construction order of a one-path ledger's ``slot``."""
+        return [
+            (int(p), int(self.arrival[slot, p, 0]))
+            for p in np.flatnonzero(self.build[slot, :, 0] > 0.0)
+        ]
+
+    def finish(self, slot: int, provider: int) -> None:
+        """One construction order finishes (discrete-event engine, one path)."""
+        self.built[provider] = self.built[provider] + self.build[slot, provider]
+
     def finish_due(self, month: int) -> None:
-        """Mark every construction order due by ``month`` as finished (vectorized engines)."""
-        self.finished = self.arrival <= month
+        """Every construction order due in ``month`` finishes, in the order placed."""
+        for slot in self._orders:
+            if month in self._finishing[slot]:
+                due = self.arrival[slot] == month
+                self.built = self.built + np.where(due, self.build[slot], 0.0)
 
-    def built(self) -> np.ndarray:
-        """Capacity in place (n, P): spare capacity plus every finished order, in slot order."""
-        return self.plan.spare_gw + np.sum(np.where(self.finished, self.build, 0.0), axis=1)
-
-    # -- commitments ----------------------------------------------------------------------
-    def committed(self, month: int) -> np.ndarray:
-        """GW (n, P) under contracts (awarded so far) that are active in ``month``."""
-        active = self.plan.active(month)
-        return np.sum(self.award * active[None, :, None], axis=1)
-
+    # -- tenders --------------------------------------------------------------------------
     def pending(self, month: int) -> np.ndarray:
         """GW (n,) of open tenders whose contracts would be active in ``month``."""
         plan = self.plan
         covers = (plan.tender_start <= month) & (month < plan.tender_end)
-        return np.sum(self.open_quantity * covers[None, :], axis=1)
+        return np.sum(self.open_quantity * covers[:, None], axis=0)
 
     def tender_quantity(self, k: int, demand_now: np.ndarray) -> np.ndarray:
         """Size tender ``k`` from current demand (n,) and record it as open.
@@ -116,53 +145,51 @@ class Ledger:
         plan = self.plan
         start = int(plan.tender_start[k])
         forecast = demand_now * plan.forecast_factor[plan.tender_month[k]]
-        covered = np.sum(self.committed(start), axis=1) + self.pending(start)
+        covered = np.sum(self.commitments[start], axis=0) + self.pending(start)
         quantity = forecast - covered
         quantity = np.where(quantity > EPS_GW, quantity, 0.0)
-        self.open_quantity[:, k] = quantity
+        self.open_quantity[k] = quantity
         return quantity
 
-    # -- decisions ------------------------------------------------------------------------
-    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray, np.ndarray]:
+    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray]:
         """Decide tender ``k``, book its contract and order the construction it needs.
 
         Returns
         -------
         outcome : TenderOutcome
+            Arrays over ``(n, P)``, as :func:`computemarket.tenders.decide` gives them.
         build : ndarray, shape (n, P)
             GW of new construction ordered now.
-        arrival : ndarray of int, shape (n, P)
-            Month the construction finishes (decision month plus lead time).
         """
         plan = self.plan
         start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
-        headroom = plan.ceiling[:, start][None, :] - self.committed(start)
+        headroom = plan.ceiling[:, start][:, None] - self.commitments[start]
         outcome = decide(
             int(plan.tender_rule[k]),
-            self.open_quantity[:, k],
+            self.open_quantity[k],
             self.inputs.bid[:, k, :],
             self.inputs.cost[:, k, :],
-            headroom,
+            headroom.T,
             plan.holder,
             plan.partial_match,
             plan.reserve_price,
         )
         slot = plan.n_initial + k
-        self.award[:, slot, :] = outcome.award
-        self.price[:, slot, :] = np.where(outcome.award > 0.0, outcome.price, 0.0)
-        self.open_quantity[:, k] = 0.0
+        award = outcome.award.T
+        self.award[slot] = award
+        self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
+        self.open_quantity[k] = 0.0
+        self.commitments[start:end] += award
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
         # its commitments over the new contract's term.
-        peak = self.committed(start)
-        for month in plan.span_checkpoints(start, end)[1:]:
-            peak = np.maximum(peak, self.committed(int(month)))
-        build = peak - self.owned
+        build = np.max(self.commitments[start:end], axis=0) - self.owned
         build = np.where(build > EPS_GW, build, 0.0)
         self.owned = self.owned + build
-        arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :]
-        self.build[:, slot, :] = build
-        self.arrival[:, slot, :] = np.where(build > 0.0, arrival, np.iinfo(np.int64).max)
-        return outcome, build, arrival
+        self.build[slot] = build
+        arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :].T
+        self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
+        self._ordered(slot)
+        return outcome, build.T
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(self, active: np.ndarray, demand_now: np.ndarray) -> Delivery:
@@ -178,12 +205,12 @@ class Ledger:
         -------
         Delivery
         """
-        capacity = self.built()
-        award = self.award * active[None, :, None]
-        before = np.cumsum(award, axis=1) - award
-        delivered_each = np.clip(capacity[:, None, :] - before, 0.0, award)
-        contracted = np.sum(award, axis=1)
-        delivered = np.sum(delivered_each, axis=1)
-        spend = np.sum(delivered_each * self.price, axis=1) / 12.0
-        served = np.minimum(demand_now, np.sum(delivered, axis=1))
-        return Delivery(capacity, contracted, delivered, spend, served, demand_now - served)
+        award = self.award[active]
+        price = self.price[active]
+        before = np.cumsum(award, axis=0) - award
+        delivered_each = np.minimum(np.maximum(self.built - before, 0.0), award)
+        contracted = np.sum(award, axis=0)
+        delivered = np.sum(delivered_each, axis=0)
+        spend = np.sum(delivered_each * price, axis=0) / 12.0
+        served = np.minimum(demand_now, np.sum(delivered, axis=0))
+        return Delivery(self.built, contracted, delivered, spend, served, demand_now - served)

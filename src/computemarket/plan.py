@@ -109,15 +109,6 @@ class Plan:
         """Boolean mask over contracts: which are active in ``month``."""
         return (self.contract_start <= month) & (month < self.contract_end)
 
-    def span_checkpoints(self, start: int, end: int) -> np.ndarray:
-        """Months in ``[start, end)`` at which committed capacity can reach its maximum.
-
-        Committed capacity only rises when a contract starts, so its maximum over the span
-        is attained at ``start`` or at a later contract start inside the span.
-        """
-        inside = self.contract_start[(self.contract_start > start) & (self.contract_start < end)]
-        return np.unique(np.concatenate([[start], inside]))
-
 
 def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
     rows = []

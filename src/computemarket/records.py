@@ -92,8 +92,9 @@ class Records:
 
     def month(self, rows: slice, t: int, delivery: Delivery) -> None:
         """Store month ``t``'s delivery for paths ``rows``."""
-        for name in MONTHLY:
-            self.arrays[name][rows, t] = getattr(delivery, name)
+        for name, by_provider in MONTHLY.items():
+            values = getattr(delivery, name)
+            self.arrays[name][rows, t] = values.T if by_provider else values
 
     def issued(self, rows: slice, k: int, quantity: np.ndarray) -> None:
         """Store tender ``k``'s quantity for paths ``rows``."""
