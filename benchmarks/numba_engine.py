@@ -14,7 +14,7 @@ import numpy as np
 
 from computemarket.inputs import MarketInputs
 from computemarket.records import Records
-from computemarket.tenders import EPS_GW, EXCLUSIVE, OPEN, ROFR
+from computemarket.tenders import EPS_GW, EXCLUSIVE, OPEN
 
 NEVER = np.iinfo(np.int64).max
 
@@ -223,21 +223,18 @@ def _path(
         total_delivered = 0.0
         for p in range(providers):
             running = 0.0
-            contracted = 0.0
             delivered = 0.0
             spend = 0.0
             for c in range(contracts):
                 if not (contract_start[c] <= month < contract_end[c]):
                     continue
                 a = award[c, p]
+                each = min(max(built[p] - running, 0.0), a)
                 running += a
-                before = running - a
-                each = min(max(built[p] - before, 0.0), a)
-                contracted += a
                 delivered += each
                 spend += each * price[c, p]
             capacity_out[month, p] = built[p]
-            contracted_out[month, p] = contracted
+            contracted_out[month, p] = running
             delivered_out[month, p] = delivered
             spend_out[month, p] = spend / 12.0
             total_delivered += delivered

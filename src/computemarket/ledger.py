@@ -158,7 +158,7 @@ class Ledger:
         -------
         outcome : TenderOutcome
             Arrays over ``(n, P)``, as :func:`computemarket.tenders.decide` gives them.
-        build : ndarray, shape (n, P)
+        build : ndarray, shape (P, n)
             GW of new construction ordered now.
         """
         plan = self.plan
@@ -189,7 +189,7 @@ class Ledger:
         arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :].T
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
-        return outcome, build.T
+        return outcome, build
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(self, active: np.ndarray, demand_now: np.ndarray) -> Delivery:
@@ -205,12 +205,18 @@ class Ledger:
         -------
         Delivery
         """
-        award = self.award[active]
-        price = self.price[active]
-        before = np.cumsum(award, axis=0) - award
-        delivered_each = np.minimum(np.maximum(self.built - before, 0.0), award)
-        contracted = np.sum(award, axis=0)
-        delivered = np.sum(delivered_each, axis=0)
-        spend = np.sum(delivered_each * price, axis=0) / 12.0
+        # Walk the active contracts from the oldest: each takes what capacity the older
+        # ones left, up to its award.
+        taken = np.zeros_like(self.built)
+        delivered = np.zeros_like(self.built)
+        spend = np.zeros_like(self.built)
+        for slot in np.flatnonzero(active):
+            award = self.award[slot]
+            each = np.minimum(np.maximum(self.built - taken, 0.0), award)
+            taken = taken + award
+            delivered = delivered + each
+            spend = spend + each * self.price[slot]
+        contracted = taken
+        spend = spend / 12.0
         served = np.minimum(demand_now, np.sum(delivered, axis=0))
         return Delivery(self.built, contracted, delivered, spend, served, demand_now - served)

@@ -40,6 +40,10 @@ INPUTS = ("demand", "cost", "bid", "lead_time")
 class Records:
     """Output arrays for a batch of paths, filled month by month and tender by tender.
 
+    Arrays are stored with the path axis last, as the engines compute them:
+    ``(T, P, n)`` and ``(T, n)`` for monthly values, ``(K, P, n)`` and ``(K, n)`` per
+    tender; :func:`computemarket.results.build_dataset` presents them path first.
+
     Parameters
     ----------
     plan : Plan
@@ -61,49 +65,51 @@ class Records:
         self.first_path = first_path
         self.arrays: dict[str, np.ndarray] = {}
         for name, by_provider in MONTHLY.items():
-            shape = (paths, months, providers) if by_provider else (paths, months)
+            shape = (months, providers, paths) if by_provider else (months, paths)
             self.arrays[name] = np.zeros(shape)
         for name, by_provider in TENDER.items():
-            shape = (paths, tenders, providers) if by_provider else (paths, tenders)
+            shape = (tenders, providers, paths) if by_provider else (tenders, paths)
             self.arrays[name] = np.zeros(shape)
         self.arrays["best_outside_price"][:] = np.nan
         self.arrays["award_price"][:] = np.nan
-        self.arrays["demand"] = np.zeros((paths, months))
-        self.arrays["cost"] = np.zeros((paths, tenders, providers))
-        self.arrays["bid"] = np.zeros((paths, tenders, providers))
-        self.arrays["lead_time"] = np.zeros((paths, tenders, providers), dtype=np.int64)
+        self.arrays["demand"] = np.zeros((months, paths))
+        self.arrays["cost"] = np.zeros((tenders, providers, paths))
+        self.arrays["bid"] = np.zeros((tenders, providers, paths))
+        self.arrays["lead_time"] = np.zeros((tenders, providers, paths), dtype=np.int64)
 
     @classmethod
     def for_inputs(cls, inputs: MarketInputs) -> Records:
         """Empty records for the paths of ``inputs``, holding a copy of its inputs."""
         records = cls(inputs.plan, inputs.paths, inputs.first_path)
-        records.arrays["demand"][:] = inputs.demand
-        records.arrays["cost"][:] = inputs.cost
-        records.arrays["bid"][:] = inputs.bid
-        records.arrays["lead_time"][:] = inputs.lead
+        records.arrays["demand"][:] = inputs.demand.T
+        records.arrays["cost"][:] = inputs.cost.transpose(1, 2, 0)
+        records.arrays["bid"][:] = inputs.bid.transpose(1, 2, 0)
+        records.arrays["lead_time"][:] = inputs.lead.transpose(1, 2, 0)
         return records
 
     def put(self, chunk: Records) -> None:
-        """Copy a chunk's records into the rows of its paths."""
+        """Copy a chunk's records into the columns of its paths."""
         start = chunk.first_path - self.first_path
         rows = slice(start, start + chunk.paths)
         for name, values in chunk.arrays.items():
-            self.arrays[name][rows] = values
+            self.arrays[name][..., rows] = values
 
     def month(self, rows: slice, t: int, delivery: Delivery) -> None:
         """Store month ``t``'s delivery for paths ``rows``."""
-        for name, by_provider in MONTHLY.items():
-            values = getattr(delivery, name)
-            self.arrays[name][rows, t] = values.T if by_provider else values
+        for name in MONTHLY:
+            self.arrays[name][t, ..., rows] = getattr(delivery, name)
 
     def issued(self, rows: slice, k: int, quantity: np.ndarray) -> None:
         """Store tender ``k``'s quantity for paths ``rows``."""
-        self.arrays["tender_quantity"][rows, k] = quantity
+        self.arrays["tender_quantity"][k, rows] = quantity
 
     def decided(self, rows: slice, k: int, outcome: TenderOutcome, build: np.ndarray) -> None:
-        """Store the decision on tender ``k`` for paths ``rows``."""
-        self.arrays["best_outside_price"][rows, k] = outcome.best_outside
-        self.arrays["holder_matched"][rows, k] = outcome.matched
-        self.arrays["award"][rows, k] = outcome.award
-        self.arrays["award_price"][rows, k] = outcome.price
-        self.arrays["construction"][rows, k] = build
+        """Store the decision on tender ``k`` for paths ``rows``.
+
+        ``outcome`` holds arrays over ``(n, P)``; ``build`` is ``(P, n)``.
+        """
+        self.arrays["best_outside_price"][k, rows] = outcome.best_outside
+        self.arrays["holder_matched"][k, rows] = outcome.matched
+        self.arrays["award"][k, :, rows] = outcome.award.T
+        self.arrays["award_price"][k, :, rows] = outcome.price.T
+        self.arrays["construction"][k, :, rows] = build

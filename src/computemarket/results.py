@@ -96,7 +96,7 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         where=delivered > 0.0,
     )
     data_vars = {
-        name: xr.Variable(dims, arrays[name], {"units": units, "long_name": long_name})
+        name: xr.Variable(_stored(dims), arrays[name], {"units": units, "long_name": long_name})
         for name, (dims, units, long_name) in VARIABLES.items()
     }
     month = plan.dates
@@ -126,7 +126,13 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "value_of_unmet": scenario.buyer.value_of_unmet,
         "computemarket_version": package_version(),
     }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return dataset.transpose("path", "time", "tender", "provider")
+
+
+def _stored(dims: tuple[str, ...]) -> tuple[str, ...]:
+    """Dimensions in the order records store them: the path axis last."""
+    return (*[d for d in dims if d != "path"], "path") if "path" in dims else dims
 
 
 def _month_date(plan, months: np.ndarray) -> np.ndarray:

@@ -1,0 +1,145 @@
+"""Benchmark the engines on the baseline scenario.
+
+    python benchmarks/bench_engines.py [--sizes 100,1000,10000,100000] [--des-paths 100]
+
+Prints two tables. The first is end to end (``computemarket.simulate``: draws, engine and
+dataset): seconds, path-months per second and peak memory, for the vectorized engine on
+one thread and on two worker threads. The second covers the engines alone, on the same
+prepared inputs: the vectorized engine, the Numba reference (1 and 2 threads) and the
+discrete-event engine. The DES runs on a subset of the paths and is compared per path.
+Every figure comes from the same run, so the ratios hold even on a noisy machine. Each
+configuration runs in a fresh subprocess, so that peak memory (maximum resident set
+size, less that of the interpreter after imports) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _child(kind: str, paths: int, workers: int) -> dict:
+    import numpy as np
+
+    import computemarket as cm
+    from computemarket import core, des
+    from computemarket.draws import draw
+    from computemarket.inputs import prepare
+    from computemarket.plan import make_plan
+
+    scenario = cm.load_scenario()
+    plan = make_plan(scenario)
+    cm.simulate(scenario, paths=64, seed=1)  # warm up imports and caches
+    if kind == "numba":
+        sys.path.insert(0, str(HERE))
+        import numba_engine
+
+        numba_engine.run(prepare(plan, draw(plan, 8, 1)), threads=1)  # compile
+    base = _rss_mib()
+    start = time.perf_counter()
+    if kind == "simulate":
+        ds = cm.simulate(scenario, paths=paths, seed=1, workers=workers)
+        checksum = float(ds.spend.sum())
+    else:
+        inputs = prepare(plan, draw(plan, paths, seed=1))
+        start = time.perf_counter()
+        if kind == "vector":
+            records = core.run(inputs)
+        elif kind == "des":
+            records = des.run(inputs)
+        else:
+            records = numba_engine.run(inputs, threads=workers)
+        checksum = float(np.sum(records.arrays["spend"]))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mib": _rss_mib() - base, "checksum": checksum}
+
+
+def _measure(kind: str, paths: int, workers: int = 1) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(paths), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000,100000")
+    parser.add_argument("--des-paths", type=int, default=100)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, paths, workers = args.child
+        print(json.dumps(_child(kind, int(paths), int(workers))))
+        return
+
+    import computemarket as cm
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    months = cm.load_scenario().horizon_months
+    print(
+        f"computemarket {cm.__version__} | baseline, {months} months | Python "
+        f"{platform.python_version()} | {platform.machine()} | {_cpu_count()} cores"
+    )
+
+    print("\nEnd to end: computemarket.simulate (draws, engine, labelled dataset)")
+    print(
+        f"{'paths':>8} {'1 worker s':>11} {'path-mo/s':>11} {'peak MiB':>9} "
+        f"{'2 workers s':>12} {'path-mo/s':>11} {'peak MiB':>9}"
+    )
+    for n in sizes:
+        one = _measure("simulate", n, 1)
+        two = _measure("simulate", n, 2)
+        print(
+            f"{n:>8,} {one['seconds']:>11.3f} {n * months / one['seconds']:>11,.0f} "
+            f"{one['peak_mib']:>9.0f} {two['seconds']:>12.3f} "
+            f"{n * months / two['seconds']:>11,.0f} {two['peak_mib']:>9.0f}"
+        )
+
+    des = _measure("des", args.des_paths)
+    des_per_path = des["seconds"] / args.des_paths
+    print(
+        f"\nEngines alone, on the same prepared inputs. DES: {des_per_path * 1e3:.2f} ms "
+        f"per path (measured on {args.des_paths} paths)"
+    )
+    print(
+        f"{'paths':>8} {'vector s':>9} {'numba 1t s':>11} {'numba 2t s':>11} "
+        f"{'vector/numba1':>14} {'DES/vector':>11} {'DES/simulate 2w':>16}"
+    )
+    for n in sizes:
+        vector = _measure("vector", n)
+        numba1 = _measure("numba", n, 1)
+        numba2 = _measure("numba", n, 2)
+        both = _measure("simulate", n, 2)
+        if abs(vector["checksum"] - numba1["checksum"]) > 1e-9 * abs(vector["checksum"]):
+            raise SystemExit(f"numba and vector disagree at {n} paths")
+        print(
+            f"{n:>8,} {vector['seconds']:>9.3f} {numba1['seconds']:>11.3f} "
+            f"{numba2['seconds']:>11.3f} {vector['seconds'] / numba1['seconds']:>14.2f} "
+            f"{des_per_path * n / vector['seconds']:>11.0f} "
+            f"{des_per_path * n / both['seconds']:>16.0f}"
+        )
+
+
+def _cpu_count() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    main()
