@@ -366,8 +366,13 @@ def run(inputs: MarketInputs, threads: int = 1) -> Records:
         numba.set_num_threads(previous)
     records = Records.for_inputs(inputs)
     a = records.arrays
-    a["capacity"], a["contracted"], a["delivered"], a["spend"] = out_mp
-    a["served"], a["shortfall"] = out_m
-    a["tender_quantity"], a["best_outside_price"], a["holder_matched"] = out_k
-    a["award"], a["award_price"], a["construction"] = out_kp
+    for name, values in zip(("capacity", "contracted", "delivered", "spend"), out_mp, strict=True):
+        a[name][:] = values.transpose(1, 2, 0)
+    for name, values in zip(("served", "shortfall"), out_m, strict=True):
+        a[name][:] = values.T
+    names = ("tender_quantity", "best_outside_price", "holder_matched")
+    for name, values in zip(names, out_k, strict=True):
+        a[name][:] = values.T
+    for name, values in zip(("award", "award_price", "construction"), out_kp, strict=True):
+        a[name][:] = values.transpose(1, 2, 0)
     return records

@@ -84,3 +84,14 @@ def test_console_script_is_installed():
     script = Path(sys.executable).parent / "computemarket"
     proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "run" in proc.stdout
+
+
+def test_summary_only_keeps_metrics_not_time_series(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert main(["run", "--paths", "300", "--summary-only", "--workers", "2",
+                 "--chunk-paths", "64", "--out", str(out)]) == 0
+    assert "baseline: 300 paths" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == ["summary.nc"]
+    summary = xr.load_dataset(out / "summary.nc", engine="h5netcdf")
+    assert summary.sizes["path"] == 300 and "unit_cost_stats" in summary
+    assert "demand" not in summary

@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for results.nc and figures (default: results/<scenario name>)",
     )
     run.add_argument("--no-plots", action="store_true", help="do not draw figures")
+    run.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="keep only each path's headline metrics (bounded memory for very many paths): "
+        "writes summary.nc instead of results.nc and figures",
+    )
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
     sub.add_parser("scenarios", help="list the shipped scenarios")
@@ -104,41 +110,53 @@ def _cell(value: float) -> str:
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from computemarket.simulate import simulate
+    from computemarket.simulate import simulate, simulate_summary
     from computemarket.summary import summarize
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("results") / scenario.name
     paths = args.paths if args.paths is not None else scenario.run.paths
+    options = {
+        "engine": args.engine,
+        "paths": args.paths,
+        "seed": args.seed,
+        "chunk_paths": args.chunk_paths,
+        "workers": args.workers,
+    }
     with tqdm(total=paths, unit="path", delay=2, file=sys.stderr, disable=None) as bar:
-        ds = simulate(
-            scenario,
-            engine=args.engine,
-            paths=args.paths,
-            seed=args.seed,
-            chunk_paths=args.chunk_paths,
-            workers=args.workers,
-            progress=bar.update,
-        )
-    summary = summarize(ds)
+        if args.summary_only:
+            summary = simulate_summary(scenario, progress=bar.update, **options)
+            ds = None
+        else:
+            ds = simulate(scenario, progress=bar.update, **options)
+            summary = summarize(ds)
     print(
-        f"{scenario.name}: {ds.sizes['path']:,} paths, seed {ds.attrs['seed']}, "
-        f"engine {ds.attrs['engine']}, {ds.sizes['time']} months from {scenario.start}"
+        f"{scenario.name}: {summary.attrs['paths']:,} paths, seed {summary.attrs['seed']}, "
+        f"engine {summary.attrs['engine']}, {scenario.horizon_months} months from {scenario.start}"
     )
     print(_format_table(summary))
-    written = _write_outputs(ds, out, plots=not args.no_plots)
+    if ds is None:
+        written = _write_outputs({"summary.nc": summary}, out, figures=None)
+    else:
+        written = _write_outputs({"results.nc": ds}, out, figures=None if args.no_plots else ds)
     print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
 
 
-def _write_outputs(ds, out: Path, *, plots: bool) -> list[Path]:
-    """Write results and figures into ``out`` all at once, or not at all."""
+def _write_outputs(datasets: dict, out: Path, *, figures) -> list[Path]:
+    """Write datasets (and figures of ``figures``, a results dataset) into ``out`` at once.
+
+    Everything is written into a hidden staging folder inside ``out`` first and moved into
+    place only when all of it is written, so a failure leaves no partial output behind.
+    """
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".computemarket-", dir=out))
     try:
-        files = {"results.nc": staging / "results.nc"}
-        ds.to_netcdf(files["results.nc"], engine="h5netcdf")
-        if plots:
+        files = {}
+        for name, dataset in datasets.items():
+            dataset.to_netcdf(staging / name, engine="h5netcdf")
+            files[name] = staging / name
+        if figures is not None:
             import matplotlib.pyplot as plt
 
             from computemarket.plots import plot_delivered, plot_demand_fan
@@ -147,7 +165,7 @@ def _write_outputs(ds, out: Path, *, plots: bool) -> list[Path]:
                 ("delivered_by_provider.png", plot_delivered),
                 ("demand_vs_served.png", plot_demand_fan),
             ):
-                fig = draw(ds)
+                fig = draw(figures)
                 fig.savefig(staging / name, dpi=120)
                 plt.close(fig)
                 files[name] = staging / name

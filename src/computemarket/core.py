@@ -24,7 +24,11 @@ from computemarket.records import Records
 __all__ = ["run"]
 
 
-def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> Records:
+def run(
+    inputs: MarketInputs,
+    progress: Callable[[int], None] | None = None,
+    out: Records | None = None,
+) -> Records:
     """Simulate every path of ``inputs`` at once.
 
     Parameters
@@ -32,6 +36,8 @@ def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> 
     inputs : MarketInputs
     progress : callable, optional
         Called once with the number of paths when they are done.
+    out : Records, optional
+        Records covering these paths (and perhaps more) to write into.
 
     Returns
     -------
@@ -39,7 +45,7 @@ def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> 
     """
     plan = inputs.plan
     ledger = Ledger(inputs)
-    records = Records.for_inputs(inputs)
+    records = Records.for_inputs(inputs, out)
     every = slice(None)
     issued_in = {int(month): k for k, month in enumerate(plan.tender_month)}
     windows_ending: dict[int, list[int]] = {}

@@ -117,7 +117,11 @@ def _one_path(inputs: MarketInputs, row: int) -> MarketInputs:
     )
 
 
-def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> Records:
+def run(
+    inputs: MarketInputs,
+    progress: Callable[[int], None] | None = None,
+    out: Records | None = None,
+) -> Records:
     """Simulate every path of ``inputs`` with SimPy, one path after another.
 
     Parameters
@@ -125,12 +129,14 @@ def run(inputs: MarketInputs, progress: Callable[[int], None] | None = None) -> 
     inputs : MarketInputs
     progress : callable, optional
         Called with the number of paths finished after each path.
+    out : Records, optional
+        Records covering these paths (and perhaps more) to write into.
 
     Returns
     -------
     Records
     """
-    records = Records.for_inputs(inputs)
+    records = Records.for_inputs(inputs, out)
     for row in range(inputs.paths):
         _PathMarket(_one_path(inputs, row), records, row).run()
         if progress is not None:

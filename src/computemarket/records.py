@@ -78,21 +78,38 @@ class Records:
         self.arrays["lead_time"] = np.zeros((tenders, providers, paths), dtype=np.int64)
 
     @classmethod
-    def for_inputs(cls, inputs: MarketInputs) -> Records:
-        """Empty records for the paths of ``inputs``, holding a copy of its inputs."""
-        records = cls(inputs.plan, inputs.paths, inputs.first_path)
+    def for_inputs(cls, inputs: MarketInputs, out: Records | None = None) -> Records:
+        """Records for the paths of ``inputs``, holding a copy of its inputs.
+
+        Parameters
+        ----------
+        inputs : MarketInputs
+        out : Records, optional
+            Records covering more paths (those of ``inputs`` among them) to write into;
+            the result is then a view of its columns for these paths.
+        """
+        if out is None:
+            records = cls(inputs.plan, inputs.paths, inputs.first_path)
+        else:
+            records = out.columns(inputs.first_path, inputs.paths)
         records.arrays["demand"][:] = inputs.demand.T
         records.arrays["cost"][:] = inputs.cost.transpose(1, 2, 0)
         records.arrays["bid"][:] = inputs.bid.transpose(1, 2, 0)
         records.arrays["lead_time"][:] = inputs.lead.transpose(1, 2, 0)
         return records
 
-    def put(self, chunk: Records) -> None:
-        """Copy a chunk's records into the columns of its paths."""
-        start = chunk.first_path - self.first_path
-        rows = slice(start, start + chunk.paths)
-        for name, values in chunk.arrays.items():
-            self.arrays[name][..., rows] = values
+    def columns(self, first_path: int, paths: int) -> Records:
+        """A view of these records for ``paths`` paths from ``first_path`` on."""
+        start = first_path - self.first_path
+        if start < 0 or start + paths > self.paths:
+            last = first_path + paths - 1
+            raise ValueError(f"paths {first_path}..{last} are not in these records")
+        view = object.__new__(Records)
+        view.plan = self.plan
+        view.paths = paths
+        view.first_path = first_path
+        view.arrays = {name: a[..., start : start + paths] for name, a in self.arrays.items()}
+        return view
 
     def month(self, rows: slice, t: int, delivery: Delivery) -> None:
         """Store month ``t``'s delivery for paths ``rows``."""

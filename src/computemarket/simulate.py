@@ -29,7 +29,7 @@ from computemarket.summary import add_statistics, path_metrics
 
 __all__ = ["DEFAULT_CHUNK_PATHS", "ENGINES", "simulate", "simulate_summary"]
 
-#: Engines by name: each maps MarketInputs (and a progress callback) to Records.
+#: Engines by name: each maps MarketInputs (a progress callback, records to fill) to Records.
 ENGINES: dict[str, Callable[..., Records]] = {"vector": core.run, "des": des.run}
 #: Paths per chunk by default: a multiple of the draws' block size.
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
@@ -93,8 +93,8 @@ def simulate(
     """
     run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
     full = Records(run.plan, run.paths)
-    for chunk in run.chunks(progress):
-        full.put(chunk)
+    for _ in run.chunks(progress, out=full):
+        pass
     return build_dataset(run.scenario, full, seed=run.seed, engine=engine)
 
 
@@ -161,24 +161,31 @@ class _Run:
         self.chunk_paths = _positive("chunk_paths", chunk)
         self.workers = _positive("workers", workers)
 
-    def _one(self, first: int, progress: Callable[[int], None] | None) -> Records:
+    def _one(
+        self, first: int, progress: Callable[[int], None] | None, out: Records | None
+    ) -> Records:
         count = min(self.chunk_paths, self.paths - first)
         draws = draw(self.plan, count, self.seed, first_path=first)
         demand = None if self.demand is None else self.demand[first : first + count]
         inputs = prepare(self.plan, draws, demand=demand, bidding=self.scenario.bidding.mode)
-        return ENGINES[self.engine](inputs, progress=progress)
+        return ENGINES[self.engine](inputs, progress=progress, out=out)
 
-    def chunks(self, progress: Callable[[int], None] | None) -> Iterator[Records]:
-        """Each chunk's records, in path order; at most two chunks per worker in flight."""
+    def chunks(
+        self, progress: Callable[[int], None] | None, out: Records | None = None
+    ) -> Iterator[Records]:
+        """Each chunk's records, in path order; at most two chunks per worker in flight.
+
+        With ``out``, each chunk is written straight into its columns of ``out``.
+        """
         starts = range(0, self.paths, self.chunk_paths)
         if self.workers == 1:
             for first in starts:
-                yield self._one(first, progress)
+                yield self._one(first, progress, out)
             return
         with ThreadPoolExecutor(self.workers) as pool:
             pending: deque[Future[Records]] = deque()
             for first in starts:
-                pending.append(pool.submit(self._one, first, progress))
+                pending.append(pool.submit(self._one, first, progress, out))
                 if len(pending) >= 2 * self.workers:
                     yield pending.popleft().result()
             while pending:
