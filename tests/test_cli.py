@@ -88,8 +88,23 @@ def test_console_script_is_installed():
 
 def test_summary_only_keeps_metrics_not_time_series(tmp_path, capsys):
     out = tmp_path / "s"
-    assert main(["run", "--paths", "300", "--summary-only", "--workers", "2",
-                 "--chunk-paths", "64", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--paths",
+                "300",
+                "--summary-only",
+                "--workers",
+                "2",
+                "--chunk-paths",
+                "64",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "baseline: 300 paths" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["summary.nc"]
     summary = xr.load_dataset(out / "summary.nc", engine="h5netcdf")

@@ -27,6 +27,19 @@ __all__ = ["NEVER", "Delivery", "Ledger"]
 NEVER = np.iinfo(np.int64).max
 
 
+def _total(rows: np.ndarray) -> np.ndarray:
+    """Sum over the first axis, one row after another.
+
+    ``np.sum(rows, axis=0)`` may add pairwise when the other axes have length one (one
+    path) and row by row otherwise; summing explicitly fixes the order, so that a path's
+    total does not depend on how many paths are computed beside it.
+    """
+    total = np.zeros(rows.shape[1:])
+    for row in rows:
+        total = total + row
+    return total
+
+
 class Delivery:
     """What happened in one month of delivery, for a batch of paths.
 
@@ -134,7 +147,7 @@ class Ledger:
         """GW (n,) of open tenders whose contracts would be active in ``month``."""
         plan = self.plan
         covers = (plan.tender_start <= month) & (month < plan.tender_end)
-        return np.sum(self.open_quantity * covers[:, None], axis=0)
+        return _total(self.open_quantity[covers])
 
     def tender_quantity(self, k: int, demand_now: np.ndarray) -> np.ndarray:
         """Size tender ``k`` from current demand (n,) and record it as open.
@@ -145,7 +158,7 @@ class Ledger:
         plan = self.plan
         start = int(plan.tender_start[k])
         forecast = demand_now * plan.forecast_factor[plan.tender_month[k]]
-        covered = np.sum(self.commitments[start], axis=0) + self.pending(start)
+        covered = _total(self.commitments[start]) + self.pending(start)
         quantity = forecast - covered
         quantity = np.where(quantity > EPS_GW, quantity, 0.0)
         self.open_quantity[k] = quantity
@@ -218,5 +231,5 @@ class Ledger:
             spend = spend + each * self.price[slot]
         contracted = taken
         spend = spend / 12.0
-        served = np.minimum(demand_now, np.sum(delivered, axis=0))
+        served = np.minimum(demand_now, _total(delivered))
         return Delivery(self.built, contracted, delivered, spend, served, demand_now - served)

@@ -41,6 +41,7 @@ def scenarios(
     draw: Any,
     *,
     rules: tuple[str, ...] = RULES,
+    min_providers: int = 1,
     max_providers: int = 4,
     max_months: int = 48,
 ) -> Scenario:
@@ -50,7 +51,8 @@ def scenarios(
     ----------
     rules : tuple of str, default all rules
         Contract rules to draw from.
-    max_providers : int, default 4
+    min_providers, max_providers : int, default 1 and 4
+        Range of the number of providers.
     max_months : int, default 48
         Longest horizon drawn (the shortest is 6 months).
 
@@ -58,7 +60,7 @@ def scenarios(
     -------
     hypothesis.strategies.SearchStrategy of Scenario
     """
-    n_providers = draw(st.integers(1, max_providers))
+    n_providers = draw(st.integers(min_providers, max_providers))
     names = [f"p{i}" for i in range(n_providers)]
     months = draw(st.integers(6, max_months))
     lead = draw(st.integers(1, months - 1))
