@@ -88,6 +88,7 @@ def _vector_in_chunks(core, inputs, workers: int):
             inputs.cost[rows],
             inputs.bid[rows],
             inputs.lead[rows],
+            inputs.threshold,
         )
         core.run(part, out=out)
 

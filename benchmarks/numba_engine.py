@@ -4,7 +4,10 @@ This is the practical speed limit the benchmarks compare the NumPy engine agains
 repeats the arithmetic of :mod:`computemarket.ledger` and :mod:`computemarket.tenders`
 operation for operation (sums in the same order, the same 1 kW snapping), so that on
 the same draws it gives the same numbers; ``tests/test_compiled_reference.py`` checks
-that. Numba is an optional dependency (the ``bench`` and ``test`` extras).
+that. It covers the rules ``exclusive``, ``rofr`` and ``open`` with first-price payment
+(quotes come prepared, so cost-plus and strategic quotes both work); ``rofo``
+and second-price payment are left to the Python engines. Numba is an optional
+dependency (the ``bench`` and ``test`` extras).
 """
 
 from __future__ import annotations

@@ -172,7 +172,7 @@ def _check_invariants(ds, sc):
     assert (ds.award_price.fillna(0) <= sc.buyer.reserve_price + 1e-12).all()
     # Committed capacity respects the ceilings set at each contract's start.
     holder = sc.contract.holder
-    matched = ds.holder_matched > 0
+    matched = (ds.holder_matched > 0) & (ds.tender_rule == "rofr")
     if matched.any():
         cost = ds.cost.sel(provider=holder)
         assert (ds.best_outside_price.where(matched) >= cost.where(matched)).sum() == matched.sum()
@@ -185,8 +185,12 @@ def _check_invariants(ds, sc):
             }
             for p in others:
                 assert float(ds.delivered.sel(provider=p).max()) <= initial[p] + tol
-    if sc.contract.rule != "rofr":
+    if sc.contract.rule not in ("rofr", "rofo"):
         assert float(ds.holder_matched.sum()) == 0.0
+    first_offer = (ds.holder_matched > 0) & (ds.tender_rule == "rofo")
+    if first_offer.any():
+        price = ds.award_price.sel(provider=holder).where(first_offer)
+        assert (price <= ds.acceptance_threshold + 1e-12).sum() == first_offer.sum()
 
 
 @given(scenarios())

@@ -114,6 +114,7 @@ def _one_path(inputs: MarketInputs, row: int) -> MarketInputs:
         cost=inputs.cost[keep],
         bid=inputs.bid[keep],
         lead=inputs.lead[keep],
+        threshold=inputs.threshold,
     )
 
 

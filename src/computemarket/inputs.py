@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from computemarket.bidding import BIDDING_RULES
+from computemarket.bidding import quotes
 from computemarket.draws import Draws
 from computemarket.errors import InputError
 from computemarket.plan import Plan
@@ -37,6 +37,9 @@ class MarketInputs:
         Each provider's quote for each tender ($B per GW-year).
     lead : ndarray of int, shape (n, K, P)
         Construction lead time (months, at least one) if the provider builds for a tender.
+    threshold : ndarray, shape (K,)
+        Under ``rofo``, the highest first offer the buyer accepts from the holder; NaN
+        for tenders under the other rules.
     """
 
     plan: Plan
@@ -45,6 +48,7 @@ class MarketInputs:
     cost: np.ndarray
     bid: np.ndarray
     lead: np.ndarray
+    threshold: np.ndarray
 
     @property
     def paths(self) -> int:
@@ -70,14 +74,6 @@ def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:
     steps = plan.drift[:-1] + plan.monthly_volatility * shocks
     log_growth = np.concatenate([np.zeros((shocks.shape[0], 1)), np.cumsum(steps, axis=1)], axis=1)
     return plan.initial_demand * np.exp(log_growth)
-
-
-def _cost_shocks(plan: Plan, uniforms: np.ndarray) -> np.ndarray:
-    if plan.cost_distribution == "uniform":
-        return 1.0 + plan.cost_spread * (2.0 * uniforms - 1.0)
-    # Lognormal with mean one: exp(s z - s^2 / 2).
-    spread = plan.cost_spread
-    return np.exp(spread * ndtri(uniforms) - 0.5 * spread**2)
 
 
 def _lead_times(plan: Plan, uniforms: np.ndarray) -> np.ndarray:
@@ -151,9 +147,7 @@ def validate_demand(plan: Plan, demand: object, paths: int | None = None) -> np.
     return values
 
 
-def prepare(
-    plan: Plan, draws: Draws, demand: object = None, bidding: str = "cost_plus"
-) -> MarketInputs:
+def prepare(plan: Plan, draws: Draws, demand: object = None) -> MarketInputs:
     """Combine a plan and draws into the inputs of a batch of paths.
 
     Parameters
@@ -163,8 +157,6 @@ def prepare(
     demand : array-like or xarray.DataArray, optional
         Demand paths of the user's own, shape ``(paths, T)`` in GW, replacing the scenario's
         demand process; must have as many paths as ``draws``.
-    bidding : str, default "cost_plus"
-        Name of the bidding rule (see :data:`computemarket.bidding.BIDDING_RULES`).
 
     Returns
     -------
@@ -185,12 +177,14 @@ def prepare(
             )
     else:
         values = validate_demand(plan, demand, draws.paths)
-    cost = plan.base_cost * _cost_shocks(plan, draws.cost)
+    cost = plan.cost_at(draws.cost)
+    bid, threshold = quotes(plan, cost)
     return MarketInputs(
         plan=plan,
         first_path=draws.first_path,
         demand=values,
         cost=cost,
-        bid=BIDDING_RULES[bidding](plan, cost),
+        bid=bid,
         lead=_lead_times(plan, draws.lead),
+        threshold=threshold,
     )

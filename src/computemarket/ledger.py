@@ -186,6 +186,8 @@ class Ledger:
             plan.holder,
             plan.partial_match,
             plan.reserve_price,
+            auction=plan.auction,
+            threshold=float(self.inputs.threshold[k]),
         )
         slot = plan.n_initial + k
         award = outcome.award.T

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
 
 from computemarket._calendar import month_dates, month_index
 from computemarket.scenario import RULES, Scenario
@@ -56,6 +57,10 @@ class Plan:
     reserve_price, value_of_unmet, discount_rate : float
     partial_match : bool
     cost_distribution : str
+    initial_demand : float
+    bidding_mode, auction : str
+        ``bidding.mode`` and ``bidding.auction``.
+    holder_available : float
     """
 
     months: int
@@ -89,6 +94,9 @@ class Plan:
     partial_match: bool
     cost_distribution: str
     initial_demand: float
+    bidding_mode: str
+    auction: str
+    holder_available: float
 
     @property
     def n_providers(self) -> int:
@@ -104,6 +112,20 @@ class Plan:
     def n_initial(self) -> int:
         """Number of initial contracts, ``C0``."""
         return int(self.initial_gw.size)
+
+    def cost_at(self, u: np.ndarray, min_spread: float = 0.0) -> np.ndarray:
+        """Providers' costs at probabilities ``u`` of shape ``(..., P)`` ($B per GW-year).
+
+        ``base_cost`` times the cost shock: lognormal with mean one,
+        ``exp(s z - s^2 / 2)`` with ``z = Phi^-1(u)``, or uniform, ``1 + s (2u - 1)``,
+        with ``s`` the provider's ``cost_spread`` (at least ``min_spread``).
+        """
+        spread = np.maximum(self.cost_spread, min_spread)
+        if self.cost_distribution == "uniform":
+            shock = 1.0 + spread * (2.0 * u - 1.0)
+        else:
+            shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
+        return self.base_cost * shock
 
     def active(self, month: int) -> np.ndarray:
         """Boolean mask over contracts: which are active in ``month``."""
@@ -223,4 +245,7 @@ def make_plan(sc: Scenario) -> Plan:
         partial_match=sc.contract.partial_match,
         cost_distribution=sc.costs.distribution,
         initial_demand=sc.demand.initial_gw,
+        bidding_mode=sc.bidding.mode,
+        auction=sc.bidding.auction,
+        holder_available=sc.bidding.holder_available,
     )

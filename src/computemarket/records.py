@@ -76,6 +76,8 @@ class Records:
         self.arrays["cost"] = np.zeros((tenders, providers, paths))
         self.arrays["bid"] = np.zeros((tenders, providers, paths))
         self.arrays["lead_time"] = np.zeros((tenders, providers, paths), dtype=np.int64)
+        #: Under rofo, the buyer's acceptance threshold per tender (the same for all paths).
+        self.threshold = np.full(tenders, np.nan)
 
     @classmethod
     def for_inputs(cls, inputs: MarketInputs, out: Records | None = None) -> Records:
@@ -96,6 +98,9 @@ class Records:
         records.arrays["cost"][:] = inputs.cost.transpose(1, 2, 0)
         records.arrays["bid"][:] = inputs.bid.transpose(1, 2, 0)
         records.arrays["lead_time"][:] = inputs.lead.transpose(1, 2, 0)
+        records.threshold = inputs.threshold
+        if out is not None:
+            out.threshold = inputs.threshold
         return records
 
     def columns(self, first_path: int, paths: int) -> Records:
@@ -109,6 +114,7 @@ class Records:
         view.paths = paths
         view.first_path = first_path
         view.arrays = {name: a[..., start : start + paths] for name, a in self.arrays.items()}
+        view.threshold = self.threshold
         return view
 
     def month(self, rows: slice, t: int, delivery: Delivery) -> None:

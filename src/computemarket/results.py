@@ -38,9 +38,19 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "best_outside_price": (
         ("path", "tender"),
         _PRICE,
-        "lowest acceptable outside quote shown to the holder (NaN if none or not rofr)",
+        "outside offer shown to the holder: lowest acceptable outside quote, or the outside "
+        "clearing price under second_price (NaN if none or not rofr)",
     ),
-    "holder_matched": (("path", "tender"), _GW, "capacity the holder took by matching"),
+    "holder_matched": (
+        ("path", "tender"),
+        _GW,
+        "capacity the holder took through its right (match under rofr, first offer under rofo)",
+    ),
+    "acceptance_threshold": (
+        ("tender",),
+        _PRICE,
+        "highest first offer the buyer accepts from the holder under rofo (NaN otherwise)",
+    ),
     "award": (("path", "tender", "provider"), _GW, "capacity awarded"),
     "award_price": (
         ("path", "tender", "provider"),
@@ -88,6 +98,7 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     plan = records.plan
     arrays = dict(records.arrays)
     arrays["capacity_ceiling"] = plan.ceiling.T
+    arrays["acceptance_threshold"] = records.threshold
     delivered = arrays["delivered"]
     arrays["price"] = np.divide(
         arrays["spend"] * 12.0,

@@ -44,12 +44,12 @@ __all__ = [
 ]
 
 #: Contract rules the engines implement, in the order of their integer codes.
-RULES: tuple[str, ...] = ("exclusive", "rofr", "open")
+RULES: tuple[str, ...] = ("exclusive", "rofr", "open", "rofo")
 #: Rules under which one provider holds a right and must be named as ``contract.holder``.
-_HOLDER_RULES = frozenset({"exclusive", "rofr"})
+_HOLDER_RULES = frozenset({"exclusive", "rofr", "rofo"})
 
 Month = Annotated[str, BeforeValidator(parse_month)]
-Rule = Literal["exclusive", "rofr", "open"]
+Rule = Literal["exclusive", "rofr", "open", "rofo"]
 
 
 def _param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
@@ -122,9 +122,9 @@ class RuleChange(_Section):
 class Contract(_Section):
     """The contract rule: who may supply and whether a holder can match outside offers."""
 
-    rule: Rule = Field("rofr", description="Contract rule: 'exclusive', 'rofr' or 'open'.")
+    rule: Rule = Field("rofr", description="Contract rule: 'exclusive', 'rofr', 'rofo' or 'open'.")
     holder: str | None = Field(
-        "azure", description="Provider holding the right (needed by 'exclusive' and 'rofr')."
+        "azure", description="Provider holding the right (needed by all rules but 'open')."
     )
     window_months: int = _param(
         3, "months", "Months the holder has to match the best outside offer under 'rofr'.", ge=0
@@ -138,10 +138,30 @@ class Contract(_Section):
 
 
 class Bidding(_Section):
-    """How providers set their prices."""
+    """How providers set their prices, and how winners are paid."""
 
-    mode: Literal["cost_plus"] = Field(
-        "cost_plus", description="Bidding rule: 'cost_plus' (price = cost x (1 + markup))."
+    mode: Literal["cost_plus", "strategic"] = Field(
+        "cost_plus",
+        description=(
+            "Bidding rule: 'cost_plus' (price = cost x (1 + markup)) or 'strategic' "
+            "(equilibrium bids given the contract rule; docs/economics.md)."
+        ),
+    )
+    auction: Literal["first_price", "second_price"] = Field(
+        "first_price",
+        description=(
+            "Payment rule: 'first_price' (pay as bid) or 'second_price' (winners are paid "
+            "the price that clears the market: the lowest unused acceptable bid, or the "
+            "reserve price)."
+        ),
+    )
+    holder_available: float = _param(
+        1.0,
+        "1",
+        "Probability that outside bidders assign to the holder being able to match "
+        "(strategic bidding under 'rofr').",
+        ge=0,
+        le=1,
     )
 
 

@@ -167,7 +167,7 @@ class _Run:
         count = min(self.chunk_paths, self.paths - first)
         draws = draw(self.plan, count, self.seed, first_path=first)
         demand = None if self.demand is None else self.demand[first : first + count]
-        inputs = prepare(self.plan, draws, demand=demand, bidding=self.scenario.bidding.mode)
+        inputs = prepare(self.plan, draws, demand=demand)
         return ENGINES[self.engine](inputs, progress=progress, out=out)
 
     def chunks(

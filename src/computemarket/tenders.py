@@ -13,12 +13,12 @@ import numpy as np
 
 from computemarket.scenario import RULES
 
-__all__ = ["EPS_GW", "TenderOutcome", "decide", "merit_order_fill"]
+__all__ = ["EPS_GW", "TenderOutcome", "clearing_price", "decide", "merit_order_fill"]
 
 #: Quantities below this (GW, i.e. one kilowatt) count as zero: headroom, tenders, awards.
 EPS_GW = 1e-6 * 1e-3
 
-EXCLUSIVE, ROFR, OPEN = (RULES.index(r) for r in ("exclusive", "rofr", "open"))
+EXCLUSIVE, ROFR, OPEN, ROFO = (RULES.index(r) for r in ("exclusive", "rofr", "open", "rofo"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,9 +32,12 @@ class TenderOutcome:
     price : ndarray, shape (n, P)
         Price of each award ($B per GW-year); NaN where nothing is awarded.
     matched : ndarray, shape (n,)
-        GW the holder took by matching the best outside offer.
+        GW the holder took through its right: by matching under ``rofr``, by its accepted
+        first offer under ``rofo``.
     best_outside : ndarray, shape (n,)
-        Lowest acceptable outside quote under ``rofr``; NaN otherwise or if none.
+        The outside offer shown to the holder under ``rofr`` (the lowest acceptable
+        outside quote, or under ``second_price`` the outsiders' clearing price); NaN
+        otherwise or if there is none.
     """
 
     award: np.ndarray
@@ -93,6 +96,44 @@ def merit_order_fill(
     return award, _snap(remaining)
 
 
+def clearing_price(
+    bids: np.ndarray, room_left: np.ndarray, eligible: np.ndarray, reserve_price: float
+) -> np.ndarray:
+    """The price that clears a market: the lowest eligible bid with room left, else the reserve.
+
+    Parameters
+    ----------
+    bids, room_left : ndarray, shape (n, P)
+    eligible : ndarray of bool, shape (n, P)
+    reserve_price : float
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
+    unused = eligible & (room_left > EPS_GW)
+    lowest = np.min(np.where(unused, bids, np.inf), axis=1)
+    return np.where(np.isfinite(lowest), lowest, reserve_price)
+
+
+def _market(
+    quantity: np.ndarray,
+    bids: np.ndarray,
+    room: np.ndarray,
+    eligible: np.ndarray,
+    auction: str,
+    reserve_price: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fill ``quantity`` in merit order; price each award under the payment rule."""
+    award, remaining = merit_order_fill(quantity, bids, room, eligible)
+    if auction == "second_price":
+        clearing = clearing_price(bids, room - award, eligible, reserve_price)
+        price = np.broadcast_to(clearing[:, None], bids.shape).copy()
+    else:
+        price = bids.copy()
+    return award, price, remaining
+
+
 def decide(
     rule: int,
     quantity: np.ndarray,
@@ -102,6 +143,8 @@ def decide(
     holder: int,
     partial_match: bool,
     reserve_price: float,
+    auction: str = "first_price",
+    threshold: float = float("nan"),
 ) -> TenderOutcome:
     """Decide one tender under a contract rule.
 
@@ -116,11 +159,15 @@ def decide(
     headroom : ndarray, shape (n, P)
         GW each provider can still commit at the contract's start month.
     holder : int
-        Index of the holder of the right (-1 if none; required by ``exclusive``, ``rofr``).
+        Index of the holder of the right (-1 if none; required by all rules but ``open``).
     partial_match : bool
         Under ``rofr``, whether the holder may match part of a tender.
     reserve_price : float
         Quotes above it are refused.
+    auction : {"first_price", "second_price"}, default "first_price"
+        Pay as bid, or pay every winner of a market the price that clears it.
+    threshold : float, optional
+        Under ``rofo``, the highest first offer from the holder that the buyer accepts.
 
     Returns
     -------
@@ -130,10 +177,13 @@ def decide(
     -----
     ``exclusive``: only the holder supplies, ``min(quantity, headroom)`` at its quote.
     ``open``: every provider quotes; merit order fills the tender.
-    ``rofr``: the best acceptable outside quote is shown to the holder, which matches it
-    when the price covers its cost (for what it can deliver, or only for the whole tender
-    without ``partial_match``); outside providers fill the rest in merit order; what is
-    still unfilled goes to a holder that did not match, at its own quote.
+    ``rofr``: the outside market's price (its best quote, or under ``second_price`` its
+    clearing price) is shown to the holder. The holder matches it when the price covers
+    its cost: for what it can deliver, or, without ``partial_match``, only for the whole
+    tender. Outside providers fill the rest in merit order. What is still unfilled goes to
+    a holder that did not match, at its own quote.
+    ``rofo``: the holder's quote is taken first, for what it can deliver, if it does not
+    exceed ``threshold``; the rest goes to the outside market, with no later match.
 
     Examples
     --------
@@ -150,33 +200,48 @@ def decide(
     quantity = _snap(quantity)
     room = _snap(headroom)
     acceptable = (bids <= reserve_price) & (room > 0.0)
-    price = bids.copy()
     matched = np.zeros(n)
     best_outside = np.full(n, np.nan)
-    if rule == OPEN:
-        award, _ = merit_order_fill(quantity, bids, room, acceptable)
-    elif rule == EXCLUSIVE:
-        only_holder = np.zeros(providers, dtype=bool)
-        only_holder[holder] = True
-        award, _ = merit_order_fill(quantity, bids, room, acceptable & only_holder)
-    elif rule == ROFR:
-        outside = np.ones(providers, dtype=bool)
+    outside = np.ones(providers, dtype=bool)
+    if holder >= 0:
         outside[holder] = False
+    if rule == OPEN:
+        award, price, _ = _market(quantity, bids, room, acceptable, auction, reserve_price)
+    elif rule == EXCLUSIVE:
+        award, _ = merit_order_fill(quantity, bids, room, acceptable & ~outside)
+        price = bids.copy()
+    elif rule == ROFR:
         eligible = acceptable & outside
-        best = np.min(np.where(eligible, bids, np.inf), axis=1)
-        has_offer = np.isfinite(best)
-        best_outside = np.where(has_offer, best, np.nan)
+        has_offer = eligible.any(axis=1)
+        if auction == "second_price":
+            # What the outsiders' market would clear at for the whole tender.
+            whole, _ = merit_order_fill(quantity, bids, room, eligible)
+            offer = clearing_price(bids, room - whole, eligible, reserve_price)
+        else:
+            offer = np.min(np.where(eligible, bids, np.inf), axis=1)
+        best_outside = np.where(has_offer, offer, np.nan)
         holder_room = room[:, holder]
-        matches = has_offer & (holder_room > 0.0) & (best >= costs[:, holder])
+        matches = has_offer & (holder_room > 0.0) & (offer >= costs[:, holder])
         if not partial_match:
             matches &= holder_room >= quantity - EPS_GW
         matched = np.where(matches, np.minimum(quantity, holder_room), 0.0)
-        award, remaining = merit_order_fill(quantity - matched, bids, room, eligible)
+        award, price, remaining = _market(
+            quantity - matched, bids, room, eligible, auction, reserve_price
+        )
         last_resort = ~matches & acceptable[:, holder]
         award[:, holder] = matched + _snap(
             np.where(last_resort, np.minimum(remaining, holder_room), 0.0)
         )
-        price[:, holder] = np.where(matches, best, bids[:, holder])
+        price[:, holder] = np.where(matches, offer, bids[:, holder])
+    elif rule == ROFO:
+        holder_quote = bids[:, holder]
+        accepted = acceptable[:, holder] & (holder_quote <= threshold)
+        matched = _snap(np.where(accepted, np.minimum(quantity, room[:, holder]), 0.0))
+        award, price, _ = _market(
+            quantity - matched, bids, room, acceptable & outside, auction, reserve_price
+        )
+        award[:, holder] = matched
+        price[:, holder] = holder_quote
     else:
         raise ValueError(f"unknown rule code {rule}")
     return TenderOutcome(

@@ -1,0 +1,277 @@
+"""Strategic bidding: equilibrium bid functions for one tender, on arrays.
+
+The game (``docs/economics.md``): one buyer values a unit at the reserve price ``r``.
+Bidders draw independent private costs, bidder ``i`` from the distribution described by
+its quantile function on a grid of probabilities ``q``. A bid function maps a cost to a
+price. Everything here is computed once per scenario (or per :func:`tender_study`), not
+per tender.
+
+- Second price (the clearing price among the bidders): bidding one's cost is a weakly
+  dominant strategy, with or without a right of first refusal.
+- First price (pay as bid): bidder ``i`` with cost ``c`` bids ``b`` to maximise
+  ``(b - c) * P(every rival bids above b) * M(b)``. Here ``M(b)`` is the probability that
+  no holder takes the unit away by matching. Under a right of first refusal,
+  ``M(b) = 1 - a * F_H(b)``, where ``F_H`` is the CDF of the holder's cost and ``a`` the
+  probability that the holder can serve. Otherwise ``M = 1``. We solve for the
+  equilibrium by damped iterated best response on the grid. This works for any continuous
+  cost distributions and for asymmetric bidders. The closed forms for uniform costs in
+  ``docs/economics.md`` check it, and :func:`deviation_gain` checks that no bidder gains
+  by deviating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "BidTable",
+    "cdf_from_grid",
+    "deviation_gain",
+    "expected_market_price",
+    "first_price_equilibrium",
+    "quantile_grid",
+]
+
+#: Points of the probability grid on which bid functions are tabulated.
+GRID_POINTS = 257
+#: Candidate prices searched for each best response.
+PRICE_POINTS = 2049
+
+
+def quantile_grid(points: int = GRID_POINTS) -> np.ndarray:
+    """Probabilities at the midpoints of ``points`` equal cells of (0, 1)."""
+    return (np.arange(points) + 0.5) / points
+
+
+def cdf_from_grid(values: np.ndarray, grid: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """CDF at ``values`` of a variable whose quantiles at ``q`` are ``grid`` (nondecreasing).
+
+    Linear between grid points; 0 below the first quantile's cell and 1 above the last.
+    Ties in ``grid`` (a point mass, or a constant) are spread over a tiny interval, so the
+    CDF stays a function.
+    """
+    span = max(float(grid[-1] - grid[0]), 1.0)
+    strictly = grid + span * 1e-12 * np.arange(grid.size)
+    lo_q, hi_q = q[0] - 0.5 / q.size, q[-1] + 0.5 / q.size
+    xp = np.concatenate([[strictly[0] - span * 1e-9], strictly, [strictly[-1] + span * 1e-9]])
+    fp = np.concatenate([[lo_q], q, [hi_q]])
+    return np.interp(values, xp, fp, left=0.0, right=1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class BidTable:
+    """Bid functions of several bidders, tabulated on their cost grids.
+
+    Attributes
+    ----------
+    costs : ndarray, shape (n, G)
+        Each bidder's cost at the probabilities of the grid.
+    bids : ndarray, shape (n, G)
+        The bid at each of those costs.
+    """
+
+    costs: np.ndarray
+    bids: np.ndarray
+
+    def __call__(self, cost: np.ndarray) -> np.ndarray:
+        """Bids for costs of shape ``(..., n)``; beyond the grid, the edge markup carries on."""
+        out = np.empty_like(cost, dtype=float)
+        for i in range(self.costs.shape[0]):
+            grid, bid = self.costs[i], self.bids[i]
+            c = cost[..., i]
+            inside = np.interp(c, grid, bid)
+            below = c + (bid[0] - grid[0])
+            above = np.maximum(c, bid[-1])
+            out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
+        return out
+
+
+def _rival_survival(bids: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.ndarray:
+    """P(bidder j bids above each price), shape (n, M)."""
+    return np.array([1.0 - cdf_from_grid(prices, b, q) for b in bids])
+
+
+def _win_probability(
+    survival: np.ndarray, i: int, prices: np.ndarray, match: np.ndarray | None
+) -> np.ndarray:
+    win = np.prod(np.delete(survival, i, axis=0), axis=0)
+    return win * match if match is not None else win
+
+
+def first_price_equilibrium(
+    costs: np.ndarray,
+    q: np.ndarray,
+    reserve: float,
+    *,
+    holder_costs: np.ndarray | None = None,
+    holder_available: float = 1.0,
+    iterations: int = 2000,
+    damping: float = 0.5,
+    tolerance: float = 1e-9,
+) -> np.ndarray:
+    """Equilibrium bids of a first-price (pay-as-bid) procurement auction.
+
+    Solved through the envelope theorem. In equilibrium a bidder's expected profit is
+    ``U(c) = (b(c) - c) V(c)``, where ``V(c)`` is the probability that its bid ``b(c)``
+    wins, and ``U'(c) = -V(c)``. Hence ``U(c) = U(c_top) + integral from c to c_top of V``,
+    and ``b(c) = c + U(c) / V(c)``. We iterate this map from the cost-plus-share start,
+    damped, until no bid moves by more than ``tolerance`` times the reserve. The top
+    type's profit ``U(c_top)`` is its best response on a fine price grid.
+
+    Parameters
+    ----------
+    costs : ndarray, shape (n, G)
+        Each bidder's cost quantiles on the grid ``q``.
+    q : ndarray, shape (G,)
+    reserve : float
+        The buyer refuses bids above it.
+    holder_costs : ndarray, shape (G,), optional
+        Quantiles of a holder's cost: the bidders face a right of first refusal, under
+        which the holder takes the unit by matching the winning bid when its cost is below it.
+    holder_available : float, default 1.0
+        Probability that the holder can serve (and so match).
+    iterations, damping, tolerance
+        Limits of the fixed-point iteration.
+
+    Returns
+    -------
+    ndarray, shape (n, G)
+        Bids; a bidder whose cost is at or above the reserve bids its cost (it cannot trade).
+
+    Examples
+    --------
+    Two bidders with costs uniform on (0, 1) and reserve 1 bid ``(1 + c) / 2``:
+
+    >>> q = quantile_grid()
+    >>> bids = first_price_equilibrium(np.array([q, q]), q, 1.0)
+    >>> bool(np.allclose(bids, (1 + q) / 2, atol=2e-3))
+    True
+    """
+    n = costs.shape[0]
+    low = min(float(costs.min()), reserve)
+    prices = np.linspace(low, reserve, PRICE_POINTS)
+
+    def match_at(b: np.ndarray) -> np.ndarray:
+        if holder_costs is None:
+            return np.ones_like(b)
+        return 1.0 - holder_available * cdf_from_grid(b, holder_costs, q)
+
+    bids = np.where(costs < reserve, costs + (reserve - costs) / (n + 1), costs)
+    for _ in range(iterations):
+        new = np.empty_like(bids)
+        for i in range(n):
+            rivals = np.delete(bids, i, axis=0)
+            c = costs[i]
+            trades = c < reserve
+
+            def win_at(b: np.ndarray, rivals=rivals) -> np.ndarray:
+                survival = [1.0 - cdf_from_grid(b, r, q) for r in rivals]
+                return np.prod(survival, axis=0) * match_at(b) if len(survival) else match_at(b)
+
+            own = win_at(bids[i])
+            # The top trading type's profit: its best response on the price grid.
+            top = int(np.flatnonzero(trades)[-1]) if trades.any() else -1
+            if top < 0:
+                new[i] = c
+                continue
+            u_top = max(float(np.max((prices - c[top]) * win_at(prices))), 0.0)
+            # U(c) = U(c_top) + integral of V from c to c_top (trapezoid on the cost grid).
+            segment = 0.5 * (own[1:] + own[:-1]) * np.diff(c)
+            tail = np.concatenate([np.cumsum(segment[::-1])[::-1], [0.0]])
+            profit = np.where(trades, u_top + tail - tail[top], 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                markup = np.where(own > 1e-300, profit / own, reserve - c)
+            new[i] = np.where(trades, np.minimum(c + markup, reserve), c)
+        new = np.maximum(np.maximum.accumulate(new, axis=1), costs)
+        step = (1.0 - damping) * (new - bids)
+        bids = bids + step
+        if np.max(np.abs(step)) < tolerance * max(reserve, 1e-12):
+            break
+    return bids
+
+
+def deviation_gain(
+    costs: np.ndarray,
+    bids: np.ndarray,
+    q: np.ndarray,
+    reserve: float,
+    *,
+    holder_costs: np.ndarray | None = None,
+    holder_available: float = 1.0,
+    points: int = 8193,
+) -> np.ndarray:
+    """Largest gain any bidder gets by deviating from ``bids``, per bidder and cost.
+
+    Rivals keep the bids ``bids``. The deviation searches ``points`` prices between the
+    lowest cost and the reserve, a finer grid than the solver's.
+
+    Returns
+    -------
+    ndarray, shape (n, G)
+        Best deviation profit minus the profit of the given bid (0 means no gain).
+    """
+    n = costs.shape[0]
+    low = min(float(costs.min()), reserve)
+    prices = np.linspace(low, reserve, points)
+    match = None
+    if holder_costs is not None:
+        match = 1.0 - holder_available * cdf_from_grid(prices, holder_costs, q)
+    survival = _rival_survival(bids, q, prices)
+    gain = np.empty_like(bids)
+    for i in range(n):
+        win = _win_probability(survival, i, prices, match)
+        best = np.max((prices[None, :] - costs[i][:, None]) * win[None, :], axis=1)
+        best = np.maximum(best, 0.0)
+        own_survival = _rival_survival(np.delete(bids, i, axis=0), q, bids[i])
+        own_win = np.prod(own_survival, axis=0) if n > 1 else np.ones(q.size)
+        if holder_costs is not None:
+            own_win = own_win * (1.0 - holder_available * cdf_from_grid(bids[i], holder_costs, q))
+        own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_win, 0.0)
+        gain[i] = best - own
+    return gain
+
+
+def expected_market_price(bids: np.ndarray, q: np.ndarray, reserve: float, auction: str) -> float:
+    """Expected price of a market among bidders with bid quantiles ``bids``, capped at the reserve.
+
+    Under ``first_price`` the price is the lowest bid; under ``second_price`` the second
+    lowest. Where the market would clear above the reserve (or has too few bidders), the
+    price counts as the reserve: the buyer would not pay more for the unit.
+
+    Parameters
+    ----------
+    bids : ndarray, shape (n, G)
+        Each bidder's bid quantiles on ``q``.
+    q : ndarray, shape (G,)
+    reserve : float
+    auction : {"first_price", "second_price"}
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    Two bidders bidding uniform costs truthfully: the second-lowest of two uniforms has
+    mean 2/3.
+
+    >>> q = quantile_grid(2001)
+    >>> round(expected_market_price(np.array([q, q]), q, 1.0, "second_price"), 3)
+    0.667
+    """
+    low = min(float(bids.min()), reserve)
+    x = np.linspace(min(low, 0.0), reserve, 8193)
+    below = np.array([cdf_from_grid(x, b, q) for b in bids])  # P(bid <= x)
+    above = 1.0 - below
+    none_below = np.prod(above, axis=0)
+    if auction == "first_price":
+        survival = none_below  # P(min bid > x)
+    else:
+        one_below = np.zeros_like(x)
+        for i in range(bids.shape[0]):
+            one_below += below[i] * np.prod(np.delete(above, i, axis=0), axis=0)
+        survival = none_below + one_below  # P(second lowest > x)
+    # E[min(reserve, Y)] = x0 + integral of P(Y > x) from x0 to the reserve, for Y >= x0.
+    return float(x[0] + np.trapezoid(survival, x))
