@@ -13,6 +13,7 @@ Examples
 """
 
 from computemarket.errors import ComputeMarketError, InputError, Problem, ScenarioError
+from computemarket.lab import tender_study
 from computemarket.results import package_version
 from computemarket.scenario import Scenario, load_scenario, shipped_scenarios
 from computemarket.simulate import simulate, simulate_summary
@@ -30,6 +31,7 @@ __all__ = [
     "simulate",
     "simulate_summary",
     "summarize",
+    "tender_study",
 ]
 
 __version__ = package_version()

@@ -35,7 +35,7 @@ from computemarket.strategy import (
     quantile_grid,
 )
 
-__all__ = ["MIN_STRATEGIC_SPREAD", "RuleBids", "quotes", "rule_bids"]
+__all__ = ["MIN_STRATEGIC_SPREAD", "RuleBids", "market_bids", "quotes", "rule_bids"]
 
 #: Strategic bidding needs continuous costs: spreads below this are raised to it.
 MIN_STRATEGIC_SPREAD = 1e-3
@@ -138,14 +138,60 @@ def rule_bids(plan: Plan, rule: int) -> RuleBids:
 def _rule_bids(key: tuple) -> RuleBids:
     mode, auction, rule, holder, reserve, available, family, base, spread, markup = key
     q = quantile_grid()
-    base_cost, cost_spread, markups = np.array(base), np.array(spread), np.array(markup)
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
-    costs = _cost_grid(family, base_cost, np.maximum(cost_spread, floor), q)  # (P, G)
+    costs = _cost_grid(family, np.array(base), np.maximum(np.array(spread), floor), q)
+    return market_bids(
+        rule,
+        costs,
+        q,
+        holder=holder,
+        reserve=reserve,
+        mode=mode,
+        auction=auction,
+        holder_available=available,
+        markup=np.array(markup),
+    )
+
+
+def market_bids(
+    rule: int,
+    costs: np.ndarray,
+    q: np.ndarray,
+    *,
+    holder: int,
+    reserve: float,
+    mode: str = "strategic",
+    auction: str = "first_price",
+    holder_available: float = 1.0,
+    markup: np.ndarray | float = 0.0,
+) -> RuleBids:
+    """How each provider bids under ``rule``, given its cost quantiles.
+
+    Parameters
+    ----------
+    rule : int
+        Index into ``RULES``.
+    costs : ndarray, shape (P, G)
+        Each provider's cost quantiles on the grid ``q``.
+    q : ndarray, shape (G,)
+    holder : int
+        Index of the holder (-1 for none).
+    reserve : float
+    mode : {"strategic", "cost_plus"}
+    auction : {"first_price", "second_price"}
+    holder_available : float
+        Probability outsiders assign to the holder being able to match (``rofr``).
+    markup : float or ndarray of shape (P,)
+        Markups under ``cost_plus``.
+
+    Returns
+    -------
+    RuleBids
+    """
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
-
     if mode == "cost_plus":
-        bids = costs * (1.0 + markups[:, None])
+        bids = costs * (1.0 + np.broadcast_to(markup, (providers,))[:, None])
         threshold = np.nan
         if rule == ROFO:
             threshold = _outside_price(bids[outsiders], q, reserve, auction)
@@ -156,18 +202,20 @@ def _rule_bids(key: tuple) -> RuleBids:
     holder_quote, threshold = "table", np.nan
     if rule == EXCLUSIVE:
         holder_quote = "reserve"
-    elif rule in (OPEN, ROFR, ROFO):
+    else:
         bidders = list(range(providers)) if rule == OPEN else outsiders
         holder_costs = costs[holder] if rule == ROFR else None
         if auction == "first_price" and bidders:
-            bids[bidders] = _own_type_bids(costs[bidders], q, reserve, holder_costs, available)
+            bids[bidders] = _own_type_bids(
+                costs[bidders], q, reserve, holder_costs, holder_available
+            )
             gain = deviation_gain(
                 costs[bidders],
                 bids[bidders],
                 q,
                 reserve,
                 holder_costs=holder_costs,
-                holder_available=available,
+                holder_available=holder_available,
             )
             epsilon = float(max(gain.max(), 0.0))
         if rule == ROFR:

@@ -72,7 +72,8 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     Parameters
     ----------
     ds : xarray.Dataset
-        Results from :func:`computemarket.simulate`.
+        Results from :func:`computemarket.simulate`, or a :func:`computemarket.tender_study`
+        (then: the mean and standard error of each outcome, over ``statistic``).
 
     Returns
     -------
@@ -96,7 +97,29 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> float(s["share"].sum("provider")[0])
     1.0
     """
+    if ds.attrs.get("kind") == "tender_study":
+        return _study_summary(ds)
     return add_statistics(path_metrics(ds))
+
+
+def _study_summary(ds: xr.Dataset) -> xr.Dataset:
+    """Expected values and standard errors of a :func:`computemarket.tender_study`."""
+    out = xr.Dataset(coords={"statistic": ["mean", "std_error"]})
+    n = ds.sizes["draw"]
+    for name in (
+        "trade",
+        "price",
+        "holder_won",
+        "efficient",
+        "buyer_surplus",
+        "holder_surplus",
+        "outsider_surplus",
+    ):
+        values = ds[name].values.astype(float)
+        se = values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+        out[name] = xr.DataArray([values.mean(), se], dims="statistic", attrs=ds[name].attrs)
+    out.attrs = dict(ds.attrs)
+    return out
 
 
 def path_metrics(ds: xr.Dataset) -> xr.Dataset:
