@@ -107,6 +107,7 @@ def _path(
     ceiling,
     forecast,
     spare,
+    base_cost,
     holder,
     partial,
     reserve,
@@ -114,6 +115,7 @@ def _path(
     contracted_out,
     delivered_out,
     spend_out,
+    supply_out,
     served_out,
     shortfall_out,
     quantity_out,
@@ -122,6 +124,7 @@ def _path(
     award_out,
     award_price_out,
     construction_out,
+    headroom_out,
 ):
     months = demand.size
     tenders, providers = cost.shape
@@ -132,6 +135,7 @@ def _path(
         horizon = max(horizon, contract_end[c])
     award = np.zeros((contracts, providers))
     price = np.zeros((contracts, providers))
+    unit_cost = np.zeros((contracts, providers))
     build = np.zeros((contracts, providers))
     arrival = np.full((contracts, providers), NEVER, dtype=np.int64)
     commitments = np.zeros((horizon, providers))
@@ -143,6 +147,7 @@ def _path(
         p = initial_provider[i]
         award[i, p] = initial_gw[i]
         price[i, p] = initial_price[i]
+        unit_cost[i, p] = base_cost[p]
         for m in range(contract_start[i], contract_end[i]):
             commitments[m, p] += initial_gw[i]
         build[i, p] = initial_gw[i]
@@ -206,6 +211,8 @@ def _path(
                 for p in range(providers):
                     award[slot, p] = outcome_award[p]
                     price[slot, p] = outcome_price[p] if outcome_award[p] > 0.0 else 0.0
+                    unit_cost[slot, p] = cost[k, p]
+                    headroom_out[k, p] = max(headroom[p], 0.0)
                     peak = -np.inf
                     for m in range(start, end):
                         commitments[m, p] += outcome_award[p]
@@ -228,6 +235,7 @@ def _path(
             running = 0.0
             delivered = 0.0
             spend = 0.0
+            supply = 0.0
             for c in range(contracts):
                 if not (contract_start[c] <= month < contract_end[c]):
                     continue
@@ -236,10 +244,12 @@ def _path(
                 running += a
                 delivered += each
                 spend += each * price[c, p]
+                supply += each * unit_cost[c, p]
             capacity_out[month, p] = built[p]
             contracted_out[month, p] = running
             delivered_out[month, p] = delivered
             spend_out[month, p] = spend / 12.0
+            supply_out[month, p] = supply / 12.0
             total_delivered += delivered
         served = min(demand[month], total_delivered)
         served_out[month] = served
@@ -256,6 +266,7 @@ def _all_paths(
     ceiling,
     forecast,
     spare,
+    base_cost,
     initial_provider,
     initial_gw,
     initial_price,
@@ -297,6 +308,7 @@ def _all_paths(
             ceiling,
             forecast,
             spare,
+            base_cost,
             holder,
             partial,
             reserve,
@@ -304,6 +316,7 @@ def _all_paths(
             out_mp[1, i],
             out_mp[2, i],
             out_mp[3, i],
+            out_mp[4, i],
             out_m[0, i],
             out_m[1, i],
             out_k[0, i],
@@ -312,6 +325,7 @@ def _all_paths(
             out_kp[0, i],
             out_kp[1, i],
             out_kp[2, i],
+            out_kp[3, i],
         )
 
 
@@ -321,10 +335,10 @@ def run(inputs: MarketInputs, threads: int = 1) -> Records:
     n, months = inputs.demand.shape
     tenders, providers = plan.n_tenders, plan.n_providers
     out_m = np.zeros((2, n, months))
-    out_mp = np.zeros((4, n, months, providers))
+    out_mp = np.zeros((5, n, months, providers))
     out_k = np.zeros((3, n, tenders))
     out_k[1] = np.nan
-    out_kp = np.zeros((3, n, tenders, providers))
+    out_kp = np.zeros((4, n, tenders, providers))
     out_kp[1] = np.nan
     plan_ints = (
         np.stack(
@@ -352,6 +366,7 @@ def run(inputs: MarketInputs, threads: int = 1) -> Records:
             plan.ceiling,
             plan.forecast_factor,
             plan.spare_gw,
+            plan.base_cost,
             plan.initial_provider,
             plan.initial_gw,
             plan.initial_price,
@@ -369,13 +384,17 @@ def run(inputs: MarketInputs, threads: int = 1) -> Records:
         numba.set_num_threads(previous)
     records = Records.for_inputs(inputs)
     a = records.arrays
-    for name, values in zip(("capacity", "contracted", "delivered", "spend"), out_mp, strict=True):
+    for name, values in zip(
+        ("capacity", "contracted", "delivered", "spend", "supply_cost"), out_mp, strict=True
+    ):
         a[name][:] = values.transpose(1, 2, 0)
     for name, values in zip(("served", "shortfall"), out_m, strict=True):
         a[name][:] = values.T
     names = ("tender_quantity", "best_outside_price", "holder_matched")
     for name, values in zip(names, out_k, strict=True):
         a[name][:] = values.T
-    for name, values in zip(("award", "award_price", "construction"), out_kp, strict=True):
+    for name, values in zip(
+        ("award", "award_price", "construction", "headroom"), out_kp, strict=True
+    ):
         a[name][:] = values.transpose(1, 2, 0)
     return records

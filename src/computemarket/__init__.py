@@ -12,6 +12,7 @@ Examples
 ['azure', 'oracle', 'stargate']
 """
 
+from computemarket.compare import compare
 from computemarket.errors import ComputeMarketError, InputError, Problem, ScenarioError
 from computemarket.lab import tender_study
 from computemarket.results import package_version
@@ -26,6 +27,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load_scenario",
     "shipped_scenarios",
     "simulate",

@@ -24,8 +24,15 @@ _ROWS = (
     ("served_fraction", "Demand served"),
     ("unmet_cost", "Value of unmet compute (PV)"),
     ("total_cost", "Spend + unmet (PV)"),
+    ("buyer_surplus", "Buyer's surplus (PV)"),
+    ("holder_surplus", "Holder's surplus (PV)"),
+    ("outsider_surplus", "Outsiders' surplus (PV)"),
     ("holder_match_rate", "Holder match rate"),
+    ("holder_price_premium", "Holder's price premium"),
+    ("inefficient_award_rate", "Inefficient award rate"),
+    ("late_gw_months", "Capacity late"),
     ("hhi", "HHI of delivered GW"),
+    ("hhi_contracted", "HHI of contracted GW"),
     ("revenue", "Revenue (PV)"),
     ("share", "Share of delivered GW"),
 )
@@ -73,6 +80,32 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep only each path's headline metrics (bounded memory for very many paths): "
         "writes summary.nc instead of results.nc and figures",
+    )
+    comp = sub.add_parser(
+        "compare", help="run a scenario under several contract rules on common random numbers"
+    )
+    comp.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="TOML file or shipped scenario name (default: baseline)",
+    )
+    comp.add_argument(
+        "--rules",
+        default="exclusive,rofr,rofo,open",
+        help="comma-separated rules (default: exclusive,rofr,rofo,open)",
+    )
+    comp.add_argument("--reference", default="open", help="rule to compare against (default: open)")
+    comp.add_argument("--paths", type=int, default=None, help="Monte Carlo paths per rule")
+    comp.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the scenario's)"
+    )
+    comp.add_argument("--workers", type=int, default=1, help="threads running chunks (default: 1)")
+    comp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for compare.nc and compare.png (default: results/<scenario name>)",
     )
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
@@ -143,7 +176,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_outputs(datasets: dict, out: Path, *, figures) -> list[Path]:
+def _write_outputs(datasets: dict, out: Path, *, figures, extra: dict | None = None) -> list[Path]:
     """Write datasets (and figures of ``figures``, a results dataset) into ``out`` at once.
 
     Everything is written into a hidden staging folder inside ``out`` first and moved into
@@ -169,6 +202,9 @@ def _write_outputs(datasets: dict, out: Path, *, figures) -> list[Path]:
                 fig.savefig(staging / name, dpi=120)
                 plt.close(fig)
                 files[name] = staging / name
+        for name, fig in (extra or {}).items():
+            fig.savefig(staging / name, dpi=120)
+            files[name] = staging / name
         written = []
         for name, path in files.items():
             os.replace(path, out / name)
@@ -176,6 +212,69 @@ def _write_outputs(datasets: dict, out: Path, *, figures) -> list[Path]:
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from computemarket.compare import HEADLINE, compare, plot_comparison
+
+    scenario = load_scenario(args.scenario)
+    rules = [r.strip() for r in args.rules.split(",") if r.strip()]
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    paths = args.paths if args.paths is not None else scenario.run.paths
+    total = paths * len(set(rules) | {args.reference})
+    with tqdm(total=total, unit="path", delay=2, file=sys.stderr, disable=None) as bar:
+        result = compare(
+            scenario,
+            rules,
+            args.reference,
+            paths=args.paths,
+            seed=args.seed,
+            workers=args.workers,
+            progress=bar.update,
+        )
+    print(
+        f"{scenario.name}: {result.attrs['paths']:,} paths per rule, seed {result.attrs['seed']}, "
+        f"differences from '{args.reference}' (mean ± standard error, common random numbers)"
+    )
+    names = [str(r) for r in result.rule.values]
+    header = f"{'metric':<26}{'unit':<12}" + "".join(f"{n:>22}" for n in names)
+    lines = [header, "-" * len(header)]
+    for name in HEADLINE:
+        level = result[f"{name}_stats"].sel(statistic="mean")
+        diff = result[f"{name}_diff_stats"]
+        cells = ""
+        for rule in names:
+            value = float(level.sel(rule=rule))
+            if rule == args.reference:
+                cells += f"{_short(value):>22}"
+            else:
+                d = float(diff.sel(rule=rule, statistic="mean"))
+                se = float(diff.sel(rule=rule, statistic="std_error"))
+                cells += f"{_short(d, signed=True) + ' ± ' + _short(se):>22}"
+        lines.append(f"{name:<26}{result[name].attrs['units']:<12}{cells}")
+    print("\n".join(lines))
+    import matplotlib.pyplot as plt
+
+    fig = plot_comparison(result)
+    try:
+        written = _write_outputs(
+            {"compare.nc": result}, out, figures=None, extra={"compare.png": fig}
+        )
+    finally:
+        plt.close(fig)
+    print("\nwrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _short(value: float, signed: bool = False) -> str:
+    if value != value:
+        return "n/a"
+    sign = "+" if signed else ""
+    if abs(value) >= 100:
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.3g}"
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -213,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "compare":
+            return _compare(args)
         for name in shipped_scenarios():
             print(f"{name:<16}{load_scenario(name).description}")
         return 0

@@ -54,8 +54,8 @@ def run(
             windows_ending.setdefault(int(plan.tender_decision[k]), []).append(k)
 
     def decide(k: int) -> None:
-        outcome, build = ledger.decide(k)
-        records.decided(every, k, outcome, build)
+        outcome, build, headroom = ledger.decide(k)
+        records.decided(every, k, outcome, build, headroom)
 
     for month in range(plan.months):
         ledger.finish_due(month)

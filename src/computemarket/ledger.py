@@ -45,20 +45,31 @@ class Delivery:
 
     Attributes
     ----------
-    capacity, contracted, delivered, spend : ndarray, shape (P, n)
-        Built capacity, GW under active contracts, GW delivered, and spend ($B in the
-        month) per provider.
+    capacity, contracted, delivered, spend, supply_cost : ndarray, shape (P, n)
+        Built capacity, GW under active contracts, GW delivered, the buyer's spend and the
+        providers' cost of what they delivered ($B in the month), per provider.
     served, shortfall : ndarray, shape (n,)
         Demand served and not served (GW).
     """
 
-    __slots__ = ("capacity", "contracted", "delivered", "served", "shortfall", "spend")
+    __slots__ = (
+        "capacity",
+        "contracted",
+        "delivered",
+        "served",
+        "shortfall",
+        "spend",
+        "supply_cost",
+    )
 
-    def __init__(self, capacity, contracted, delivered, spend, served, shortfall) -> None:
+    def __init__(
+        self, capacity, contracted, delivered, spend, supply_cost, served, shortfall
+    ) -> None:
         self.capacity = capacity
         self.contracted = contracted
         self.delivered = delivered
         self.spend = spend
+        self.supply_cost = supply_cost
         self.served = served
         self.shortfall = shortfall
 
@@ -97,6 +108,9 @@ class Ledger:
         self.plan: Plan = plan
         self.award = np.zeros((contracts, plan.n_providers, n))
         self.price = np.zeros((contracts, plan.n_providers, n))
+        # Each contract's cost to its provider per GW-year: the tender's cost draw, or the
+        # provider's base cost for contracts signed before the start.
+        self.unit_cost = np.zeros((contracts, plan.n_providers, n))
         self.build = np.zeros((contracts, plan.n_providers, n))
         self.arrival = np.full((contracts, plan.n_providers, n), NEVER, dtype=np.int64)
         self.commitments = np.zeros((horizon, plan.n_providers, n))
@@ -112,6 +126,7 @@ class Ledger:
             start, end = plan.contract_start[slot], plan.contract_end[slot]
             self.award[slot, provider] = plan.initial_gw[slot]
             self.price[slot, provider] = plan.initial_price[slot]
+            self.unit_cost[slot, provider] = plan.base_cost[provider]
             self.commitments[start:end] += self.award[slot]
             self.build[slot, provider] = plan.initial_gw[slot]
             self.arrival[slot, provider] = start
@@ -164,7 +179,7 @@ class Ledger:
         self.open_quantity[k] = quantity
         return quantity
 
-    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray]:
+    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray, np.ndarray]:
         """Decide tender ``k``, book its contract and order the construction it needs.
 
         Returns
@@ -173,6 +188,8 @@ class Ledger:
             Arrays over ``(n, P)``, as :func:`computemarket.tenders.decide` gives them.
         build : ndarray, shape (P, n)
             GW of new construction ordered now.
+        headroom : ndarray, shape (P, n)
+            GW each provider could still commit at the contract's start (at least zero).
         """
         plan = self.plan
         start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
@@ -193,6 +210,7 @@ class Ledger:
         award = outcome.award.T
         self.award[slot] = award
         self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
+        self.unit_cost[slot] = self.inputs.cost[:, k, :].T
         self.open_quantity[k] = 0.0
         self.commitments[start:end] += award
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
@@ -204,7 +222,7 @@ class Ledger:
         arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :].T
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
-        return outcome, build
+        return outcome, build, np.maximum(headroom, 0.0)
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(self, active: np.ndarray, demand_now: np.ndarray) -> Delivery:
@@ -225,13 +243,18 @@ class Ledger:
         taken = np.zeros_like(self.built)
         delivered = np.zeros_like(self.built)
         spend = np.zeros_like(self.built)
+        supply_cost = np.zeros_like(self.built)
         for slot in np.flatnonzero(active):
             award = self.award[slot]
             each = np.minimum(np.maximum(self.built - taken, 0.0), award)
             taken = taken + award
             delivered = delivered + each
             spend = spend + each * self.price[slot]
+            supply_cost = supply_cost + each * self.unit_cost[slot]
         contracted = taken
         spend = spend / 12.0
+        supply_cost = supply_cost / 12.0
         served = np.minimum(demand_now, _total(delivered))
-        return Delivery(self.built, contracted, delivered, spend, served, demand_now - served)
+        return Delivery(
+            self.built, contracted, delivered, spend, supply_cost, served, demand_now - served
+        )

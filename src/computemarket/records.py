@@ -21,6 +21,7 @@ MONTHLY = {
     "contracted": True,
     "delivered": True,
     "spend": True,
+    "supply_cost": True,
     "served": False,
     "shortfall": False,
 }
@@ -32,6 +33,7 @@ TENDER = {
     "award": True,
     "award_price": True,
     "construction": True,
+    "headroom": True,
 }
 #: Per-path inputs kept beside the outputs.
 INPUTS = ("demand", "cost", "bid", "lead_time")
@@ -126,13 +128,21 @@ class Records:
         """Store tender ``k``'s quantity for paths ``rows``."""
         self.arrays["tender_quantity"][k, rows] = quantity
 
-    def decided(self, rows: slice, k: int, outcome: TenderOutcome, build: np.ndarray) -> None:
+    def decided(
+        self,
+        rows: slice,
+        k: int,
+        outcome: TenderOutcome,
+        build: np.ndarray,
+        headroom: np.ndarray,
+    ) -> None:
         """Store the decision on tender ``k`` for paths ``rows``.
 
-        ``outcome`` holds arrays over ``(n, P)``; ``build`` is ``(P, n)``.
+        ``outcome`` holds arrays over ``(n, P)``; ``build`` and ``headroom`` are ``(P, n)``.
         """
         self.arrays["best_outside_price"][k, rows] = outcome.best_outside
         self.arrays["holder_matched"][k, rows] = outcome.matched
         self.arrays["award"][k, :, rows] = outcome.award.T
         self.arrays["award_price"][k, :, rows] = outcome.price.T
         self.arrays["construction"][k, :, rows] = build
+        self.arrays["headroom"][k, :, rows] = headroom

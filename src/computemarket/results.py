@@ -29,6 +29,11 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "served": (("path", "time"), _GW, "demand served by delivered capacity"),
     "shortfall": (("path", "time"), _GW, "demand not served"),
     "spend": (("path", "time", "provider"), "$B", "buyer's payment in the month"),
+    "supply_cost": (
+        ("path", "time", "provider"),
+        "$B",
+        "provider's cost of the capacity it delivered in the month",
+    ),
     "price": (
         ("path", "time", "provider"),
         _PRICE,
@@ -58,6 +63,11 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "price of the award (NaN where nothing is awarded)",
     ),
     "construction": (("path", "tender", "provider"), _GW, "new capacity ordered for the award"),
+    "headroom": (
+        ("path", "tender", "provider"),
+        _GW,
+        "capacity the provider could still commit at the contract's start, when decided",
+    ),
     "cost": (("path", "tender", "provider"), _PRICE, "provider's cost for the tender"),
     "bid": (("path", "tender", "provider"), _PRICE, "provider's quote for the tender"),
     "lead_time": (

@@ -22,6 +22,30 @@ _METRICS = {
     "revenue": ("$B", "provider's revenue from the buyer, present value"),
     "share": ("1", "provider's share of delivered GW-months"),
     "hhi": ("1", "Herfindahl-Hirschman index of delivered GW-months (0 to 10,000)"),
+    "hhi_contracted": ("1", "Herfindahl-Hirschman index of contracted GW-months (0 to 10,000)"),
+    "holder_price_premium": (
+        "$B/GW-year",
+        "holder's average award price minus outsiders' "
+        "(volume-weighted; NaN if either won nothing)",
+    ),
+    "inefficient_award_rate": (
+        "1",
+        "share of tenders with awards where a provider was awarded capacity while one with "
+        "a lower cost had headroom left (NaN where nothing was awarded)",
+    ),
+    "late_gw_months": (
+        "GW-months",
+        "capacity under contract but not yet built, summed over months",
+    ),
+    "buyer_surplus": (
+        "$B",
+        "value of demand served (at value_of_unmet per GW-year) less spend, present value",
+    ),
+    "holder_surplus": ("$B", "holder's revenue less its cost of supply, present value"),
+    "outsider_surplus": (
+        "$B",
+        "outside providers' revenue less their cost of supply, present value",
+    ),
     "holder_match_rate": (
         "1",
         "share of rofr tenders with an outside offer that the holder matched "
@@ -140,7 +164,20 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
     InputError
         If ``ds`` lacks the variables or attributes of a results dataset.
     """
-    needed = ("spend", "delivered", "shortfall", "demand", "served", "tender_quantity")
+    needed = (
+        "spend",
+        "supply_cost",
+        "delivered",
+        "shortfall",
+        "demand",
+        "served",
+        "tender_quantity",
+        "award",
+        "award_price",
+        "cost",
+        "headroom",
+        "contracted",
+    )
     missing = [name for name in needed if name not in ds]
     if missing or "discount_rate" not in ds.attrs:
         raise InputError(
@@ -170,9 +207,19 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         "total_cost": total_spend + unmet,
         "revenue": revenue,
         "share": share,
-        "hhi": ((100.0 * share) ** 2).sum("provider", min_count=1),
+        "hhi": _hhi(volume),
+        "hhi_contracted": _hhi(ds["contracted"].sum("time")),
         "holder_match_rate": _match_rate(ds),
+        "holder_price_premium": _premium(ds),
+        "inefficient_award_rate": _inefficiency(ds),
+        "late_gw_months": (ds["contracted"] - delivered).sum(("time", "provider")),
     }
+    value = float(ds.attrs.get("value_of_unmet", 0.0))
+    profit = ((spend - ds["supply_cost"]) * discount).sum("time")
+    is_holder = ds["provider"] == ds.attrs.get("holder", "")
+    metrics["buyer_surplus"] = (ds["served"] * discount).sum("time") * value / 12.0 - total_spend
+    metrics["holder_surplus"] = profit.where(is_holder, 0.0).sum("provider")
+    metrics["outsider_surplus"] = profit.where(~is_holder, 0.0).sum("provider")
     out = xr.Dataset()
     for name, values in metrics.items():
         units, long_name = _METRICS[name]
@@ -201,6 +248,42 @@ def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
     out = out.assign_coords(statistic=("statistic", list(STATISTICS)))
     out.attrs["paths"] = int(metrics.sizes["path"])
     return out
+
+
+def _hhi(volume: xr.DataArray) -> xr.DataArray:
+    share = _ratio(volume, volume.sum("provider"))
+    return ((100.0 * share) ** 2).sum("provider", min_count=1)
+
+
+def _premium(ds: xr.Dataset) -> xr.DataArray:
+    holder = ds.attrs.get("holder", "")
+    award = ds["award"]
+    paid = (award * ds["award_price"].fillna(0.0)).sum("tender")
+    volume = award.sum("tender")
+    is_holder = ds["provider"] == holder
+    holder_price = _ratio(
+        paid.where(is_holder, 0.0).sum("provider"), volume.where(is_holder, 0.0).sum("provider")
+    )
+    outside_price = _ratio(
+        paid.where(~is_holder, 0.0).sum("provider"), volume.where(~is_holder, 0.0).sum("provider")
+    )
+    return holder_price - outside_price
+
+
+def _inefficiency(ds: xr.Dataset) -> xr.DataArray:
+    award = ds["award"].transpose("path", "tender", "provider").values
+    cost = ds["cost"].transpose("path", "tender", "provider").values
+    left = ds["headroom"].transpose("path", "tender", "provider").values - award
+    awarded = award > 1e-9
+    # For each awarded provider: is there a cheaper one with room left?
+    cheaper_with_room = (cost[..., None, :] < cost[..., :, None]) & (left[..., None, :] > 1e-9)
+    wasteful = (awarded & cheaper_with_room.any(axis=-1)).any(axis=-1)
+    decided = awarded.any(axis=-1)
+    rate = _ratio(
+        xr.DataArray(wasteful.sum(axis=1).astype(float), dims="path"),
+        xr.DataArray(decided.sum(axis=1).astype(float), dims="path"),
+    )
+    return rate.assign_coords(path=ds["path"].values)
 
 
 def _match_rate(ds: xr.Dataset) -> xr.DataArray:
