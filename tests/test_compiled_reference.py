@@ -33,7 +33,7 @@ def test_shipped_scenarios(name):
 
 
 @settings(max_examples=25)
-@given(scenarios(rules=("exclusive", "rofr", "open")))
+@given(scenarios(rules=("exclusive", "rofr", "open"), auctions=("first_price",)))
 def test_random_scenarios(sc):
     # The compiled kernel covers cost-plus, first-price bidding under these three rules:
     # the configurations the benchmarks time.

@@ -17,7 +17,7 @@ def test_default_scenario_is_the_shipped_baseline():
     assert load_scenario() == load_scenario(ROOT / "scenarios" / "baseline.toml")
 
 
-@pytest.mark.parametrize("name", ["baseline", "exclusive", "open", "with_aws"])
+@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
 def test_packaged_copies_match_the_repository(name):
     packaged = ROOT / "src" / "computemarket" / "scenarios" / f"{name}.toml"
     assert packaged.read_bytes() == (ROOT / "scenarios" / f"{name}.toml").read_bytes()
@@ -37,7 +37,7 @@ def test_shipped_scenarios_have_the_rules_they_claim():
     assert {"azure", "oracle", "stargate"} <= set(load_scenario().provider_names)
 
 
-@pytest.mark.parametrize("name", ["baseline", "exclusive", "open", "with_aws"])
+@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
 def test_every_number_in_a_shipped_scenario_names_its_source(name):
     number = re.compile(r"^\s*(\w+\s*=\s*-?[0-9.]+|\{.*gw\s*=)")
     exempt = ("paths", "seed", "spare_gw", "window_months = 0")

@@ -43,6 +43,8 @@ def scenarios(
     rules: tuple[str, ...] = RULES,
     min_providers: int = 1,
     max_providers: int = 4,
+    bidding: tuple[str, ...] = ("cost_plus", "strategic"),
+    auctions: tuple[str, ...] = ("first_price", "second_price"),
     max_months: int = 48,
 ) -> Scenario:
     """A Hypothesis strategy for valid scenarios.
@@ -53,6 +55,9 @@ def scenarios(
         Contract rules to draw from.
     min_providers, max_providers : int, default 1 and 4
         Range of the number of providers.
+    bidding : tuple of str, default both modes
+        Bidding modes to draw from (``strategic`` is drawn one time in four).
+    auctions : tuple of str, default both payment rules
     max_months : int, default 48
         Longest horizon drawn (the shortest is 6 months).
 
@@ -136,6 +141,19 @@ def scenarios(
             "partial_match": draw(st.booleans()),
         },
         "costs": {"distribution": distribution},
+        "bidding": {
+            "mode": draw(
+                st.sampled_from(
+                    [
+                        m
+                        for m in ("cost_plus", "cost_plus", "cost_plus", "strategic")
+                        if m in bidding
+                    ]
+                )
+            ),
+            "auction": draw(st.sampled_from(auctions)),
+            "holder_available": draw(st.sampled_from([1.0, 0.7])),
+        },
         "providers": providers,
         "initial_contracts": initial,
         "run": {"paths": 4, "seed": draw(st.integers(0, 2**32))},
