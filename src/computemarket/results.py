@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import xarray as xr
 
+from computemarket.bidding import rule_bids
 from computemarket.records import Records
 from computemarket.scenario import RULES, Scenario
 
@@ -147,6 +148,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "value_of_unmet": scenario.buyer.value_of_unmet,
         "computemarket_version": package_version(),
     }
+    if plan.bidding_mode == "strategic":
+        # The largest gain any provider could make by deviating from its strategic bid,
+        # over the rules in force ($B per GW-year; see docs/economics.md).
+        epsilons = [rule_bids(plan, int(r)).epsilon for r in np.unique(plan.tender_rule)]
+        attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
     dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     return dataset.transpose("path", "time", "tender", "provider")
 
