@@ -203,3 +203,19 @@ def test_model_doc_lists_every_parameter():
     doc = (ROOT / "docs" / "model.md").read_text()
     missing = [row["path"] for row in parameter_table() if f"`{row['path']}`" not in doc]
     assert not missing, f"docs/model.md does not document {missing}"
+
+
+def test_a_forecast_that_overflows_is_a_clear_error():
+    from computemarket.plan import make_plan
+
+    sc = load_scenario().with_updates(
+        {
+            "horizon_months": 1200,
+            "buyer.lead_months": 1100,
+            "demand.volatility": 3.0,
+            "demand.growth_initial": 100.0,
+            "demand.growth_long_run": 100.0,
+        }
+    )
+    with pytest.raises(cm.ScenarioError, match=r"buyer\.lead_months.*forecast overflows"):
+        make_plan(sc)

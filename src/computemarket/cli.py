@@ -107,6 +107,27 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="folder for compare.nc and compare.png (default: results/<scenario name>)",
     )
+    sw = sub.add_parser("sweep", help="run a sweep file's design of scenarios")
+    sw.add_argument("file", type=Path, help="sweep file (see scenarios/sweeps/)")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, default=1, help="local processes (default: 1, in-process)"
+    )
+    where.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run on")
+    where.add_argument(
+        "--dask-local",
+        type=int,
+        default=None,
+        metavar="N",
+        help="start a Dask LocalCluster with N worker processes and run on it",
+    )
+    sw.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="store folder (default: results/sweeps/<sweep name>)",
+    )
+    sw.add_argument("--resume", action="store_true", help="continue the sweep in the store")
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
     sub.add_parser("scenarios", help="list the shipped scenarios")
@@ -277,6 +298,62 @@ def _short(value: float, signed: bool = False) -> str:
     return f"{value:{sign}.3g}"
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from computemarket.sweep import sweep
+    from computemarket.sweepspec import load_sweep
+
+    spec = load_sweep(args.file)  # every problem is reported before any work starts
+    store = args.out if args.out is not None else Path("results") / "sweeps" / spec.settings.name
+    cluster = client = None
+    executor: object = None
+    if args.scheduler or args.dask_local:
+        from distributed import Client, LocalCluster
+
+        if args.scheduler:
+            client = Client(args.scheduler)
+        else:
+            cluster = LocalCluster(n_workers=args.dask_local, threads_per_worker=1, processes=True)
+            client = Client(cluster)
+        executor = client
+    elif args.workers > 1:
+        executor = "processes"
+    start = time.perf_counter()
+    bar = tqdm(total=len(spec.points), unit="point", file=sys.stderr, disable=None, delay=1)
+
+    def progress(done: int, total: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = sweep(
+            spec,
+            executor=executor,
+            workers=args.workers,
+            store=store,
+            resume=args.resume,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    seconds = time.perf_counter() - start
+    points = result.attrs["points"]
+    print(
+        f"{spec.settings.name}: {points:,} points ({spec.design.kind}), "
+        f"{spec.settings.paths:,} paths each, {result.attrs['failed_points']} failed, "
+        f"{seconds:.1f} s ({points / seconds:.1f} points/s)"
+    )
+    print(f"wrote {store / 'result.nc'}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.scenarios:
@@ -314,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "sweep":
+            return _sweep(args)
         for name in shipped_scenarios():
             print(f"{name:<16}{load_scenario(name).description}")
         return 0

@@ -73,7 +73,9 @@ def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:
     """
     steps = plan.drift[:-1] + plan.monthly_volatility * shocks
     log_growth = np.concatenate([np.zeros((shocks.shape[0], 1)), np.cumsum(steps, axis=1)], axis=1)
-    return plan.initial_demand * np.exp(log_growth)
+    # Overflow gives inf, which prepare() turns into a clear error naming the cause.
+    with np.errstate(over="ignore"):
+        return plan.initial_demand * np.exp(log_growth)
 
 
 def _lead_times(plan: Plan, uniforms: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from computemarket._calendar import month_dates, month_index
+from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario import RULES, Scenario
 
 __all__ = ["Plan", "make_plan"]
@@ -207,7 +208,20 @@ def make_plan(sc: Scenario) -> Plan:
     sigma = sc.demand.volatility / np.sqrt(12.0)
     # E[D(t + lead) | D(t)] / D(t) for lognormal growth, times the safety margin.
     window_drift = np.convolve(drift, np.ones(lead), mode="valid")[:months]
-    forecast = np.exp(window_drift + 0.5 * lead * sigma**2) * (1.0 + buyer.safety_margin)
+    with np.errstate(over="ignore"):
+        forecast = np.exp(window_drift + 0.5 * lead * sigma**2) * (1.0 + buyer.safety_margin)
+    if not np.isfinite(forecast).all():
+        raise ScenarioError(
+            [
+                Problem(
+                    "buyer.lead_months",
+                    lead,
+                    "with this demand growth and volatility the demand forecast overflows; "
+                    "shorten the lead time or lower growth or volatility",
+                )
+            ],
+            sc.name,
+        )
 
     def per_provider(attr: str) -> np.ndarray:
         return np.array([getattr(p, attr) for p in sc.providers], dtype=float)

@@ -76,10 +76,14 @@ class Demand(_Section):
 
     initial_gw: float = _param(0.8, "GW", "Demand in the first month.", gt=0)
     growth_initial: float = _param(
-        2.0, "1/year", "Annual growth rate of demand at the start (2.0 means x3 a year).", gt=-1
+        2.0,
+        "1/year",
+        "Annual growth rate of demand at the start (2.0 means x3 a year).",
+        gt=-1,
+        le=100,
     )
     growth_long_run: float = _param(
-        0.15, "1/year", "Annual growth rate that growth decays towards.", gt=-1
+        0.15, "1/year", "Annual growth rate that growth decays towards.", gt=-1, le=100
     )
     growth_half_life_years: float = _param(
         2.0, "years", "Years for the log-growth rate to close half its gap to the long run.", gt=0
@@ -468,9 +472,9 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     return data
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> type[BaseModel] | None:
     """The model class whose field the location ``loc`` names, if any."""
-    model: Any = Scenario
+    model: Any = Scenario if root is None else root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -488,7 +492,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _problems_from(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
+def _problems_from(
+    exc: ValidationError, data: Mapping[str, Any], root: type[BaseModel] | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors():
         cause = (err.get("ctx") or {}).get("error")
@@ -499,7 +505,7 @@ def _problems_from(exc: ValidationError, data: Mapping[str, Any]) -> list[Proble
         value = _lookup(data, loc)
         kind = err["type"]
         if kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
+            model = _model_at(loc[:-1], root)
             allowed = sorted(model.model_fields) if model else []
             message = f"unknown key; allowed here: {', '.join(allowed)}"
         elif kind == "missing":
