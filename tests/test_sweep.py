@@ -229,3 +229,36 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path):
     uninterrupted = sweep(path)
     xr.testing.assert_identical(resumed.drop_vars("error"), uninterrupted.drop_vars("error"))
     assert not list((store / "points").glob(".*.tmp"))
+
+
+def test_results_keep_units_and_sensitivity_runs(tmp_path, capsys):
+    from computemarket.sensitivity import plot_response, sobol_indices
+
+    grid = sweep(_write(tmp_path, GRID))
+    assert grid.unit_cost_stats.attrs["units"] == "$B/GW-year"
+    plot_response(grid)  # two axes: a line per value of the second
+    body = """
+[design]
+kind = "sobol"
+samples = 16
+[[axes]]
+path = "providers.azure.base_cost"
+low = 9.0
+high = 14.0
+[[axes]]
+path = "demand.volatility"
+low = 0.1
+high = 0.4
+"""
+    out = tmp_path / "sobol"
+    assert main(["sweep", str(_write(tmp_path, body, "b.toml")), "--out", str(out)]) == 0
+    assert "Sobol indices" in capsys.readouterr().out
+    assert (out / "sobol.png").exists()
+    indices = sobol_indices(xr.load_dataset(out / "result.nc", engine="h5netcdf"), ["unit_cost"])
+    # Azure's cost drives its price and so the unit cost; volatility matters less.
+    row = indices.sel(metric="unit_cost")
+    assert float(row.ST.sel(parameter="providers.azure.base_cost")) > float(
+        row.ST.sel(parameter="demand.volatility")
+    )
+    with pytest.raises(cm.InputError, match="sobol"):
+        sobol_indices(grid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -350,8 +351,41 @@ def _sweep(args: argparse.Namespace) -> int:
         f"{spec.settings.paths:,} paths each, {result.attrs['failed_points']} failed, "
         f"{seconds:.1f} s ({points / seconds:.1f} points/s)"
     )
-    print(f"wrote {store / 'result.nc'}")
+    written = [store / "result.nc"]
+    written += _sweep_figures(result, store)
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _sweep_figures(result, store: Path) -> list[Path]:
+    """Sobol indices (table and figure) for Sobol sweeps; a response figure for grids."""
+    import matplotlib.pyplot as plt
+
+    from computemarket.sensitivity import plot_response, plot_sobol, sobol_indices
+
+    written = []
+    if result.attrs["design"] == "sobol" and not result.attrs["failed_points"]:
+        indices = sobol_indices(result)
+        print("\nSobol indices (first order / total, ± 95% half-width):")
+        for metric in indices.metric.values:
+            print(f"  {metric}")
+            for param in indices.parameter.values:
+                row = indices.sel(metric=metric, parameter=param)
+                print(
+                    f"    {param:<40} {float(row.S1):6.3f} ± {float(row.S1_conf):.3f}"
+                    f"   {float(row.ST):6.3f} ± {float(row.ST_conf):.3f}"
+                )
+        fig = plot_sobol(indices)
+        name = "sobol.png"
+    elif result.attrs["design"] == "grid" and len(json.loads(result.attrs["parameters"])) <= 2:
+        fig = plot_response(result)
+        name = "response.png"
+    else:
+        return written
+    fig.savefig(store / name, dpi=120)
+    plt.close(fig)
+    written.append(store / name)
+    return written
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -218,7 +218,7 @@ def _assemble(
     template = next(iter(results.values()))
     empty = xr.full_like(template, np.nan)
     parts = [results.get(p.index, empty) for p in spec.points]
-    data = xr.concat(parts, dim="point", combine_attrs="drop")
+    data = xr.concat(parts, dim="point", combine_attrs="override")
     failed = np.array([p.index in errors for p in spec.points])
     data["failed"] = ("point", failed)
     data["error"] = (
