@@ -1,0 +1,75 @@
+"""Benchmark sweep throughput: in-process, on 2 local processes and on a 2-worker Dask cluster.
+
+    python benchmarks/bench_sweep.py [--points 48] [--paths 200,1000]
+
+For each path count it runs a zip sweep of ``--points`` points (the ROFR window varied)
+on each executor, and prints points per second, path-months per second, and the
+overhead per point (time per point at 1 path, in-process). All figures come from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _spec(folder: Path, points: int, paths: int) -> Path:
+    values = ", ".join(str(i % 13) for i in range(points))
+    path = folder / f"bench_{points}_{paths}.toml"
+    path.write_text(
+        f'[sweep]\nname = "bench"\nbase = "{ROOT / "scenarios" / "baseline.toml"}"\n'
+        f'paths = {paths}\nseed = 1\n\n[design]\nkind = "zip"\n\n[[axes]]\n'
+        f'path = "contract.window_months"\nvalues = [{values}]\n'
+    )
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--points", type=int, default=48)
+    parser.add_argument("--paths", default="200,1000")
+    args = parser.parse_args()
+
+    from distributed import Client, LocalCluster
+
+    import computemarket as cm
+    from computemarket.sweep import sweep
+
+    months = cm.load_scenario().horizon_months
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        sweep(_spec(folder, args.points, 1))
+        overhead = (time.perf_counter() - start) / args.points
+        print(f"overhead per point (1 path, in-process): {overhead * 1e3:.0f} ms")
+        print(f"{'paths':>6} {'executor':<22} {'seconds':>8} {'points/s':>9} {'path-mo/s':>11}")
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            client.run(lambda: __import__("computemarket.simulate"))  # warm the workers
+            for paths in [int(p) for p in args.paths.split(",")]:
+                spec = _spec(folder, args.points, paths)
+                for label, options in (
+                    ("in-process", {}),
+                    ("2 local processes", {"executor": "processes", "workers": 2}),
+                    ("Dask LocalCluster (2)", {"executor": client}),
+                ):
+                    start = time.perf_counter()
+                    sweep(spec, **options)
+                    seconds = time.perf_counter() - start
+                    rate = args.points / seconds
+                    print(
+                        f"{paths:>6} {label:<22} {seconds:>8.2f} {rate:>9.2f} "
+                        f"{rate * paths * months:>11,.0f}"
+                    )
+
+
+if __name__ == "__main__":
+    main()
