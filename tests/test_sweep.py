@@ -262,3 +262,26 @@ high = 0.4
     )
     with pytest.raises(cm.InputError, match="sobol"):
         sobol_indices(grid)
+
+
+def test_full_time_series_on_request(tmp_path):
+    path = _write(tmp_path, GRID, settings='keep = "full"\n', paths=3)
+    result = sweep(path, store=tmp_path / "store")
+    assert set(result.demand.dims) == {
+        "path",
+        "time",
+        "contract_window_months",
+        "providers_oracle_base_cost",
+    }
+    direct = cm.simulate(
+        cm.load_scenario().with_updates(
+            {"contract.window_months": 6, "providers.oracle.base_cost": 10.0}
+        ),
+        paths=3,
+        seed=3,
+    )
+    point = result.sel(contract_window_months=6, providers_oracle_base_cost=10.0)
+    np.testing.assert_array_equal(
+        point.delivered.transpose(*direct.delivered.dims), direct.delivered
+    )
+    assert point.unit_cost_stats.attrs["units"] == "$B/GW-year"

@@ -23,7 +23,8 @@ import xarray as xr
 
 from computemarket.errors import InputError
 from computemarket.scenario import Scenario
-from computemarket.simulate import simulate_summary
+from computemarket.simulate import simulate, simulate_summary
+from computemarket.summary import summarize
 from computemarket.sweepspec import Point, SweepSpec, _dim_name, load_sweep
 
 __all__ = ["sweep"]
@@ -35,6 +36,11 @@ def _run_point(base_toml: str, point: Point, paths: int, keep: str) -> tuple[int
     """Simulate one point; return (index, summary or None, error text)."""
     try:
         scenario = Scenario.from_dict(tomllib.loads(base_toml)).with_updates(point.updates)
+        if keep == "full":
+            results = simulate(scenario, paths=paths, seed=point.seed)
+            summary = summarize(results)
+            stats = summary[[n for n in summary.data_vars if n.endswith("_stats")]]
+            return point.index, xr.merge([results, stats], combine_attrs="drop"), ""
         summary = simulate_summary(scenario, paths=paths, seed=point.seed)
         if keep == "summary":
             summary = summary[[n for n in summary.data_vars if n.endswith("_stats")]]
@@ -216,7 +222,7 @@ def _assemble(
             f"every point failed; first error: {next(iter(errors.values()), '')}",
         )
     template = next(iter(results.values()))
-    empty = xr.full_like(template, np.nan)
+    empty = _missing_like(template) if errors else None
     parts = [results.get(p.index, empty) for p in spec.points]
     data = xr.concat(parts, dim="point", combine_attrs="override")
     failed = np.array([p.index in errors for p in spec.points])
@@ -245,6 +251,16 @@ def _assemble(
         "parameters": json.dumps(names),
     }
     return data
+
+
+def _missing_like(template: xr.Dataset) -> xr.Dataset:
+    """A failed point's placeholder: NaN for floats, -1 for integers, False for flags."""
+    out = template.copy()
+    for name, var in template.data_vars.items():
+        kind = var.dtype.kind
+        fill = np.nan if kind in "fc" else (-1 if kind in "iu" else (False if kind == "b" else ""))
+        out[name] = xr.full_like(var, fill)
+    return out
 
 
 def _axis_dims(spec: SweepSpec) -> list[str]:

@@ -8,7 +8,8 @@ A sweep file is TOML::
     paths = 500                    # Monte Carlo paths per point
     seed = 7
     common_random_numbers = true   # every point uses the same draws (else one stream each)
-    keep = "summary"               # "summary" (statistics) or "paths" (per-path metrics too)
+    keep = "summary"               # "summary" (statistics), "paths" (per-path metrics too)
+                                   # or "full" (every time series as well: large)
 
     [design]
     kind = "grid"                  # grid | zip | lhs | sobol
@@ -58,7 +59,7 @@ class SweepSettings(_Section):
     paths: int = Field(500, ge=1, strict=True, description="Monte Carlo paths per point.")
     seed: int = Field(0, ge=0, strict=True)
     common_random_numbers: bool = Field(True, strict=True)
-    keep: Literal["summary", "paths"] = "summary"
+    keep: Literal["summary", "paths", "full"] = "summary"
 
 
 class Design(_Section):
