@@ -40,7 +40,7 @@ def _run_point(base_toml: str, point: Point, paths: int, keep: str) -> tuple[int
             results = simulate(scenario, paths=paths, seed=point.seed)
             summary = summarize(results)
             stats = summary[[n for n in summary.data_vars if n.endswith("_stats")]]
-            return point.index, xr.merge([results, stats], combine_attrs="drop"), ""
+            return point.index, xr.merge([results, stats], combine_attrs="override"), ""
         summary = simulate_summary(scenario, paths=paths, seed=point.seed)
         if keep == "summary":
             summary = summary[[n for n in summary.data_vars if n.endswith("_stats")]]
