@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from computemarket.plan import Plan
+from computemarket.plan import Plan, cost_quantiles
 from computemarket.scenario import RULES
 from computemarket.strategy import (
     BidTable,
@@ -227,14 +227,8 @@ def market_bids(
 
 
 def _cost_grid(family: str, base: np.ndarray, spread: np.ndarray, q: np.ndarray) -> np.ndarray:
-    u = q[:, None]
-    if family == "uniform":
-        shock = 1.0 + spread * (2.0 * u - 1.0)
-    else:
-        from scipy.special import ndtri
-
-        shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
-    return (base * shock).T
+    """Each provider's cost quantiles on the grid ``q``, shape (P, G)."""
+    return cost_quantiles(family, base, spread, q[:, None]).T
 
 
 def _own_type_bids(costs, q, reserve, holder_costs, available) -> np.ndarray:

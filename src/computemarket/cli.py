@@ -39,6 +39,23 @@ _ROWS = (
 )
 
 
+def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None:
+    """The scenario, paths, seed and workers options that ``run`` and ``compare`` share."""
+    command.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="TOML file or shipped scenario name (default: baseline)",
+    )
+    command.add_argument("--paths", type=int, default=None, help=paths_help)
+    command.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the scenario's)"
+    )
+    command.add_argument(
+        "--workers", type=int, default=1, help="threads running chunks (default: 1)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="computemarket",
@@ -49,23 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="simulate a scenario; print a summary, save results and figures"
     )
-    run.add_argument(
-        "scenario",
-        nargs="?",
-        default=None,
-        help="TOML file or shipped scenario name (default: baseline)",
-    )
-    run.add_argument(
-        "--paths", type=int, default=None, help="Monte Carlo paths (default: the scenario's)"
-    )
-    run.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    _scenario_options(run, "Monte Carlo paths (default: the scenario's)")
     run.add_argument(
         "--engine",
         default="vector",
         choices=["vector", "des"],
         help="simulation engine: vector (fast, default) or des (SimPy reference)",
     )
-    run.add_argument("--workers", type=int, default=1, help="threads running chunks (default: 1)")
     run.add_argument(
         "--chunk-paths", type=int, default=None, help="paths simulated together (default: 2048)"
     )
@@ -85,23 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     comp = sub.add_parser(
         "compare", help="run a scenario under several contract rules on common random numbers"
     )
-    comp.add_argument(
-        "scenario",
-        nargs="?",
-        default=None,
-        help="TOML file or shipped scenario name (default: baseline)",
-    )
+    _scenario_options(comp, "Monte Carlo paths per rule (default: the scenario's)")
     comp.add_argument(
         "--rules",
         default="exclusive,rofr,rofo,open",
         help="comma-separated rules (default: exclusive,rofr,rofo,open)",
     )
     comp.add_argument("--reference", default="open", help="rule to compare against (default: open)")
-    comp.add_argument("--paths", type=int, default=None, help="Monte Carlo paths per rule")
-    comp.add_argument(
-        "--seed", type=int, default=None, help="random seed (default: the scenario's)"
-    )
-    comp.add_argument("--workers", type=int, default=1, help="threads running chunks (default: 1)")
     comp.add_argument(
         "--out",
         type=Path,

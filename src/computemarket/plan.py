@@ -16,7 +16,7 @@ from computemarket._calendar import month_dates, month_index
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario import RULES, Scenario
 
-__all__ = ["Plan", "make_plan"]
+__all__ = ["Plan", "cost_quantiles", "make_plan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,20 +117,27 @@ class Plan:
     def cost_at(self, u: np.ndarray, min_spread: float = 0.0) -> np.ndarray:
         """Providers' costs at probabilities ``u`` of shape ``(..., P)`` ($B per GW-year).
 
-        ``base_cost`` times the cost shock: lognormal with mean one,
-        ``exp(s z - s^2 / 2)`` with ``z = Phi^-1(u)``, or uniform, ``1 + s (2u - 1)``,
-        with ``s`` the provider's ``cost_spread`` (at least ``min_spread``).
+        See :func:`cost_quantiles`; spreads below ``min_spread`` are raised to it.
         """
         spread = np.maximum(self.cost_spread, min_spread)
-        if self.cost_distribution == "uniform":
-            shock = 1.0 + spread * (2.0 * u - 1.0)
-        else:
-            shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
-        return self.base_cost * shock
+        return cost_quantiles(self.cost_distribution, self.base_cost, spread, u)
 
     def active(self, month: int) -> np.ndarray:
         """Boolean mask over contracts: which are active in ``month``."""
         return (self.contract_start <= month) & (month < self.contract_end)
+
+
+def cost_quantiles(family: str, base: np.ndarray, spread: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Costs at probabilities ``u`` (last axis over providers): base cost times a shock.
+
+    The shock is lognormal with mean one, ``exp(s z - s^2 / 2)`` with ``z = Phi^-1(u)``,
+    or uniform, ``1 + s (2u - 1)``, with ``s`` the provider's spread.
+    """
+    if family == "uniform":
+        shock = 1.0 + spread * (2.0 * u - 1.0)
+    else:
+        shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
+    return base * shock
 
 
 def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:

@@ -88,6 +88,18 @@ class BidTable:
         return out
 
 
+def match_factor(
+    prices: np.ndarray, holder_costs: np.ndarray | None, holder_available: float, q: np.ndarray
+) -> np.ndarray:
+    """Probability that no holder takes the unit by matching each price: ``1 - a F_H(b)``.
+
+    One everywhere when there is no holder (``holder_costs`` is None).
+    """
+    if holder_costs is None:
+        return np.ones_like(prices, dtype=float)
+    return 1.0 - holder_available * cdf_from_grid(prices, holder_costs, q)
+
+
 def _rival_survival(bids: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.ndarray:
     """P(bidder j bids above each price), shape (n, M)."""
     return np.array([1.0 - cdf_from_grid(prices, b, q) for b in bids])
@@ -154,9 +166,7 @@ def first_price_equilibrium(
     prices = np.linspace(low, reserve, PRICE_POINTS)
 
     def match_at(b: np.ndarray) -> np.ndarray:
-        if holder_costs is None:
-            return np.ones_like(b)
-        return 1.0 - holder_available * cdf_from_grid(b, holder_costs, q)
+        return match_factor(b, holder_costs, holder_available, q)
 
     bids = np.where(costs < reserve, costs + (reserve - costs) / (n + 1), costs)
     for _ in range(iterations):
@@ -215,9 +225,7 @@ def deviation_gain(
     n = costs.shape[0]
     low = min(float(costs.min()), reserve)
     prices = np.linspace(low, reserve, points)
-    match = None
-    if holder_costs is not None:
-        match = 1.0 - holder_available * cdf_from_grid(prices, holder_costs, q)
+    match = match_factor(prices, holder_costs, holder_available, q)
     survival = _rival_survival(bids, q, prices)
     gain = np.empty_like(bids)
     for i in range(n):
@@ -226,8 +234,7 @@ def deviation_gain(
         best = np.maximum(best, 0.0)
         own_survival = _rival_survival(np.delete(bids, i, axis=0), q, bids[i])
         own_win = np.prod(own_survival, axis=0) if n > 1 else np.ones(q.size)
-        if holder_costs is not None:
-            own_win = own_win * (1.0 - holder_available * cdf_from_grid(bids[i], holder_costs, q))
+        own_win = own_win * match_factor(bids[i], holder_costs, holder_available, q)
         own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_win, 0.0)
         gain[i] = best - own
     return gain
