@@ -54,13 +54,6 @@ _METRICS = {
 }
 
 
-def _ratio(numerator: xr.DataArray, denominator: xr.DataArray) -> xr.DataArray:
-    """Numerator / denominator, NaN where the denominator is zero, without warnings."""
-    num, den = xr.broadcast(numerator, denominator)
-    out = np.divide(num.values, den.values, out=np.full(num.shape, np.nan), where=den.values > 0)
-    return num.copy(data=out)
-
-
 def _statistics(metric: xr.DataArray) -> xr.DataArray:
     values = metric.transpose("path", ...).values
     count = np.sum(~np.isnan(values), axis=0)
@@ -149,6 +142,8 @@ def _study_summary(ds: xr.Dataset) -> xr.Dataset:
 def path_metrics(ds: xr.Dataset) -> xr.Dataset:
     """The headline metrics of each path, without statistics across paths.
 
+    Computed on the underlying NumPy arrays (a sweep calls this once per point).
+
     Parameters
     ----------
     ds : xarray.Dataset
@@ -185,47 +180,58 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
             f"dataset missing {missing or ['discount_rate attribute']}",
             "must be a results dataset from computemarket.simulate",
         )
+
+    def monthly(name: str) -> np.ndarray:
+        var = ds[name]
+        order = ("path", "time", "provider") if "provider" in var.dims else ("path", "time")
+        return var.transpose(*order).values
+
+    def tendered(name: str) -> np.ndarray:
+        var = ds[name]
+        order = ("path", "tender", "provider") if "provider" in var.dims else ("path", "tender")
+        return var.transpose(*order).values
+
     rate = float(ds.attrs["discount_rate"])
     months = np.arange(ds.sizes["time"])
-    discount = xr.DataArray((1.0 + rate) ** (-months / 12.0), dims="time")
+    discount = (1.0 + rate) ** (-months / 12.0)
+    spend, delivered = monthly("spend"), monthly("delivered")
+    supply, contracted = monthly("supply_cost"), monthly("contracted")
+    served, shortfall, demand = monthly("served"), monthly("shortfall"), monthly("demand")
+    providers = ds["provider"].values
+    is_holder = providers == ds.attrs.get("holder", "")
 
-    spend = ds["spend"]
-    delivered = ds["delivered"]
-    revenue = (spend * discount).sum("time")
-    total_spend = revenue.sum("provider")
-    delivered_pv = (delivered.sum("provider") * discount).sum("time") / 12.0
-    shortfall = ds["shortfall"]
-    unmet = (shortfall * discount).sum("time") / 12.0 * float(ds.attrs.get("value_of_unmet", 0.0))
-    volume = delivered.sum("time")
-    share = _ratio(volume, volume.sum("provider"))
-    metrics = {
+    revenue = np.sum(spend * discount[None, :, None], axis=1)
+    total_spend = np.sum(revenue, axis=1)
+    delivered_pv = np.sum(np.sum(delivered, axis=2) * discount, axis=1) / 12.0
+    value = float(ds.attrs.get("value_of_unmet", 0.0))
+    unmet = np.sum(shortfall * discount, axis=1) / 12.0 * value
+    volume = np.sum(delivered, axis=1)
+    profit = np.sum((spend - supply) * discount[None, :, None], axis=1)
+    per_path = {
         "total_spend": total_spend,
-        "unit_cost": _ratio(total_spend, delivered_pv),
-        "shortfall_gw_months": shortfall.sum("time"),
-        "served_fraction": _ratio(ds["served"].sum("time"), ds["demand"].sum("time")),
+        "unit_cost": _divide(total_spend, delivered_pv),
+        "shortfall_gw_months": np.sum(shortfall, axis=1),
+        "served_fraction": _divide(np.sum(served, axis=1), np.sum(demand, axis=1)),
         "unmet_cost": unmet,
         "total_cost": total_spend + unmet,
         "revenue": revenue,
-        "share": share,
+        "share": _divide(volume, np.sum(volume, axis=1)[:, None]),
         "hhi": _hhi(volume),
-        "hhi_contracted": _hhi(ds["contracted"].sum("time")),
-        "holder_match_rate": _match_rate(ds),
-        "holder_price_premium": _premium(ds),
-        "inefficient_award_rate": _inefficiency(ds),
-        "late_gw_months": (ds["contracted"] - delivered).sum(("time", "provider")),
+        "hhi_contracted": _hhi(np.sum(contracted, axis=1)),
+        "holder_match_rate": _match_rate(ds, tendered),
+        "holder_price_premium": _premium(tendered, is_holder),
+        "inefficient_award_rate": _inefficiency(tendered),
+        "late_gw_months": np.sum(contracted - delivered, axis=(1, 2)),
+        "buyer_surplus": np.sum(served * discount, axis=1) * value / 12.0 - total_spend,
+        "holder_surplus": np.sum(np.where(is_holder, profit, 0.0), axis=1),
+        "outsider_surplus": np.sum(np.where(is_holder, 0.0, profit), axis=1),
     }
-    value = float(ds.attrs.get("value_of_unmet", 0.0))
-    profit = ((spend - ds["supply_cost"]) * discount).sum("time")
-    is_holder = ds["provider"] == ds.attrs.get("holder", "")
-    metrics["buyer_surplus"] = (ds["served"] * discount).sum("time") * value / 12.0 - total_spend
-    metrics["holder_surplus"] = profit.where(is_holder, 0.0).sum("provider")
-    metrics["outsider_surplus"] = profit.where(~is_holder, 0.0).sum("provider")
-    out = xr.Dataset()
-    for name, values in metrics.items():
+    variables = {}
+    for name, values in per_path.items():
         units, long_name = _METRICS[name]
-        values = values.drop_vars([c for c in values.coords if c not in ("path", "provider")])
-        values.attrs = {"units": units, "long_name": long_name}
-        out[name] = values
+        dims = ("path", "provider") if values.ndim == 2 else ("path",)
+        variables[name] = xr.Variable(dims, values, {"units": units, "long_name": long_name})
+    out = xr.Dataset(variables, coords={"path": ds["path"].values, "provider": providers})
     out.attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
     return out
 
@@ -242,52 +248,51 @@ def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
     -------
     xarray.Dataset
     """
-    out = metrics.copy()
-    for name in metrics.data_vars:
-        out[f"{name}_stats"] = _statistics(metrics[name])
-    out = out.assign_coords(statistic=("statistic", list(STATISTICS)))
+    variables = dict(metrics.data_vars)
+    for name, var in metrics.data_vars.items():
+        variables[f"{name}_stats"] = _statistics(var)
+    out = xr.Dataset(variables, coords={**metrics.coords, "statistic": list(STATISTICS)})
+    out.attrs = dict(metrics.attrs)
     out.attrs["paths"] = int(metrics.sizes["path"])
     return out
 
 
-def _hhi(volume: xr.DataArray) -> xr.DataArray:
-    share = _ratio(volume, volume.sum("provider"))
-    return ((100.0 * share) ** 2).sum("provider", min_count=1)
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Numerator / denominator, NaN where the denominator is not positive, without warnings."""
+    num, den = np.broadcast_arrays(numerator, denominator)
+    return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
 
 
-def _premium(ds: xr.Dataset) -> xr.DataArray:
-    holder = ds.attrs.get("holder", "")
-    award = ds["award"]
-    paid = (award * ds["award_price"].fillna(0.0)).sum("tender")
-    volume = award.sum("tender")
-    is_holder = ds["provider"] == holder
-    holder_price = _ratio(
-        paid.where(is_holder, 0.0).sum("provider"), volume.where(is_holder, 0.0).sum("provider")
-    )
-    outside_price = _ratio(
-        paid.where(~is_holder, 0.0).sum("provider"), volume.where(~is_holder, 0.0).sum("provider")
-    )
-    return holder_price - outside_price
+def _hhi(volume: np.ndarray) -> np.ndarray:
+    share = _divide(volume, np.sum(volume, axis=1)[:, None])
+    total = np.sum((100.0 * np.nan_to_num(share)) ** 2, axis=1)
+    return np.where(np.isnan(share).all(axis=1), np.nan, total)
 
 
-def _inefficiency(ds: xr.Dataset) -> xr.DataArray:
-    award = ds["award"].transpose("path", "tender", "provider").values
-    cost = ds["cost"].transpose("path", "tender", "provider").values
-    left = ds["headroom"].transpose("path", "tender", "provider").values - award
+def _premium(tendered, is_holder: np.ndarray) -> np.ndarray:
+    award = tendered("award")
+    paid = np.sum(award * np.nan_to_num(tendered("award_price")), axis=1)  # (n, P)
+    volume = np.sum(award, axis=1)
+    holder = _divide(np.sum(paid[:, is_holder], axis=1), np.sum(volume[:, is_holder], axis=1))
+    outside = _divide(np.sum(paid[:, ~is_holder], axis=1), np.sum(volume[:, ~is_holder], axis=1))
+    return holder - outside
+
+
+def _inefficiency(tendered) -> np.ndarray:
+    award, cost = tendered("award"), tendered("cost")
+    left = tendered("headroom") - award
     awarded = award > 1e-9
     # For each awarded provider: is there a cheaper one with room left?
     cheaper_with_room = (cost[..., None, :] < cost[..., :, None]) & (left[..., None, :] > 1e-9)
     wasteful = (awarded & cheaper_with_room.any(axis=-1)).any(axis=-1)
     decided = awarded.any(axis=-1)
-    rate = _ratio(
-        xr.DataArray(wasteful.sum(axis=1).astype(float), dims="path"),
-        xr.DataArray(decided.sum(axis=1).astype(float), dims="path"),
-    )
-    return rate.assign_coords(path=ds["path"].values)
+    return _divide(wasteful.sum(axis=1).astype(float), decided.sum(axis=1).astype(float))
 
 
-def _match_rate(ds: xr.Dataset) -> xr.DataArray:
-    is_rofr = ds["tender_rule"] == "rofr" if "tender_rule" in ds.coords else True
-    offered = (ds["tender_quantity"] > 0) & ds["best_outside_price"].notnull() & is_rofr
-    matched = offered & (ds["holder_matched"] > 0)
-    return _ratio(matched.sum("tender").astype(float), offered.sum("tender").astype(float))
+def _match_rate(ds: xr.Dataset, tendered) -> np.ndarray:
+    rules = ds["tender_rule"].values if "tender_rule" in ds.coords else None
+    is_rofr = (rules == "rofr") if rules is not None else True
+    quantity, best = tendered("tender_quantity"), tendered("best_outside_price")
+    offered = (quantity > 0) & ~np.isnan(best) & is_rofr
+    matched = offered & (tendered("holder_matched") > 0)
+    return _divide(matched.sum(axis=1).astype(float), offered.sum(axis=1).astype(float))
