@@ -158,3 +158,14 @@ def test_surplus_adds_up_to_the_value_of_trade():
 def test_tender_study_refuses_bad_arguments(kwargs, field):
     with pytest.raises(cm.InputError, match=field):
         cm.tender_study(**kwargs)
+
+
+def test_cost_plus_quotes_are_exact_in_the_tails():
+    from computemarket.bidding import quotes
+    from computemarket.plan import make_plan
+
+    plan = make_plan(cm.load_scenario())
+    u = np.array([5e-4, 0.5, 0.9995])[:, None, None] * np.ones((1, plan.n_tenders, 3))
+    cost = plan.cost_at(u)
+    bids, _ = quotes(plan, cost)
+    np.testing.assert_array_equal(bids, cost * (1.0 + plan.markup))

@@ -285,3 +285,19 @@ def test_full_time_series_on_request(tmp_path):
         point.delivered.transpose(*direct.delivered.dims), direct.delivered
     )
     assert point.unit_cost_stats.attrs["units"] == "$B/GW-year"
+
+
+def test_one_axis_grid_and_duplicate_values(tmp_path, capsys):
+    body = """
+[design]
+kind = "grid"
+[[axes]]
+path = "contract.rule"
+values = ["rofr", "open"]
+"""
+    result = sweep(_write(tmp_path, body))
+    assert result.unit_cost_stats.dims == ("statistic", "contract_rule")
+    assert result.contract_rule.values.tolist() == ["rofr", "open"]
+    duplicate = _write(tmp_path, GRID.replace("[0, 3, 6]", "[3, 3]"), "dup.toml")
+    assert main(["sweep", str(duplicate), "--out", str(tmp_path / "o")]) == 2
+    assert "grid values must be distinct" in capsys.readouterr().err

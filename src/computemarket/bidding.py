@@ -61,16 +61,23 @@ class RuleBids:
     epsilon : float
         Largest gain any provider could make by deviating from its bid, given the others'
         ($B per GW-year); 0 where the bids are dominant strategies or cost plus.
+    markup : ndarray, shape (P,), optional
+        Under cost plus, each provider's markup: quotes are then ``cost x (1 + markup)``
+        exactly, at every cost, not read from the table.
     """
 
     table: BidTable
     holder_quote: str
     threshold: float
     epsilon: float
+    markup: np.ndarray | None = None
 
     def __call__(self, cost: np.ndarray, holder: int, reserve: float) -> np.ndarray:
         """Quotes for costs of shape ``(..., P)``."""
-        bids = self.table(cost)
+        if self.markup is not None:
+            bids = cost * (1.0 + self.markup)
+        else:
+            bids = self.table(cost)
         if holder >= 0 and self.holder_quote != "table":
             own = cost[..., holder]
             target = reserve if self.holder_quote == "reserve" else self.threshold
@@ -191,11 +198,12 @@ def market_bids(
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
     if mode == "cost_plus":
-        bids = costs * (1.0 + np.broadcast_to(markup, (providers,))[:, None])
+        markups = np.broadcast_to(np.asarray(markup, dtype=float), (providers,))
+        bids = costs * (1.0 + markups[:, None])
         threshold = np.nan
         if rule == ROFO:
             threshold = _outside_price(bids[outsiders], q, reserve, auction)
-        return RuleBids(BidTable(costs, bids), "table", threshold, 0.0)
+        return RuleBids(BidTable(costs, bids), "table", threshold, 0.0, markups)
 
     bids = costs.copy()  # second price: bidding one's cost is weakly dominant
     epsilon = 0.0

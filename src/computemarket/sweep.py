@@ -224,7 +224,9 @@ def _assemble(
     template = next(iter(results.values()))
     empty = _missing_like(template) if errors else None
     parts = [results.get(p.index, empty) for p in spec.points]
-    data = xr.concat(parts, dim="point", combine_attrs="override")
+    # Points can differ in shape only with keep = "full" and axes that change the tender
+    # schedule; their tender-level variables are then padded with missing values.
+    data = xr.concat(parts, dim="point", combine_attrs="override", join="outer")
     failed = np.array([p.index in errors for p in spec.points])
     data["failed"] = ("point", failed)
     data["error"] = (
@@ -235,8 +237,11 @@ def _assemble(
     for path, dim in zip(names, _axis_dims(spec), strict=True):
         data = data.assign_coords({dim: ("point", [p.updates[path] for p in spec.points])})
         data[dim].attrs["parameter"] = path
-    if spec.design.kind == "grid":
-        data = data.set_index(point=list(_axis_dims(spec))).unstack("point")
+    dims = _axis_dims(spec)
+    if spec.design.kind == "grid" and len(dims) == 1:
+        data = data.swap_dims(point=dims[0]).transpose(..., dims[0])  # axes last, as unstack does
+    elif spec.design.kind == "grid":
+        data = data.set_index(point=dims).unstack("point")
     else:
         data = data.assign_coords(point=np.arange(len(spec.points)))
     data.attrs = {

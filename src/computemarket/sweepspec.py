@@ -120,6 +120,14 @@ class _SweepFile(_Section):
                             "a grid or zip design needs a non-empty list of values",
                         )
                     )
+                elif self.design.kind == "grid" and len(set(map(repr, axis.values))) < len(
+                    axis.values
+                ):
+                    problems.append(
+                        Problem(
+                            f"{where}.values", list(axis.values), "grid values must be distinct"
+                        )
+                    )
                 if axis.low is not None or axis.high is not None:
                     problems.append(
                         Problem(where, axis.path, "a grid or zip design takes values, not bounds")
