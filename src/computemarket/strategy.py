@@ -105,11 +105,11 @@ def _rival_survival(bids: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.n
     return np.array([1.0 - cdf_from_grid(prices, b, q) for b in bids])
 
 
-def _win_probability(
-    survival: np.ndarray, i: int, prices: np.ndarray, match: np.ndarray | None
+def _win_against(
+    rivals: np.ndarray, q: np.ndarray, prices: np.ndarray, match: np.ndarray
 ) -> np.ndarray:
-    win = np.prod(np.delete(survival, i, axis=0), axis=0)
-    return win * match if match is not None else win
+    """P(every rival bids above each price and no holder matches it); 1 with no rivals."""
+    return np.prod(_rival_survival(rivals, q, prices), axis=0) * match
 
 
 def first_price_equilibrium(
@@ -177,8 +177,7 @@ def first_price_equilibrium(
             trades = c < reserve
 
             def win_at(b: np.ndarray, rivals=rivals) -> np.ndarray:
-                survival = [1.0 - cdf_from_grid(b, r, q) for r in rivals]
-                return np.prod(survival, axis=0) * match_at(b) if len(survival) else match_at(b)
+                return _win_against(rivals, q, b, match_at(b))
 
             own = win_at(bids[i])
             # The top trading type's profit: its best response on the price grid.
@@ -226,15 +225,14 @@ def deviation_gain(
     low = min(float(costs.min()), reserve)
     prices = np.linspace(low, reserve, points)
     match = match_factor(prices, holder_costs, holder_available, q)
-    survival = _rival_survival(bids, q, prices)
     gain = np.empty_like(bids)
     for i in range(n):
-        win = _win_probability(survival, i, prices, match)
+        rivals = np.delete(bids, i, axis=0)
+        win = _win_against(rivals, q, prices, match)
         best = np.max((prices[None, :] - costs[i][:, None]) * win[None, :], axis=1)
         best = np.maximum(best, 0.0)
-        own_survival = _rival_survival(np.delete(bids, i, axis=0), q, bids[i])
-        own_win = np.prod(own_survival, axis=0) if n > 1 else np.ones(q.size)
-        own_win = own_win * match_factor(bids[i], holder_costs, holder_available, q)
+        own_match = match_factor(bids[i], holder_costs, holder_available, q)
+        own_win = _win_against(rivals, q, bids[i], own_match)
         own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_win, 0.0)
         gain[i] = best - own
     return gain
