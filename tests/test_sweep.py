@@ -169,14 +169,14 @@ def test_independent_streams_on_request(tmp_path):
 def test_failing_points_are_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     import computemarket.sweep as sweep_module
 
-    real = sweep_module.simulate_summary
+    real = sweep_module.summary_statistics
 
     def flaky(scenario, **kwargs):
         if scenario.demand.volatility > 0.4:
             raise RuntimeError("solver blew up")
         return real(scenario, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "simulate_summary", flaky)
+    monkeypatch.setattr(sweep_module, "summary_statistics", flaky)
     body = """
 [design]
 kind = "zip"
@@ -209,7 +209,17 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path):
     path = _write(tmp_path, body, paths=300)
     store = tmp_path / "store"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "computemarket.cli", "sweep", str(path), "--out", str(store)],
+        [
+            sys.executable,
+            "-m",
+            "computemarket.cli",
+            "sweep",
+            str(path),
+            "--out",
+            str(store),
+            "--checkpoint-every",
+            "0",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

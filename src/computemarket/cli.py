@@ -70,8 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--engine",
         default="vector",
-        choices=["vector", "des"],
-        help="simulation engine: vector (fast, default) or des (SimPy reference)",
+        choices=["vector", "compiled", "des"],
+        help="simulation engine: vector (NumPy, default), compiled (Numba, needs the "
+        "'fast' extra) or des (SimPy reference); all give the same results",
     )
     run.add_argument(
         "--chunk-paths", type=int, default=None, help="paths simulated together (default: 2048)"
@@ -126,6 +127,21 @@ def _parser() -> argparse.ArgumentParser:
         help="store folder (default: results/sweeps/<sweep name>)",
     )
     sw.add_argument("--resume", action="store_true", help="continue the sweep in the store")
+    sw.add_argument(
+        "--engine",
+        default="auto",
+        choices=["auto", "vector", "compiled", "des"],
+        help="simulation engine (default: auto, compiled where Numba is installed, else "
+        "vector); all give the same results",
+    )
+    sw.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="write finished points to the store at most this many seconds apart "
+        "(default: 5; 0 writes each point as it finishes)",
+    )
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
     sub.add_parser("scenarios", help="list the shipped scenarios")
@@ -334,6 +350,8 @@ def _sweep(args: argparse.Namespace) -> int:
             store=store,
             resume=args.resume,
             progress=progress,
+            checkpoint_seconds=args.checkpoint_every,
+            engine=args.engine,
         )
     finally:
         bar.close()

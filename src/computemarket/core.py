@@ -68,7 +68,7 @@ def run(
             records.issued(every, k, ledger.tender_quantity(k, demand_now))
             if plan.tender_window[k] == 0:
                 decide(k)
-        records.month(every, month, ledger.deliver(active, demand_now))
+        ledger.deliver(active, demand_now, out=records.month(every, month))
     if progress is not None:
         progress(inputs.paths)
     return records

@@ -101,8 +101,9 @@ class _PathMarket:
         """Each month active contracts deliver from built capacity and are paid."""
         for month in range(self.plan.months):
             yield self.until(month, DELIVERY)
-            delivery = self.ledger.deliver(self.active, self.inputs.demand[:, month])
-            self.records.month(self.rows, month, delivery)
+            self.ledger.deliver(
+                self.active, self.inputs.demand[:, month], out=self.records.month(self.rows, month)
+            )
 
 
 def _one_path(inputs: MarketInputs, row: int) -> MarketInputs:

@@ -20,6 +20,7 @@ Adding a purpose later appends a new ``j`` and shifts none of these draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,7 +65,12 @@ class Draws:
         return int(self.demand.shape[0])
 
 
+@lru_cache(maxsize=6)
 def _stream(seed: int, purpose: int, first: int, count: int, shape: tuple[int, ...], kind: str):
+    """Draws of paths ``first`` .. ``first + count - 1`` for one purpose (read-only).
+
+    Cached: a sweep with common random numbers asks for the same draws at every point.
+    """
     out = np.empty((count, *shape))
     if count == 0:
         return out
@@ -81,6 +87,7 @@ def _stream(seed: int, purpose: int, first: int, count: int, shape: tuple[int, .
         lo = max(first, block * BLOCK_PATHS)
         hi = min(first + count, (block + 1) * BLOCK_PATHS)
         out[lo - first : hi - first] = values[lo - block * BLOCK_PATHS : hi - block * BLOCK_PATHS]
+    out.setflags(write=False)
     return out
 
 

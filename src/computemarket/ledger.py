@@ -41,7 +41,9 @@ def _total(rows: np.ndarray) -> np.ndarray:
 
 
 class Delivery:
-    """What happened in one month of delivery, for a batch of paths.
+    """What happens in one month of delivery, for a batch of paths.
+
+    :meth:`Ledger.deliver` writes into these arrays.
 
     Attributes
     ----------
@@ -117,9 +119,12 @@ class Ledger:
         self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
         self.owned = self.built.copy()
         self.open_quantity = np.zeros((plan.n_tenders, n))
-        # Construction orders in the order they were placed, and the months they finish.
-        self._orders: list[int] = []
-        self._finishing: dict[int, set[int]] = {}
+        # Scratch arrays of delivery.
+        self._each = np.zeros((plan.n_providers, n))
+        self._product = np.zeros((plan.n_providers, n))
+        # For each month, the contract slots with construction finishing then, in the
+        # order the construction was ordered.
+        self._due: dict[int, list[int]] = {}
         # Initial contracts: booked, and their capacity ordered to finish by their start.
         for slot in range(plan.n_initial):
             provider = plan.initial_provider[slot]
@@ -135,9 +140,9 @@ class Ledger:
 
     # -- capacity -------------------------------------------------------------------------
     def _ordered(self, slot: int) -> None:
-        self._orders.append(slot)
         ordered = self.build[slot] > 0.0
-        self._finishing[slot] = {int(m) for m in np.unique(self.arrival[slot][ordered])}
+        for month in np.unique(self.arrival[slot][ordered]).tolist():
+            self._due.setdefault(month, []).append(slot)
 
     def orders(self, slot: int) -> list[tuple[int, int]]:
         """``(provider, month)`` of each construction order of a one-path ledger's ``slot``."""
@@ -152,10 +157,9 @@ class Ledger:
 
     def finish_due(self, month: int) -> None:
         """Every construction order due in ``month`` finishes, in the order placed."""
-        for slot in self._orders:
-            if month in self._finishing[slot]:
-                due = self.arrival[slot] == month
-                self.built = self.built + np.where(due, self.build[slot], 0.0)
+        for slot in self._due.get(month, ()):
+            due = self.arrival[slot] == month
+            self.built = self.built + np.where(due, self.build[slot], 0.0)
 
     # -- tenders --------------------------------------------------------------------------
     def pending(self, month: int) -> np.ndarray:
@@ -225,7 +229,7 @@ class Ledger:
         return outcome, build, np.maximum(headroom, 0.0)
 
     # -- delivery -------------------------------------------------------------------------
-    def deliver(self, active: np.ndarray, demand_now: np.ndarray) -> Delivery:
+    def deliver(self, active: np.ndarray, demand_now: np.ndarray, out: Delivery) -> None:
         """Deliver active contracts from built capacity, oldest contract first.
 
         Parameters
@@ -233,28 +237,29 @@ class Ledger:
         active : ndarray of bool, shape (C,)
             Contracts in force this month.
         demand_now : ndarray, shape (n,)
-
-        Returns
-        -------
-        Delivery
+        out : Delivery
+            Arrays to write the month's delivery into (views of the records, say).
         """
         # Walk the active contracts from the oldest: each takes what capacity the older
-        # ones left, up to its award.
-        taken = np.zeros_like(self.built)
-        delivered = np.zeros_like(self.built)
-        spend = np.zeros_like(self.built)
-        supply_cost = np.zeros_like(self.built)
+        # ones left, up to its award. Operations write into preallocated arrays.
+        taken, delivered = out.contracted, out.delivered
+        spend, supply_cost = out.spend, out.supply_cost
+        for total in (taken, delivered, spend, supply_cost):
+            total[...] = 0.0
+        each, product = self._each, self._product
         for slot in np.flatnonzero(active):
             award = self.award[slot]
-            each = np.minimum(np.maximum(self.built - taken, 0.0), award)
-            taken = taken + award
-            delivered = delivered + each
-            spend = spend + each * self.price[slot]
-            supply_cost = supply_cost + each * self.unit_cost[slot]
-        contracted = taken
-        spend = spend / 12.0
-        supply_cost = supply_cost / 12.0
-        served = np.minimum(demand_now, _total(delivered))
-        return Delivery(
-            self.built, contracted, delivered, spend, supply_cost, served, demand_now - served
-        )
+            np.subtract(self.built, taken, out=each)
+            np.maximum(each, 0.0, out=each)
+            np.minimum(each, award, out=each)
+            np.add(taken, award, out=taken)
+            np.add(delivered, each, out=delivered)
+            np.multiply(each, self.price[slot], out=product)
+            np.add(spend, product, out=spend)
+            np.multiply(each, self.unit_cost[slot], out=product)
+            np.add(supply_cost, product, out=supply_cost)
+        np.divide(spend, 12.0, out=spend)
+        np.divide(supply_cost, 12.0, out=supply_cost)
+        out.capacity[...] = self.built
+        np.minimum(demand_now, _total(delivered), out=out.served)
+        np.subtract(demand_now, out.served, out=out.shortfall)

@@ -119,10 +119,10 @@ class Records:
         view.threshold = self.threshold
         return view
 
-    def month(self, rows: slice, t: int, delivery: Delivery) -> None:
-        """Store month ``t``'s delivery for paths ``rows``."""
-        for name in MONTHLY:
-            self.arrays[name][t, ..., rows] = getattr(delivery, name)
+    def month(self, rows: slice, t: int) -> Delivery:
+        """Views of month ``t``'s delivery arrays for paths ``rows``, to write into."""
+        views = {name: self.arrays[name][t, ..., rows] for name in MONTHLY}
+        return Delivery(**views)
 
     def issued(self, rows: slice, k: int, quantity: np.ndarray) -> None:
         """Store tender ``k``'s quantity for paths ``rows``."""

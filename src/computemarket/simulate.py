@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from computemarket import core, des
+from computemarket import compiled, core, des
 from computemarket.draws import BLOCK_PATHS, draw
 from computemarket.errors import InputError
 from computemarket.inputs import prepare, validate_demand
@@ -25,12 +25,22 @@ from computemarket.plan import Plan, make_plan
 from computemarket.records import Records
 from computemarket.results import build_dataset
 from computemarket.scenario import Scenario, load_scenario
-from computemarket.summary import add_statistics, path_metrics
+from computemarket.summary import metrics_dataset, record_metrics, statistics_of
 
-__all__ = ["DEFAULT_CHUNK_PATHS", "ENGINES", "simulate", "simulate_summary"]
+__all__ = [
+    "DEFAULT_CHUNK_PATHS",
+    "ENGINES",
+    "simulate",
+    "simulate_summary",
+    "summary_statistics",
+]
 
 #: Engines by name: each maps MarketInputs (a progress callback, records to fill) to Records.
-ENGINES: dict[str, Callable[..., Records]] = {"vector": core.run, "des": des.run}
+ENGINES: dict[str, Callable[..., Records]] = {
+    "vector": core.run,
+    "des": des.run,
+    "compiled": compiled.run,
+}
 #: Paths per chunk by default: a multiple of the draws' block size.
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 
@@ -128,11 +138,39 @@ def simulate_summary(
     True
     """
     run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
-    parts = [
-        path_metrics(build_dataset(run.scenario, chunk, seed=run.seed, engine=engine))
-        for chunk in run.chunks(progress)
-    ]
-    return add_statistics(xr.concat(parts, dim="path", combine_attrs="override"))
+    values = _path_values(run, progress)
+    attrs = {"scenario_name": run.scenario.name, "seed": int(run.seed), "engine": engine}
+    return metrics_dataset(
+        values,
+        np.arange(run.paths),
+        np.array(run.plan.providers, dtype=object),
+        attrs,
+        statistics={name: statistics_of(metric) for name, metric in values.items()},
+    )
+
+
+def summary_statistics(
+    scenario: Scenario, *, engine: str, paths: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Only the statistics of :func:`simulate_summary`, as plain arrays (for sweeps).
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``m_stats`` for each metric ``m``, over ``(statistic,)`` or
+        ``(statistic, provider)``: the values of ``simulate_summary(...)[f"{m}_stats"]``.
+    """
+    run = _Run(scenario, engine, paths, seed, None, None, 1)
+    values = _path_values(run, None)
+    return {f"{name}_stats": statistics_of(metric) for name, metric in values.items()}
+
+
+def _path_values(run: _Run, progress: Callable[[int], None] | None) -> dict[str, np.ndarray]:
+    """Each path's metrics, chunk by chunk, concatenated over paths."""
+    parts = [record_metrics(chunk) for chunk in run.chunks(progress)]
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 class _Run:
@@ -143,6 +181,8 @@ class _Run:
             scenario = load_scenario(scenario)
         if engine not in ENGINES:
             raise InputError("engine", engine, f"must be one of {sorted(ENGINES)}")
+        if engine == "compiled":
+            compiled.require()
         self.scenario = scenario
         self.engine = engine
         self.plan: Plan = make_plan(scenario)

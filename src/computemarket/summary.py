@@ -6,13 +6,25 @@ import numpy as np
 import xarray as xr
 
 from computemarket.errors import InputError
+from computemarket.records import Records
+from computemarket.scenario import RULES
 
-__all__ = ["STATISTICS", "add_statistics", "path_metrics", "summarize"]
+__all__ = [
+    "METRICS",
+    "STATISTICS",
+    "add_statistics",
+    "metrics_dataset",
+    "path_metrics",
+    "record_metrics",
+    "statistics_of",
+    "summarize",
+]
 
 #: The across-path statistics, in the order of the ``statistic`` coordinate.
 STATISTICS = ("mean", "std_error", "q05", "q50", "q95")
 
-_METRICS = {
+#: Each metric's units and long name.
+METRICS = {
     "total_spend": ("$B", "buyer's spend, present value at the start"),
     "unit_cost": ("$B/GW-year", "buyer's spend per GW-year delivered, both discounted"),
     "shortfall_gw_months": ("GW-months", "demand not served, summed over months"),
@@ -54,29 +66,48 @@ _METRICS = {
 }
 
 
-def _statistics(metric: xr.DataArray) -> xr.DataArray:
-    values = metric.transpose("path", ...).values
+def statistics_of(values: np.ndarray) -> np.ndarray:
+    """Mean, standard error and quantiles over the first (path) axis, ignoring NaN.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n, ...)
+
+    Returns
+    -------
+    ndarray, shape (5, ...)
+        In the order of :data:`STATISTICS`; NaN where a column has no values (and the
+        standard error where it has one).
+    """
     count = np.sum(~np.isnan(values), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, np.nansum(values, axis=0) / np.maximum(count, 1), np.nan)
         centred = np.where(np.isnan(values), 0.0, values - mean)
         var = np.sum(centred**2, axis=0) / np.maximum(count - 1, 1)
         std_error = np.where(count > 1, np.sqrt(var / np.maximum(count, 1)), np.nan)
-    quantiles = [_nanquantile(values, q) for q in (0.05, 0.5, 0.95)]
-    stacked = np.stack([mean, std_error, *quantiles])
+    return np.concatenate([mean[None], std_error[None], _nanquantiles(values, _QUANTILES)])
+
+
+def _statistics(metric: xr.DataArray) -> xr.DataArray:
+    stacked = statistics_of(metric.transpose("path", ...).values)
     dims = ("statistic", *[d for d in metric.dims if d != "path"])
     return xr.DataArray(stacked, dims=dims, attrs=metric.attrs)
 
 
-def _nanquantile(values: np.ndarray, q: float) -> np.ndarray:
+#: The quantiles among :data:`STATISTICS`.
+_QUANTILES = (0.05, 0.5, 0.95)
+
+
+def _nanquantiles(values: np.ndarray, q: tuple[float, ...]) -> np.ndarray:
+    """Quantiles ``q`` over the first axis of each column, ignoring NaN (NaN if none)."""
     if not np.isnan(values).any():
         return np.quantile(values, q, axis=0)
-    out = np.full(values.shape[1:], np.nan)
+    out = np.full((len(q), *values.shape[1:]), np.nan)
     for index in np.ndindex(values.shape[1:]):
         column = values[(slice(None), *index)]
         column = column[~np.isnan(column)]
         if column.size:
-            out[index] = np.quantile(column, q)
+            out[(slice(None), *index)] = np.quantile(column, q)
     return out
 
 
@@ -191,23 +222,113 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         order = ("path", "tender", "provider") if "provider" in var.dims else ("path", "tender")
         return var.transpose(*order).values
 
-    rate = float(ds.attrs["discount_rate"])
-    months = np.arange(ds.sizes["time"])
-    discount = (1.0 + rate) ** (-months / 12.0)
+    providers = ds["provider"].values
+    values = _metric_values(
+        monthly,
+        tendered,
+        is_holder=providers == ds.attrs.get("holder", ""),
+        is_rofr=(ds["tender_rule"].values == "rofr") if "tender_rule" in ds.coords else True,
+        discount_rate=float(ds.attrs["discount_rate"]),
+        value_of_unmet=float(ds.attrs.get("value_of_unmet", 0.0)),
+    )
+    attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
+    return metrics_dataset(values, ds["path"].values, providers, attrs)
+
+
+def record_metrics(records: Records) -> dict[str, np.ndarray]:
+    """The headline metrics of each path, straight from an engine's records.
+
+    Gives the values of :func:`path_metrics` on the records' results dataset, bit for
+    bit, without building the dataset (a sweep calls this once per point).
+
+    Parameters
+    ----------
+    records : Records
+
+    Returns
+    -------
+    dict of str to ndarray
+        Each metric over ``(path,)``, or ``(path, provider)`` for revenue and share.
+    """
+    plan = records.plan
+
+    def path_first(name: str) -> np.ndarray:
+        stored = records.arrays[name]  # path axis last, as the records store it
+        return np.moveaxis(stored, -1, 0)
+
+    return _metric_values(
+        path_first,
+        path_first,
+        is_holder=np.arange(plan.n_providers) == plan.holder,
+        is_rofr=plan.tender_rule == RULES.index("rofr"),
+        discount_rate=float(plan.discount_rate),
+        value_of_unmet=float(plan.value_of_unmet),
+    )
+
+
+def metrics_dataset(
+    values: dict[str, np.ndarray],
+    path: np.ndarray,
+    providers: np.ndarray,
+    attrs: dict[str, object],
+    statistics: dict[str, np.ndarray] | None = None,
+) -> xr.Dataset:
+    """Label per-path metric values (and optionally their statistics) as a dataset.
+
+    Parameters
+    ----------
+    values : dict of str to ndarray
+        Each metric over ``(path,)`` or ``(path, provider)``.
+    path : ndarray
+        The path coordinate.
+    providers : ndarray of str
+        The provider coordinate.
+    attrs : dict
+        Attributes of the dataset.
+    statistics : dict of str to ndarray, optional
+        Each metric's statistics over ``(statistic, ...)``, from :func:`statistics_of`;
+        stored as ``m_stats``, with the ``paths`` attribute.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    variables = {}
+    for name, metric in values.items():
+        units, long_name = METRICS[name]
+        dims = ("path", "provider") if metric.ndim == 2 else ("path",)
+        variables[name] = xr.Variable(dims, metric, {"units": units, "long_name": long_name})
+    coords: dict[str, object] = {"path": path, "provider": providers}
+    attrs = dict(attrs)
+    if statistics is not None:
+        for name, stats in statistics.items():
+            dims = ("statistic", "provider") if stats.ndim == 2 else ("statistic",)
+            variables[f"{name}_stats"] = xr.Variable(dims, stats, variables[name].attrs)
+        coords["statistic"] = list(STATISTICS)
+        attrs["paths"] = int(path.size)
+    out = xr.Dataset(variables, coords=coords)
+    out.attrs = attrs
+    return out
+
+
+def _metric_values(
+    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet
+) -> dict[str, np.ndarray]:
+    """Every per-path metric, from functions giving each output path first."""
+    months = np.arange(monthly("demand").shape[1])
+    discount = (1.0 + discount_rate) ** (-months / 12.0)
     spend, delivered = monthly("spend"), monthly("delivered")
     supply, contracted = monthly("supply_cost"), monthly("contracted")
     served, shortfall, demand = monthly("served"), monthly("shortfall"), monthly("demand")
-    providers = ds["provider"].values
-    is_holder = providers == ds.attrs.get("holder", "")
+    value = value_of_unmet
 
     revenue = np.sum(spend * discount[None, :, None], axis=1)
     total_spend = np.sum(revenue, axis=1)
     delivered_pv = np.sum(np.sum(delivered, axis=2) * discount, axis=1) / 12.0
-    value = float(ds.attrs.get("value_of_unmet", 0.0))
     unmet = np.sum(shortfall * discount, axis=1) / 12.0 * value
     volume = np.sum(delivered, axis=1)
     profit = np.sum((spend - supply) * discount[None, :, None], axis=1)
-    per_path = {
+    return {
         "total_spend": total_spend,
         "unit_cost": _divide(total_spend, delivered_pv),
         "shortfall_gw_months": np.sum(shortfall, axis=1),
@@ -218,7 +339,7 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         "share": _divide(volume, np.sum(volume, axis=1)[:, None]),
         "hhi": _hhi(volume),
         "hhi_contracted": _hhi(np.sum(contracted, axis=1)),
-        "holder_match_rate": _match_rate(ds, tendered),
+        "holder_match_rate": _match_rate(tendered, is_rofr),
         "holder_price_premium": _premium(tendered, is_holder),
         "inefficient_award_rate": _inefficiency(tendered),
         "late_gw_months": np.sum(contracted - delivered, axis=(1, 2)),
@@ -226,14 +347,6 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         "holder_surplus": np.sum(np.where(is_holder, profit, 0.0), axis=1),
         "outsider_surplus": np.sum(np.where(is_holder, 0.0, profit), axis=1),
     }
-    variables = {}
-    for name, values in per_path.items():
-        units, long_name = _METRICS[name]
-        dims = ("path", "provider") if values.ndim == 2 else ("path",)
-        variables[name] = xr.Variable(dims, values, {"units": units, "long_name": long_name})
-    out = xr.Dataset(variables, coords={"path": ds["path"].values, "provider": providers})
-    out.attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
-    return out
 
 
 def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
@@ -289,9 +402,7 @@ def _inefficiency(tendered) -> np.ndarray:
     return _divide(wasteful.sum(axis=1).astype(float), decided.sum(axis=1).astype(float))
 
 
-def _match_rate(ds: xr.Dataset, tendered) -> np.ndarray:
-    rules = ds["tender_rule"].values if "tender_rule" in ds.coords else None
-    is_rofr = (rules == "rofr") if rules is not None else True
+def _match_rate(tendered, is_rofr) -> np.ndarray:
     quantity, best = tendered("tender_quantity"), tendered("best_outside_price")
     offered = (quantity > 0) & ~np.isnan(best) & is_rofr
     matched = offered & (tendered("holder_matched") > 0)
