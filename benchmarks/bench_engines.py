@@ -5,8 +5,8 @@
 Prints two tables. The first is end to end (``computemarket.simulate``: draws, engine and
 dataset): seconds, path-months per second and peak memory, for the vectorized engine on
 one thread and on two worker threads. The second covers the engines alone, on the same
-prepared inputs: the vectorized engine, the Numba reference (1 and 2 threads) and the
-discrete-event engine. The DES runs on a subset of the paths and is compared per path.
+prepared inputs: the vectorized engine and the compiled engine (Numba; 1 and 2 threads)
+and the discrete-event engine. The DES runs on a subset of the paths and is compared per path.
 Every figure comes from the same run, so the ratios hold even on a noisy machine. Each
 configuration runs in a fresh subprocess, so that peak memory (maximum resident set
 size, less that of the interpreter after imports) is its own.
@@ -21,9 +21,6 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
 
 
 def _rss_mib() -> float:
@@ -34,7 +31,7 @@ def _child(kind: str, paths: int, workers: int) -> dict:
     import numpy as np
 
     import computemarket as cm
-    from computemarket import core, des
+    from computemarket import compiled, core, des
     from computemarket.draws import draw
     from computemarket.inputs import prepare
     from computemarket.plan import make_plan
@@ -42,11 +39,8 @@ def _child(kind: str, paths: int, workers: int) -> dict:
     scenario = cm.load_scenario()
     plan = make_plan(scenario)
     cm.simulate(scenario, paths=64, seed=1)  # warm up imports and caches
-    if kind == "numba":
-        sys.path.insert(0, str(HERE))
-        import numba_engine
-
-        numba_engine.run(prepare(plan, draw(plan, 8, 1)), threads=1)  # compile
+    if kind == "compiled":
+        compiled.run(prepare(plan, draw(plan, 8, 1)))  # load (or compile) the kernel
     base = _rss_mib()
     start = time.perf_counter()
     if kind == "simulate":
@@ -59,18 +53,18 @@ def _child(kind: str, paths: int, workers: int) -> dict:
         inputs = prepare(plan, draw(plan, paths, seed=1))
         start = time.perf_counter()
         if kind == "vector":
-            records = _vector_in_chunks(core, inputs, workers)
+            records = _in_chunks(core, inputs, workers)
         elif kind == "des":
             records = des.run(inputs)
         else:
-            records = numba_engine.run(inputs, threads=workers)
+            records = _in_chunks(compiled, inputs, workers)
         checksum = float(np.sum(records.arrays["spend"]))
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "peak_mib": _rss_mib() - base, "checksum": checksum}
 
 
-def _vector_in_chunks(core, inputs, workers: int):
-    """Run the vectorized engine as simulate does: chunks, on ``workers`` threads."""
+def _in_chunks(engine, inputs, workers: int):
+    """Run an engine module as simulate does: chunks, on ``workers`` threads."""
     from concurrent.futures import ThreadPoolExecutor
 
     from computemarket.inputs import MarketInputs
@@ -90,7 +84,7 @@ def _vector_in_chunks(core, inputs, workers: int):
             inputs.lead[rows],
             inputs.threshold,
         )
-        core.run(part, out=out)
+        engine.run(part, out=out)
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, range(0, inputs.paths, DEFAULT_CHUNK_PATHS)))
@@ -149,23 +143,24 @@ def main() -> None:
         f"per path (measured on {args.des_paths} paths)"
     )
     print(
-        f"{'paths':>8} {'vector 1t s':>12} {'vector 2t s':>12} {'numba 1t s':>11} "
-        f"{'numba 2t s':>11} {'vec/numba 1t':>13} {'vec/numba 2t':>13} "
+        f"{'paths':>8} {'vector 1t s':>12} {'vector 2t s':>12} {'compiled 1t':>12} "
+        f"{'compiled 2t':>12} {'vec/comp 1t':>12} {'vec/comp 2t':>12} "
         f"{'DES/vec 1t':>11} {'DES/vec 2t':>11}"
     )
     for n in sizes:
         vector1 = _measure("vector", n, 1)
         vector2 = _measure("vector", n, 2)
-        numba1 = _measure("numba", n, 1)
-        numba2 = _measure("numba", n, 2)
-        sums = {vector1["checksum"], vector2["checksum"], numba1["checksum"], numba2["checksum"]}
+        compiled1 = _measure("compiled", n, 1)
+        compiled2 = _measure("compiled", n, 2)
+        runs = (vector1, vector2, compiled1, compiled2)
+        sums = {run["checksum"] for run in runs}
         if len(sums) != 1:
             raise SystemExit(f"the engines disagree at {n} paths: total spend {sorted(sums)}")
         print(
             f"{n:>8,} {vector1['seconds']:>12.3f} {vector2['seconds']:>12.3f} "
-            f"{numba1['seconds']:>11.3f} {numba2['seconds']:>11.3f} "
-            f"{vector1['seconds'] / numba1['seconds']:>13.2f} "
-            f"{vector2['seconds'] / numba2['seconds']:>13.2f} "
+            f"{compiled1['seconds']:>12.3f} {compiled2['seconds']:>12.3f} "
+            f"{vector1['seconds'] / compiled1['seconds']:>12.2f} "
+            f"{vector2['seconds'] / compiled2['seconds']:>12.2f} "
             f"{des_per_path * n / vector1['seconds']:>11.0f} "
             f"{des_per_path * n / vector2['seconds']:>11.0f}"
         )

@@ -311,3 +311,55 @@ values = ["rofr", "open"]
     duplicate = _write(tmp_path, GRID.replace("[0, 3, 6]", "[3, 3]"), "dup.toml")
     assert main(["sweep", str(duplicate), "--out", str(tmp_path / "o")]) == 2
     assert "grid values must be distinct" in capsys.readouterr().err
+
+
+def test_batches_of_points_resume_to_identical_results(tmp_path):
+    body = """
+[design]
+kind = "zip"
+[[axes]]
+path = "contract.window_months"
+values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+"""
+    path = _write(tmp_path, body, paths=10)
+    one_batch = sweep(path, store=tmp_path / "a", checkpoint_seconds=3600)
+    assert len(list((tmp_path / "a" / "points").glob("*.nc"))) == 1
+    store = tmp_path / "b"
+    each = sweep(path, store=store, checkpoint_seconds=0, engine="vector")
+    files = sorted((store / "points").glob("*.nc"))
+    assert len(files) == 12
+    xr.testing.assert_identical(each, one_batch)
+    # As if killed before a third of the points were written: only those are recomputed.
+    (store / "result.nc").unlink()
+    for lost in files[::3]:
+        lost.unlink()
+    done = []
+    resumed = sweep(
+        path,
+        store=store,
+        resume=True,
+        checkpoint_seconds=3600,
+        progress=lambda d, t: done.append(d),
+    )
+    assert done[0] == 8
+    xr.testing.assert_identical(resumed, one_batch)
+
+
+@pytest.mark.parametrize(
+    ("option", "phrase"),
+    [
+        ({"checkpoint_seconds": -1}, "checkpoint_seconds"),
+        ({"checkpoint_seconds": "5"}, "checkpoint_seconds"),
+        ({"engine": "fortran"}, "engine"),
+    ],
+)
+def test_bad_sweep_options_are_refused(tmp_path, option, phrase):
+    with pytest.raises(cm.InputError, match=phrase):
+        sweep(_write(tmp_path, GRID, paths=2), **option)
+
+
+def test_every_engine_gives_the_same_sweep(tmp_path):
+    spec = load_sweep(_write(tmp_path, GRID, paths=30))
+    vector = sweep(spec, engine="vector")
+    assert sweep(spec, engine="compiled").identical(vector)
+    assert sweep(spec).identical(vector)

@@ -16,6 +16,8 @@ import numpy as np
 from computemarket.tenders import EPS_GW, EXCLUSIVE, OPEN, ROFO, ROFR
 
 NEVER = np.iinfo(np.int64).max
+#: Paths whose monthly outputs are gathered before being copied to the records.
+BLOCK = 8
 
 
 @numba.njit(cache=True, inline="always")
@@ -265,6 +267,12 @@ def run_paths(
     scratch = np.empty((5, providers))
     flags = np.empty((2, providers), dtype=np.bool_)
     order = np.empty(providers, dtype=np.int64)
+    # Construction orders finishing in each month (to skip months when none does).
+    due = np.zeros(months, dtype=np.int64)
+    # Monthly outputs of a block of BLOCK consecutive paths, copied out a block at a
+    # time so that each copy fills whole cache lines of the path-last records.
+    block_p = np.empty((5, months, providers, BLOCK))
+    block = np.empty((2, months, BLOCK))
     for i in range(n):
         award[:] = 0.0
         price[:] = 0.0
@@ -273,6 +281,8 @@ def run_paths(
         arrival[:] = NEVER
         commitments[:] = 0.0
         open_quantity[:] = 0.0
+        due[:] = 0
+        b = i % BLOCK
         for p in range(providers):
             built[p] = spare[p]
             owned[p] = spare[p]
@@ -286,12 +296,14 @@ def run_paths(
                 commitments[m, p] += initial_gw[c]
             build[c, p] = initial_gw[c]
             arrival[c, p] = contract_start[c]
+            if contract_start[c] < months:
+                due[contract_start[c]] += 1
             owned[p] = owned[p] + initial_gw[c]
             orders[n_orders] = c
             n_orders += 1
         for month in range(months):
             # 1. construction due this month, in the order it was ordered.
-            for j in range(n_orders):
+            for j in range(n_orders if due[month] > 0 else 0):
                 slot = orders[j]
                 for p in range(providers):
                     if arrival[slot, p] == month:
@@ -355,6 +367,8 @@ def run_paths(
                     owned[p] = owned[p] + need
                     build[slot, p] = need
                     arrival[slot, p] = tender_decision[k] + lead[i, k, p] if need > 0.0 else NEVER
+                    if need > 0.0 and arrival[slot, p] < months:
+                        due[arrival[slot, p]] += 1
                     award_out[k, p, i] = outcome_award[p]
                     award_price_out[k, p, i] = outcome_price[p]
                     construction_out[k, p, i] = need
@@ -378,12 +392,24 @@ def run_paths(
                     delivered = delivered + each
                     spend = spend + each * price[c, p]
                     supply = supply + each * unit_cost[c, p]
-                capacity_out[month, p, i] = built[p]
-                contracted_out[month, p, i] = running
-                delivered_out[month, p, i] = delivered
-                spend_out[month, p, i] = spend / 12.0
-                supply_out[month, p, i] = supply / 12.0
+                block_p[0, month, p, b] = built[p]
+                block_p[1, month, p, b] = running
+                block_p[2, month, p, b] = delivered
+                block_p[3, month, p, b] = spend / 12.0
+                block_p[4, month, p, b] = supply / 12.0
                 total = total + delivered
             served = min(demand[i, month], total)
-            served_out[month, i] = served
-            shortfall_out[month, i] = demand[i, month] - served
+            block[0, month, b] = served
+            block[1, month, b] = demand[i, month] - served
+        if b == BLOCK - 1 or i == n - 1:
+            first = i - b
+            outputs_p = (capacity_out, contracted_out, delivered_out, spend_out, supply_out)
+            for v in range(5):
+                for month in range(months):
+                    for p in range(providers):
+                        for q in range(b + 1):
+                            outputs_p[v][month, p, first + q] = block_p[v, month, p, q]
+            for month in range(months):
+                for q in range(b + 1):
+                    served_out[month, first + q] = block[0, month, q]
+                    shortfall_out[month, first + q] = block[1, month, q]

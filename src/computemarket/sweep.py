@@ -126,8 +126,16 @@ def sweep(
     ScenarioError
         If the sweep file is invalid (before any work starts).
     InputError
-        If ``store`` holds a different sweep, or holds one and ``resume`` is False.
+        If ``store`` holds a different sweep, or holds one and ``resume`` is False; if
+        ``checkpoint_seconds`` or ``engine`` is invalid (before any work starts).
     """
+    if (
+        isinstance(checkpoint_seconds, bool)
+        or not isinstance(checkpoint_seconds, int | float)
+        or not checkpoint_seconds >= 0
+    ):
+        raise InputError("checkpoint_seconds", checkpoint_seconds, "must be a number >= 0")
+    engine = _engine(engine)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     folder = _open_store(Path(store), spec, resume) if store is not None else None
@@ -140,13 +148,6 @@ def sweep(
     total, done = len(spec.points), len(spec.points) - len(todo)
     if progress is not None:
         progress(done, total)
-    if (
-        isinstance(checkpoint_seconds, bool)
-        or not isinstance(checkpoint_seconds, int | float)
-        or not checkpoint_seconds >= 0
-    ):
-        raise InputError("checkpoint_seconds", checkpoint_seconds, "must be a number >= 0")
-    engine = _engine(engine)
     keep = spec.settings.keep
     every = 0.0 if keep == "full" else float(checkpoint_seconds)
     buffer: list[tuple[int, xr.Dataset]] = []
