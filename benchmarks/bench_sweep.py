@@ -1,10 +1,12 @@
 """Benchmark sweep throughput: in-process, on 2 local processes and on a 2-worker Dask cluster.
 
-    python benchmarks/bench_sweep.py [--points 48] [--paths 200,1000]
+    python benchmarks/bench_sweep.py [--points 200] [--paths 200,1000]
 
-For each path count it runs a zip sweep of ``--points`` points (the ROFR window varied)
-on each executor, and prints points per second, path-months per second, and the
-overhead per point (time per point at 1 path, in-process). All figures come from one run.
+For each path count it runs a zip sweep of ``--points`` points (the ROFR window varied),
+summary metrics only, with a store (as the command line runs it), on each executor with
+the compiled engine, and in-process with the vectorized engine too. It prints points per
+second, path-months per second, and the overhead per point (time per point at 1 path,
+in-process). All figures come from one run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def _spec(folder: Path, points: int, paths: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--points", type=int, default=48)
+    parser.add_argument("--points", type=int, default=200)
     parser.add_argument("--paths", default="200,1000")
     args = parser.parse_args()
 
@@ -42,31 +44,38 @@ def main() -> None:
     months = cm.load_scenario().horizon_months
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        sweep(_spec(folder, 2, 1), engine="compiled")  # load the compiled kernel
         start = time.perf_counter()
-        sweep(_spec(folder, args.points, 1))
+        sweep(_spec(folder, args.points, 1), engine="compiled")
         overhead = (time.perf_counter() - start) / args.points
         print(f"overhead per point (1 path, in-process): {overhead * 1e3:.0f} ms")
-        print(f"{'paths':>6} {'executor':<22} {'seconds':>8} {'points/s':>9} {'path-mo/s':>11}")
+        print(
+            f"{'paths':>6} {'executor':<22} {'engine':<9} {'seconds':>8} {'points/s':>9} "
+            f"{'path-mo/s':>11}"
+        )
         with (
             LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
             Client(cluster) as client,
         ):
-            client.run(lambda: __import__("computemarket.simulate"))  # warm the workers
+            # Warm the workers: imports and the compiled kernel.
+            client.run(lambda: sweep(_spec(folder, 2, 1), engine="compiled"))
             for paths in [int(p) for p in args.paths.split(",")]:
                 spec = _spec(folder, args.points, paths)
-                for label, options in (
-                    ("in-process", {}),
-                    ("2 local processes", {"executor": "processes", "workers": 2}),
-                    ("Dask LocalCluster (2)", {"executor": client}),
+                for label, engine, options in (
+                    ("in-process", "vector", {}),
+                    ("in-process", "compiled", {}),
+                    ("2 local processes", "compiled", {"executor": "processes", "workers": 2}),
+                    ("Dask LocalCluster (2)", "compiled", {"executor": client}),
                 ):
                     start = time.perf_counter()
-                    sweep(spec, **options)
+                    with tempfile.TemporaryDirectory() as store:
+                        sweep(spec, store=Path(store) / "s", engine=engine, **options)
                     seconds = time.perf_counter() - start
                     rate = args.points / seconds
                     print(
-                        f"{paths:>6} {label:<22} {seconds:>8.2f} {rate:>9.2f} "
+                        f"{paths:>6} {label:<22} {engine:<9} {seconds:>8.2f} {rate:>9.2f} "
                         f"{rate * paths * months:>11,.0f}"
                     )
 
