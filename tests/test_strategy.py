@@ -6,6 +6,7 @@ from scipy import stats
 
 import computemarket as cm
 from computemarket.strategy import (
+    asymmetric_first_price,
     deviation_gain,
     expected_market_price,
     first_price_equilibrium,
@@ -169,3 +170,34 @@ def test_cost_plus_quotes_are_exact_in_the_tails():
     cost = plan.cost_at(u)
     bids, _ = quotes(plan, cost)
     np.testing.assert_array_equal(bids, cost * (1.0 + plan.markup))
+
+
+@pytest.mark.parametrize(
+    ("costs", "holder", "available"),
+    [
+        (np.array([Q, 0.8 * Q]), None, 1.0),
+        (np.array([Q, 0.8 * Q]), Q, 0.8),
+        (np.array([0.1 + 0.9 * Q, 0.7 * Q]), Q, 1.0),
+    ],
+    ids=["open", "rofr-uncertain-holder", "rofr-different-supports"],
+)
+def test_asymmetric_bidders_gain_nothing_by_deviating(costs, holder, available):
+    options = {"holder_costs": holder, "holder_available": available}
+    exact = asymmetric_first_price(costs, Q, 1.0, **options)
+    assert exact is not None
+    assert np.all(np.diff(exact, axis=1) >= 0) and np.all(exact >= costs)
+    gain = deviation_gain(costs, exact, Q, 1.0, **options).max()
+    assert gain < 2e-3
+    # Each bidding as among copies of itself leaves far more on the table.
+    own = np.array([first_price_equilibrium(np.array([c, c]), Q, 1.0, **options)[0] for c in costs])
+    assert gain < deviation_gain(costs, own, Q, 1.0, **options).max() / 10
+
+
+def test_exact_equilibrium_through_market_bids():
+    from computemarket.bidding import market_bids
+    from computemarket.tenders import OPEN
+
+    costs = np.array([Q, 0.8 * Q])
+    exact = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="exact")
+    approximate = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0)
+    assert exact.epsilon < 2e-3 < approximate.epsilon

@@ -29,6 +29,7 @@ from computemarket.plan import Plan, cost_quantiles
 from computemarket.scenario import RULES
 from computemarket.strategy import (
     BidTable,
+    asymmetric_first_price,
     deviation_gain,
     expected_market_price,
     first_price_equilibrium,
@@ -137,13 +138,14 @@ def rule_bids(plan: Plan, rule: int) -> RuleBids:
         tuple(plan.base_cost),
         tuple(plan.cost_spread),
         tuple(plan.markup),
+        plan.equilibrium,
     )
     return _rule_bids(key)
 
 
 @lru_cache(maxsize=64)
 def _rule_bids(key: tuple) -> RuleBids:
-    mode, auction, rule, holder, reserve, available, family, base, spread, markup = key
+    mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
     costs = _cost_grid(family, np.array(base), np.maximum(np.array(spread), floor), q)
@@ -157,6 +159,7 @@ def _rule_bids(key: tuple) -> RuleBids:
         auction=auction,
         holder_available=available,
         markup=np.array(markup),
+        equilibrium=eq,
     )
 
 
@@ -171,6 +174,7 @@ def market_bids(
     auction: str = "first_price",
     holder_available: float = 1.0,
     markup: np.ndarray | float = 0.0,
+    equilibrium: str = "own_type",
 ) -> RuleBids:
     """How each provider bids under ``rule``, given its cost quantiles.
 
@@ -190,6 +194,12 @@ def market_bids(
         Probability outsiders assign to the holder being able to match (``rofr``).
     markup : float or ndarray of shape (P,)
         Markups under ``cost_plus``.
+    equilibrium : {"own_type", "exact"}, default "own_type"
+        First-price bids of bidders with different cost distributions: each as among
+        copies of itself, or the asymmetric equilibrium
+        (:func:`computemarket.strategy.asymmetric_first_price`, falling back to the
+        own-type bids if it finds no solution). Alike bidders always get the symmetric
+        equilibrium.
 
     Returns
     -------
@@ -214,8 +224,8 @@ def market_bids(
         bidders = list(range(providers)) if rule == OPEN else outsiders
         holder_costs = costs[holder] if rule == ROFR else None
         if auction == "first_price" and bidders:
-            bids[bidders] = _own_type_bids(
-                costs[bidders], q, reserve, holder_costs, holder_available
+            bids[bidders] = _first_price_bids(
+                costs[bidders], q, reserve, holder_costs, holder_available, equilibrium
             )
             gain = deviation_gain(
                 costs[bidders],
@@ -237,6 +247,18 @@ def market_bids(
 def _cost_grid(family: str, base: np.ndarray, spread: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Each provider's cost quantiles on the grid ``q``, shape (P, G)."""
     return cost_quantiles(family, base, spread, q[:, None]).T
+
+
+def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:
+    """First-price bids: symmetric, or for unlike bidders as ``equilibrium`` asks."""
+    alike = bool(np.all(costs == costs[:1]))
+    if equilibrium == "exact" and not alike:
+        bids = asymmetric_first_price(
+            costs, q, reserve, holder_costs=holder_costs, holder_available=available
+        )
+        if bids is not None:
+            return bids
+    return _own_type_bids(costs, q, reserve, holder_costs, available)
 
 
 def _own_type_bids(costs, q, reserve, holder_costs, available) -> np.ndarray:

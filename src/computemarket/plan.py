@@ -62,6 +62,8 @@ class Plan:
     bidding_mode, auction : str
         ``bidding.mode`` and ``bidding.auction``.
     holder_available : float
+    equilibrium : str
+        ``bidding.equilibrium``.
     """
 
     months: int
@@ -98,6 +100,7 @@ class Plan:
     bidding_mode: str
     auction: str
     holder_available: float
+    equilibrium: str = "own_type"
 
     @property
     def n_providers(self) -> int:
@@ -269,4 +272,5 @@ def make_plan(sc: Scenario) -> Plan:
         bidding_mode=sc.bidding.mode,
         auction=sc.bidding.auction,
         holder_available=sc.bidding.holder_available,
+        equilibrium=sc.bidding.equilibrium,
     )

@@ -167,6 +167,15 @@ class Bidding(_Section):
         ge=0,
         le=1,
     )
+    equilibrium: Literal["own_type", "exact"] = Field(
+        "own_type",
+        description=(
+            "First-price bids of providers with different cost distributions: 'own_type' "
+            "(each bids as among copies of itself; fast, approximate) or 'exact' (the "
+            "asymmetric equilibrium, by shooting; seconds to a minute per rule; "
+            "docs/economics.md)."
+        ),
+    )
 
 
 class Costs(_Section):
