@@ -154,6 +154,13 @@ def summary_statistics(
 ) -> dict[str, np.ndarray]:
     """Only the statistics of :func:`simulate_summary`, as plain arrays (for sweeps).
 
+    Parameters
+    ----------
+    scenario : Scenario
+    engine : str
+        A name in :data:`ENGINES`.
+    paths, seed : int
+
     Returns
     -------
     dict of str to ndarray

@@ -1,11 +1,12 @@
 """Run a sweep: every point of a design, in-process, on local processes or on Dask.
 
 Each point's seed comes from the sweep's seed and the point's index, so results are
-bit-identical whichever executor runs them and in whatever order points finish.
-With a ``store`` folder, each finished point is written there at once, atomically
-(a temporary file renamed into place), so a killed sweep restarted with ``resume=True``
-recomputes only the missing points and ends with exactly the results of an uninterrupted
-run. A point that raises is recorded with its error and parameters; the sweep goes on.
+bit-identical whichever executor or engine runs them and in whatever order points
+finish. With a ``store`` folder, finished points are written there in batches, every
+``checkpoint_seconds``, atomically (a temporary file renamed into place), so a killed
+sweep restarted with ``resume=True`` recomputes only the points not yet written and ends
+with exactly the results of an uninterrupted run. A point that raises is recorded with
+its error and parameters; the sweep goes on.
 """
 
 from __future__ import annotations
