@@ -172,7 +172,7 @@ class Bidding(_Section):
         description=(
             "First-price bids of providers with different cost distributions: 'own_type' "
             "(each bids as among copies of itself; fast, approximate) or 'exact' (the "
-            "asymmetric equilibrium, by shooting; seconds to a minute per rule; "
+            "asymmetric equilibrium, by shooting; up to ~15 s per rule; "
             "docs/economics.md)."
         ),
     )

@@ -209,7 +209,7 @@ def asymmetric_first_price(
     *,
     holder_costs: np.ndarray | None = None,
     holder_available: float = 1.0,
-    bisections: int = 40,
+    bisections: int = 30,
 ) -> np.ndarray | None:
     """Equilibrium bids of a first-price auction among bidders with different costs.
 
@@ -236,7 +236,7 @@ def asymmetric_first_price(
     holder_costs : ndarray, shape (G,), optional
         Quantiles of a holder's cost, under a right of first refusal.
     holder_available : float, default 1.0
-    bisections : int, default 40
+    bisections : int, default 30
         Halvings of the bracket on the low bid.
 
     Returns
@@ -370,7 +370,7 @@ _APART = 1e-4
 #: Right-hand side evaluations after which a shot counts as failing low.
 _MAX_EVALUATIONS = 60_000
 #: Relative tolerance of each shot's integration.
-_RTOL = 1e-8
+_RTOL = 1e-7
 
 
 class _Stiff(Exception):
