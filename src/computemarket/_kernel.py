@@ -63,9 +63,9 @@ def _clearing(bids, room, award, eligible, reserve):
 
 
 @numba.njit(cache=True)
-def _market(quantity, bids, room, eligible, second_price, reserve, award, price, scratch, order):
+def _market(quantity, bids, room, eligible, second_price, reserve, award, price, key, order):
     """Fill in merit order and price the awards (:func:`computemarket.tenders._market`)."""
-    remaining = _fill(quantity, bids, room, eligible, award, scratch[4], order)
+    remaining = _fill(quantity, bids, room, eligible, award, key, order)
     if second_price:
         clearing = _clearing(bids, room, award, eligible, reserve)
         for p in range(bids.size):
@@ -97,12 +97,12 @@ def _decide(
     """One tender for one path (:func:`computemarket.tenders.decide`).
 
     Fills ``award`` and ``price`` (NaN where nothing is awarded); returns the GW the
-    holder took through its right and the outside offer shown to it. ``scratch`` (5, P),
+    holder took through its right and the outside offer shown to it. ``scratch`` (3, P),
     ``flags`` (2, P) and ``order`` (P,) are working arrays, allocated once per batch.
     """
     providers = bids.size
     quantity = _snap(quantity)
-    room, whole = scratch[0], scratch[1]
+    room, whole, key = scratch[0], scratch[1], scratch[2]
     acceptable, eligible = flags[0], flags[1]
     for p in range(providers):
         room[p] = _snap(headroom[p])
@@ -111,20 +111,18 @@ def _decide(
     matched = 0.0
     best_outside = np.nan
     if rule == OPEN:
-        _market(
-            quantity, bids, room, acceptable, second_price, reserve, award, price, scratch, order
-        )
+        _market(quantity, bids, room, acceptable, second_price, reserve, award, price, key, order)
     elif rule == EXCLUSIVE:
         for p in range(providers):
             eligible[p] = acceptable[p] and p == holder
             price[p] = bids[p]
-        _fill(quantity, bids, room, eligible, award, scratch[4], order)
+        _fill(quantity, bids, room, eligible, award, key, order)
     elif rule == ROFR:
         has_offer = False
         for p in range(providers):
             has_offer = has_offer or eligible[p]
         if second_price:
-            _fill(quantity, bids, room, eligible, whole, scratch[4], order)
+            _fill(quantity, bids, room, eligible, whole, key, order)
             offer = _clearing(bids, room, whole, eligible, reserve)
         else:
             offer = np.inf
@@ -147,7 +145,7 @@ def _decide(
             reserve,
             award,
             price,
-            scratch,
+            key,
             order,
         )
         last_resort = (not matches) and acceptable[holder]
@@ -166,7 +164,7 @@ def _decide(
             reserve,
             award,
             price,
-            scratch,
+            key,
             order,
         )
         award[holder] = matched
@@ -264,7 +262,7 @@ def run_paths(
     outcome_award = np.empty(providers)
     outcome_price = np.empty(providers)
     headroom = np.empty(providers)
-    scratch = np.empty((5, providers))
+    scratch = np.empty((3, providers))
     flags = np.empty((2, providers), dtype=np.bool_)
     order = np.empty(providers, dtype=np.int64)
     # Construction orders finishing in each month (to skip months when none does).
