@@ -30,6 +30,7 @@ from computemarket.summary import metrics_dataset, record_metrics, statistics_of
 __all__ = [
     "DEFAULT_CHUNK_PATHS",
     "ENGINES",
+    "check_engine",
     "simulate",
     "simulate_summary",
     "summary_statistics",
@@ -180,16 +181,29 @@ def _path_values(run: _Run, progress: Callable[[int], None] | None) -> dict[str,
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
+def check_engine(engine: object, *, also: tuple[str, ...] = ()) -> None:
+    """Raise :class:`~computemarket.errors.InputError` unless ``engine`` can run here.
+
+    Parameters
+    ----------
+    engine : object
+        A name in :data:`ENGINES`.
+    also : tuple of str, optional
+        Further names the caller accepts (and handles itself), listed in the message.
+    """
+    if engine not in ENGINES:
+        raise InputError("engine", engine, f"must be one of {sorted(set(ENGINES) | set(also))}")
+    if engine == "compiled":
+        compiled.require()
+
+
 class _Run:
     """A validated simulation request, split into chunks of paths."""
 
     def __init__(self, scenario, engine, paths, seed, demand, chunk_paths, workers) -> None:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
-        if engine not in ENGINES:
-            raise InputError("engine", engine, f"must be one of {sorted(ENGINES)}")
-        if engine == "compiled":
-            compiled.require()
+        check_engine(engine)
         self.scenario = scenario
         self.engine = engine
         self.plan: Plan = make_plan(scenario)

@@ -27,7 +27,7 @@ import xarray as xr
 from computemarket import compiled
 from computemarket.errors import InputError
 from computemarket.scenario import Scenario
-from computemarket.simulate import ENGINES, simulate, simulate_summary, summary_statistics
+from computemarket.simulate import check_engine, simulate, simulate_summary, summary_statistics
 from computemarket.summary import METRICS, STATISTICS, summarize
 from computemarket.sweepspec import Point, SweepSpec, _dim_name, load_sweep
 
@@ -189,10 +189,7 @@ def sweep(
 def _engine(engine: str) -> str:
     if engine == "auto":
         return "compiled" if compiled.available() else "vector"
-    if engine not in ENGINES:
-        raise InputError("engine", engine, f"must be 'auto' or one of {sorted(ENGINES)}")
-    if engine == "compiled":
-        compiled.require()
+    check_engine(engine, also=("auto",))
     return engine
 
 
