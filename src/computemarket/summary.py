@@ -17,6 +17,7 @@ __all__ = [
     "path_metrics",
     "record_metrics",
     "statistics_of",
+    "statistics_variable",
     "summarize",
 ]
 
@@ -302,13 +303,34 @@ def metrics_dataset(
     attrs = dict(attrs)
     if statistics is not None:
         for name, stats in statistics.items():
-            dims = ("statistic", "provider") if stats.ndim == 2 else ("statistic",)
-            variables[f"{name}_stats"] = xr.Variable(dims, stats, variables[name].attrs)
+            variables[f"{name}_stats"] = statistics_variable(name, stats)
         coords["statistic"] = list(STATISTICS)
         attrs["paths"] = int(path.size)
     out = xr.Dataset(variables, coords=coords)
     out.attrs = attrs
     return out
+
+
+def statistics_variable(name: str, stats: np.ndarray, leading: tuple[str, ...] = ()) -> xr.Variable:
+    """A metric's statistics as the variable ``name_stats``, with its units and long name.
+
+    Parameters
+    ----------
+    name : str
+        The metric (a key of :data:`METRICS`).
+    stats : ndarray
+        Over ``(*leading, statistic)`` or ``(*leading, statistic, provider)``.
+    leading : tuple of str, optional
+        Dimensions before ``statistic`` (a sweep's ``point``, say).
+
+    Returns
+    -------
+    xarray.Variable
+    """
+    units, long_name = METRICS[name]
+    by_provider = stats.ndim - len(leading) == 2
+    dims = (*leading, "statistic", "provider") if by_provider else (*leading, "statistic")
+    return xr.Variable(dims, stats, {"units": units, "long_name": long_name})
 
 
 def _metric_values(

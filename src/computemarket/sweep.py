@@ -28,7 +28,7 @@ from computemarket import compiled
 from computemarket.errors import InputError
 from computemarket.scenario import Scenario
 from computemarket.simulate import check_engine, simulate, simulate_summary, summary_statistics
-from computemarket.summary import METRICS, STATISTICS, summarize
+from computemarket.summary import STATISTICS, statistics_variable, summarize
 from computemarket.sweepspec import Point, SweepSpec, _dim_name, load_sweep
 
 __all__ = ["sweep"]
@@ -316,11 +316,10 @@ def _stack(items: list[tuple[int, Any]]) -> xr.Dataset:
 def _stack_statistics(indices: np.ndarray, items: list[_Statistics]) -> xr.Dataset:
     first = items[0]
     variables = {}
-    for name, values in first.values.items():
-        units, long_name = METRICS[name.removesuffix("_stats")]
-        dims = ("point", "statistic", "provider") if values.ndim == 2 else ("point", "statistic")
+    for name in first.values:
         stacked = np.stack([item.values[name] for item in items])
-        variables[name] = xr.Variable(dims, stacked, {"units": units, "long_name": long_name})
+        metric = name.removesuffix("_stats")
+        variables[name] = statistics_variable(metric, stacked, leading=("point",))
     coords = {
         "point": indices,
         "statistic": list(STATISTICS),
