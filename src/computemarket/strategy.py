@@ -53,12 +53,17 @@ def cdf_from_grid(values: np.ndarray, grid: np.ndarray, q: np.ndarray) -> np.nda
     Ties in ``grid`` (a point mass, or a constant) are spread over a tiny interval, so the
     CDF stays a function.
     """
-    span = max(float(grid[-1] - grid[0]), 1.0)
-    strictly = grid + span * 1e-12 * np.arange(grid.size)
+    strictly, span = _spread_ties(grid)
     lo_q, hi_q = q[0] - 0.5 / q.size, q[-1] + 0.5 / q.size
     xp = np.concatenate([[strictly[0] - span * 1e-9], strictly, [strictly[-1] + span * 1e-9]])
     fp = np.concatenate([[lo_q], q, [hi_q]])
     return np.interp(values, xp, fp, left=0.0, right=1.0)
+
+
+def _spread_ties(grid: np.ndarray) -> tuple[np.ndarray, float]:
+    """A nondecreasing grid made strictly increasing by tiny steps, and its span (>= 1)."""
+    span = max(float(grid[-1] - grid[0]), 1.0)
+    return grid + span * 1e-12 * np.arange(grid.size), span
 
 
 @dataclass(frozen=True, eq=False)
@@ -379,8 +384,7 @@ class _Stiff(Exception):
 
 def _knots(grid: np.ndarray) -> np.ndarray:
     """Costs at probabilities 0, q and 1: the grid, extended linearly (not below zero)."""
-    span = max(float(grid[-1] - grid[0]), 1.0)
-    strictly = grid + span * 1e-12 * np.arange(grid.size)
+    strictly, _ = _spread_ties(grid)
     # The grid's probabilities are the midpoints of equal cells: half a cell to each end.
     first = strictly[0] - 0.5 * (strictly[1] - strictly[0])
     last = strictly[-1] + 0.5 * (strictly[-1] - strictly[-2])
