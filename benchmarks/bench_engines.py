@@ -31,10 +31,11 @@ def _child(kind: str, paths: int, workers: int) -> dict:
     import numpy as np
 
     import computemarket as cm
-    from computemarket import compiled, core, des
-    from computemarket.draws import draw
-    from computemarket.inputs import prepare
-    from computemarket.plan import make_plan
+    from computemarket.engines import compiled, des
+    from computemarket.engines import vector as core
+    from computemarket.market.draws import draw
+    from computemarket.market.inputs import prepare
+    from computemarket.market.plan import make_plan
 
     scenario = cm.load_scenario()
     plan = make_plan(scenario)
@@ -67,9 +68,9 @@ def _in_chunks(engine, inputs, workers: int):
     """Run an engine module as simulate does: chunks, on ``workers`` threads."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from computemarket.inputs import MarketInputs
-    from computemarket.records import Records
-    from computemarket.simulate import DEFAULT_CHUNK_PATHS
+    from computemarket.market.inputs import MarketInputs
+    from computemarket.market.records import Records
+    from computemarket.simulation import DEFAULT_CHUNK_PATHS
 
     out = Records(inputs.plan, inputs.paths)
 

@@ -39,7 +39,7 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     import computemarket as cm
-    from computemarket.sweep import sweep
+    from computemarket.experiments.sweeps import sweep
 
     months = cm.load_scenario().horizon_months
     with tempfile.TemporaryDirectory() as tmp:

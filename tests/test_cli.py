@@ -43,7 +43,7 @@ def test_bad_scenario_exits_2_with_a_clear_message_and_no_output(tmp_path):
     bad = _bad_file(tmp_path)
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "computemarket.cli", "run", str(bad), "--out", str(out)],
+        [sys.executable, "-m", "computemarket", "run", str(bad), "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,

@@ -1,8 +1,10 @@
 """computemarket: the market for AI compute, simulated.
 
 Model OpenAI's demand for compute against cloud providers' capacity under contract rules
-such as Microsoft's right of first refusal, with a discrete-event engine (SimPy) and
-labelled results (xarray).
+such as Microsoft's right of first refusal, with three engines that agree bit for bit (a
+SimPy discrete-event reference, a NumPy vectorized engine and an optional Numba one) and
+labelled results (xarray). Everything a script or an importing model needs is here; the
+layers behind it are described in ``docs/architecture.md``.
 
 Examples
 --------
@@ -12,13 +14,23 @@ Examples
 ['azure', 'oracle', 'stargate']
 """
 
-from computemarket.compare import compare
 from computemarket.errors import ComputeMarketError, InputError, Problem, ScenarioError
-from computemarket.lab import tender_study
-from computemarket.results import package_version
-from computemarket.scenario import Scenario, load_scenario, shipped_scenarios
-from computemarket.simulate import simulate, simulate_summary
-from computemarket.summary import summarize
+from computemarket.experiments import (
+    SweepSpec,
+    compare,
+    load_sweep,
+    plot_comparison,
+    plot_response,
+    plot_sobol,
+    sobol_indices,
+    sweep,
+)
+from computemarket.games import tender_study
+from computemarket.results.dataset import package_version
+from computemarket.results.plots import plot_delivered, plot_demand_fan
+from computemarket.results.summary import summarize
+from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
+from computemarket.simulation import simulate, simulate_summary
 
 __all__ = [
     "ComputeMarketError",
@@ -26,13 +38,23 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "SweepSpec",
     "__version__",
     "compare",
     "load_scenario",
+    "load_sweep",
+    "parameter_table",
+    "plot_comparison",
+    "plot_delivered",
+    "plot_demand_fan",
+    "plot_response",
+    "plot_sobol",
     "shipped_scenarios",
     "simulate",
     "simulate_summary",
+    "sobol_indices",
     "summarize",
+    "sweep",
     "tender_study",
 ]
 

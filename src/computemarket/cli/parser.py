@@ -1,0 +1,118 @@
+"""The command line's options: :func:`build_parser`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["build_parser"]
+
+
+def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None:
+    """The scenario, paths, seed and workers options that ``run`` and ``compare`` share."""
+    command.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="TOML file or shipped scenario name (default: baseline)",
+    )
+    command.add_argument("--paths", type=int, default=None, help=paths_help)
+    command.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the scenario's)"
+    )
+    command.add_argument(
+        "--workers", type=int, default=1, help="threads running chunks (default: 1)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every ``computemarket`` subcommand and its options."""
+    parser = argparse.ArgumentParser(
+        prog="computemarket",
+        description="Simulate the market for AI compute under contract rules such as a "
+        "right of first refusal.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser(
+        "run", help="simulate a scenario; print a summary, save results and figures"
+    )
+    _scenario_options(run, "Monte Carlo paths (default: the scenario's)")
+    run.add_argument(
+        "--engine",
+        default="vector",
+        choices=["vector", "compiled", "des"],
+        help="simulation engine: vector (NumPy, default), compiled (Numba, needs the "
+        "'fast' extra) or des (SimPy reference); all give the same results",
+    )
+    run.add_argument(
+        "--chunk-paths", type=int, default=None, help="paths simulated together (default: 2048)"
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for results.nc and figures (default: results/<scenario name>)",
+    )
+    run.add_argument("--no-plots", action="store_true", help="do not draw figures")
+    run.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="keep only each path's headline metrics (bounded memory for very many paths): "
+        "writes summary.nc instead of results.nc and figures",
+    )
+    comp = sub.add_parser(
+        "compare", help="run a scenario under several contract rules on common random numbers"
+    )
+    _scenario_options(comp, "Monte Carlo paths per rule (default: the scenario's)")
+    comp.add_argument(
+        "--rules",
+        default="exclusive,rofr,rofo,open",
+        help="comma-separated rules (default: exclusive,rofr,rofo,open)",
+    )
+    comp.add_argument("--reference", default="open", help="rule to compare against (default: open)")
+    comp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for compare.nc and compare.png (default: results/<scenario name>)",
+    )
+    sw = sub.add_parser("sweep", help="run a sweep file's design of scenarios")
+    sw.add_argument("file", type=Path, help="sweep file (see scenarios/sweeps/)")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, default=1, help="local processes (default: 1, in-process)"
+    )
+    where.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run on")
+    where.add_argument(
+        "--dask-local",
+        type=int,
+        default=None,
+        metavar="N",
+        help="start a Dask LocalCluster with N worker processes and run on it",
+    )
+    sw.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="store folder (default: results/sweeps/<sweep name>)",
+    )
+    sw.add_argument("--resume", action="store_true", help="continue the sweep in the store")
+    sw.add_argument(
+        "--engine",
+        default="auto",
+        choices=["auto", "vector", "compiled", "des"],
+        help="simulation engine (default: auto, compiled where Numba is installed, else "
+        "vector); all give the same results",
+    )
+    sw.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="write finished points to the store at most this many seconds apart "
+        "(default: 5; 0 writes each point as it finishes)",
+    )
+    validate = sub.add_parser("validate", help="check scenario files and explain every problem")
+    validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
+    sub.add_parser("scenarios", help="list the shipped scenarios")
+    return parser

@@ -1,0 +1,85 @@
+"""Tables the command line prints: a summary, and a comparison of rules."""
+
+from __future__ import annotations
+
+import xarray as xr
+
+__all__ = ["comparison_table", "summary_table"]
+
+_ROWS = (
+    ("total_spend", "Buyer's spend (PV)"),
+    ("unit_cost", "Unit cost"),
+    ("shortfall_gw_months", "Shortfall"),
+    ("served_fraction", "Demand served"),
+    ("unmet_cost", "Value of unmet compute (PV)"),
+    ("total_cost", "Spend + unmet (PV)"),
+    ("buyer_surplus", "Buyer's surplus (PV)"),
+    ("holder_surplus", "Holder's surplus (PV)"),
+    ("outsider_surplus", "Outsiders' surplus (PV)"),
+    ("holder_match_rate", "Holder match rate"),
+    ("holder_price_premium", "Holder's price premium"),
+    ("inefficient_award_rate", "Inefficient award rate"),
+    ("late_gw_months", "Capacity late"),
+    ("hhi", "HHI of delivered GW"),
+    ("hhi_contracted", "HHI of contracted GW"),
+    ("revenue", "Revenue (PV)"),
+    ("share", "Share of delivered GW"),
+)
+
+
+def summary_table(summary: xr.Dataset) -> str:
+    """The rows of :data:`_ROWS` with each statistic across paths, as text."""
+    stats = ["mean", "std_error", "q05", "q50", "q95"]
+    header = f"{'metric':<34}{'unit':<12}" + "".join(
+        f"{h:>11}" for h in ("mean", "std err", "5%", "50%", "95%")
+    )
+    lines = [header, "-" * len(header)]
+    for name, label in _ROWS:
+        var = summary[f"{name}_stats"]
+        unit = var.attrs["units"]
+        if "provider" in var.dims:
+            rows = [(f"{label}: {p}", var.sel(provider=p)) for p in var["provider"].values]
+        else:
+            rows = [(label, var)]
+        for text, values in rows:
+            cells = "".join(_cell(float(values.sel(statistic=s))) for s in stats)
+            lines.append(f"{text:<34}{unit:<12}{cells}")
+    return "\n".join(lines)
+
+
+def _cell(value: float) -> str:
+    if value != value:  # NaN
+        return f"{'n/a':>11}"
+    if abs(value) >= 1000:
+        return f"{value:>11,.0f}"
+    return f"{value:>11.3g}" if abs(value) < 1 else f"{value:>11.2f}"
+
+
+def comparison_table(result: xr.Dataset, headline: tuple[str, ...], reference: str) -> str:
+    """Each headline metric's level under the reference and paired differences from it."""
+    names = [str(r) for r in result.rule.values]
+    header = f"{'metric':<26}{'unit':<12}" + "".join(f"{n:>22}" for n in names)
+    lines = [header, "-" * len(header)]
+    for name in headline:
+        level = result[f"{name}_stats"].sel(statistic="mean")
+        diff = result[f"{name}_diff_stats"]
+        cells = ""
+        for rule in names:
+            value = float(level.sel(rule=rule))
+            if rule == reference:
+                cells += f"{_short(value):>22}"
+            else:
+                d = float(diff.sel(rule=rule, statistic="mean"))
+                se = float(diff.sel(rule=rule, statistic="std_error"))
+                cells += f"{_short(d, signed=True) + ' ± ' + _short(se):>22}"
+        lines.append(f"{name:<26}{result[name].attrs['units']:<12}{cells}")
+    return "\n".join(lines)
+
+
+def _short(value: float, signed: bool = False) -> str:
+    if value != value:
+        return "n/a"
+    sign = "+" if signed else ""
+    if abs(value) >= 100:
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.3g}"

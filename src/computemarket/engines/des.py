@@ -1,0 +1,146 @@
+"""The discrete-event engine: the market model as SimPy processes, one path at a time.
+
+This is the reference semantics: readable, slow. Each path runs in its own
+:class:`simpy.Environment` whose clock counts :data:`TICKS` ticks per month; an event of
+phase ``j`` in month ``t`` happens at tick ``TICKS * t + j``, which fixes the order of
+events inside a month (``docs/model.md``, section Event order):
+
+1. construction finishing this month adds capacity (:data:`ARRIVE`);
+2. contracts starting or ending this month take effect (:data:`CONTRACTS`);
+3. matching windows ending this month are decided (:data:`WINDOWS`);
+4. the buyer observes demand and issues a tender in a tender month (:data:`BUYER`);
+5. contracts deliver from built capacity and the buyer pays (:data:`DELIVERY`).
+
+The arithmetic of each step lives in :class:`~computemarket.market.ledger.Ledger`, shared with
+the vectorized engine; processes here decide only when each step happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import numpy as np
+import simpy
+
+from computemarket.market.inputs import MarketInputs
+from computemarket.market.ledger import Ledger
+from computemarket.market.records import Records
+
+__all__ = ["ARRIVE", "BUYER", "CONTRACTS", "DELIVERY", "TICKS", "WINDOWS", "run"]
+
+TICKS = 10
+ARRIVE, CONTRACTS, WINDOWS, BUYER, DELIVERY = 1, 2, 3, 4, 5
+
+Process = Generator[simpy.Event, None, None]
+
+
+class _PathMarket:
+    """The market of one path: a SimPy environment, a ledger and the processes."""
+
+    def __init__(self, inputs: MarketInputs, records: Records, row: int) -> None:
+        self.env = simpy.Environment()
+        self.inputs = inputs
+        self.plan = inputs.plan
+        self.ledger = Ledger(inputs)
+        self.records = records
+        self.rows = slice(row, row + 1)
+        self.active = np.zeros(self.plan.n_initial + self.plan.n_tenders, dtype=bool)
+
+    def run(self) -> None:
+        plan = self.plan
+        for slot in range(plan.n_initial):
+            self.env.process(self.contract(slot))
+            for provider, month in self.ledger.orders(slot):
+                self.env.process(self.construction(slot, provider, month))
+        self.env.process(self.buyer())
+        self.env.process(self.accounts())
+        self.env.run(until=TICKS * plan.months)
+
+    def until(self, month: int, phase: int) -> simpy.Timeout:
+        """A timeout that fires at ``phase`` of ``month``, or at once if that has passed."""
+        return self.env.timeout(max(TICKS * month + phase - self.env.now, 0))
+
+    # -- processes ------------------------------------------------------------------------
+    def construction(self, slot: int, provider: int, month: int) -> Process:
+        """Capacity ordered for contract ``slot`` by ``provider`` is finished in ``month``."""
+        yield self.until(month, ARRIVE)
+        self.ledger.finish(slot, provider)
+
+    def contract(self, slot: int) -> Process:
+        """Contract ``slot`` takes effect in its start month and lapses at its end."""
+        yield self.until(int(self.plan.contract_start[slot]), CONTRACTS)
+        self.active[slot] = True
+        yield self.until(int(self.plan.contract_end[slot]), CONTRACTS)
+        self.active[slot] = False
+
+    def tender(self, k: int) -> Process:
+        """Tender ``k``: wait out the holder's matching window, then award and build."""
+        plan = self.plan
+        if plan.tender_window[k] > 0:
+            yield self.until(int(plan.tender_decision[k]), WINDOWS)
+        outcome, build, headroom = self.ledger.decide(k)
+        self.records.decided(self.rows, k, outcome, build, headroom)
+        slot = plan.n_initial + k
+        self.env.process(self.contract(slot))
+        for provider, month in self.ledger.orders(slot):
+            self.env.process(self.construction(slot, provider, month))
+
+    def buyer(self) -> Process:
+        """Each month the buyer observes demand; in a tender month it issues a tender."""
+        plan = self.plan
+        tender_at = {int(month): k for k, month in enumerate(plan.tender_month)}
+        for month in range(plan.months):
+            yield self.until(month, BUYER)
+            k = tender_at.get(month)
+            if k is not None:
+                quantity = self.ledger.tender_quantity(k, self.inputs.demand[:, month])
+                self.records.issued(self.rows, k, quantity)
+                self.env.process(self.tender(k))
+
+    def accounts(self) -> Process:
+        """Each month active contracts deliver from built capacity and are paid."""
+        for month in range(self.plan.months):
+            yield self.until(month, DELIVERY)
+            self.ledger.deliver(
+                self.active, self.inputs.demand[:, month], out=self.records.month(self.rows, month)
+            )
+
+
+def _one_path(inputs: MarketInputs, row: int) -> MarketInputs:
+    keep = slice(row, row + 1)
+    return MarketInputs(
+        plan=inputs.plan,
+        first_path=inputs.first_path + row,
+        demand=inputs.demand[keep],
+        cost=inputs.cost[keep],
+        bid=inputs.bid[keep],
+        lead=inputs.lead[keep],
+        threshold=inputs.threshold,
+    )
+
+
+def run(
+    inputs: MarketInputs,
+    progress: Callable[[int], None] | None = None,
+    out: Records | None = None,
+) -> Records:
+    """Simulate every path of ``inputs`` with SimPy, one path after another.
+
+    Parameters
+    ----------
+    inputs : MarketInputs
+    progress : callable, optional
+        Called with the number of paths finished after each path.
+    out : Records, optional
+        Records covering these paths (and perhaps more) to write into.
+
+    Returns
+    -------
+    Records
+    """
+    records = Records.for_inputs(inputs, out)
+    for row in range(inputs.paths):
+        _PathMarket(_one_path(inputs, row), records, row).run()
+        if progress is not None:
+            progress(1)
+    return records

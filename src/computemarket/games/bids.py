@@ -1,0 +1,180 @@
+"""How every provider bids under one contract rule, on cost grids: :func:`market_bids`.
+
+The result, a :class:`RuleBids`, maps costs to quotes. It covers both bidding modes:
+cost plus (``cost x (1 + markup)``) and strategic (the equilibria of
+:mod:`computemarket.games.first_price` and :mod:`computemarket.games.asymmetric`, with
+the holder's quotes and the buyer's ``rofo`` threshold). It knows nothing of scenarios or
+engines: :mod:`computemarket.market.quotes` feeds it a scenario's cost grids, and
+:func:`computemarket.tender_study` those of a textbook game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from computemarket.games.asymmetric import asymmetric_first_price
+from computemarket.games.first_price import first_price_equilibrium
+from computemarket.games.quantiles import BidTable
+from computemarket.games.winning import deviation_gain, expected_market_price
+from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
+
+__all__ = ["RuleBids", "market_bids"]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleBids:
+    """How every provider bids under one contract rule.
+
+    Attributes
+    ----------
+    table : BidTable
+        Each provider's bid as a function of its cost (the holder's column is used only
+        where ``holder_quote`` is ``"table"``).
+    holder_quote : {"table", "reserve", "threshold"}
+        What the holder quotes: from the table, the reserve price, or the acceptance
+        threshold (its cost, when that is higher, so that it is refused).
+    threshold : float
+        The buyer's acceptance threshold for the holder's first offer under ``rofo``
+        ($B per GW-year); NaN under the other rules.
+    epsilon : float
+        Largest gain any provider could make by deviating from its bid, given the others'
+        ($B per GW-year); 0 where the bids are dominant strategies or cost plus.
+    markup : ndarray, shape (P,), optional
+        Under cost plus, each provider's markup: quotes are then ``cost x (1 + markup)``
+        exactly, at every cost, not read from the table.
+    """
+
+    table: BidTable
+    holder_quote: str
+    threshold: float
+    epsilon: float
+    markup: np.ndarray | None = None
+
+    def __call__(self, cost: np.ndarray, holder: int, reserve: float) -> np.ndarray:
+        """Quotes for costs of shape ``(..., P)``."""
+        if self.markup is not None:
+            bids = cost * (1.0 + self.markup)
+        else:
+            bids = self.table(cost)
+        if holder >= 0 and self.holder_quote != "table":
+            own = cost[..., holder]
+            target = reserve if self.holder_quote == "reserve" else self.threshold
+            bids[..., holder] = np.where(own <= target, target, own)
+        return bids
+
+
+def market_bids(
+    rule: int,
+    costs: np.ndarray,
+    q: np.ndarray,
+    *,
+    holder: int,
+    reserve: float,
+    mode: str = "strategic",
+    auction: str = "first_price",
+    holder_available: float = 1.0,
+    markup: np.ndarray | float = 0.0,
+    equilibrium: str = "own_type",
+) -> RuleBids:
+    """How each provider bids under ``rule``, given its cost quantiles.
+
+    Parameters
+    ----------
+    rule : int
+        Index into ``RULES``.
+    costs : ndarray, shape (P, G)
+        Each provider's cost quantiles on the grid ``q``.
+    q : ndarray, shape (G,)
+    holder : int
+        Index of the holder (-1 for none).
+    reserve : float
+    mode : {"strategic", "cost_plus"}
+    auction : {"first_price", "second_price"}
+    holder_available : float
+        Probability outsiders assign to the holder being able to match (``rofr``).
+    markup : float or ndarray of shape (P,)
+        Markups under ``cost_plus``.
+    equilibrium : {"own_type", "exact"}, default "own_type"
+        First-price bids of bidders with different cost distributions: each as among
+        copies of itself, or the asymmetric equilibrium
+        (:func:`computemarket.games.asymmetric.asymmetric_first_price`, falling back to the
+        own-type bids if it finds no solution). Alike bidders always get the symmetric
+        equilibrium.
+
+    Returns
+    -------
+    RuleBids
+    """
+    providers = costs.shape[0]
+    outsiders = [p for p in range(providers) if p != holder]
+    if mode == "cost_plus":
+        markups = np.broadcast_to(np.asarray(markup, dtype=float), (providers,))
+        bids = costs * (1.0 + markups[:, None])
+        threshold = np.nan
+        if rule == ROFO:
+            threshold = _outside_price(bids[outsiders], q, reserve, auction)
+        return RuleBids(BidTable(costs, bids), "table", threshold, 0.0, markups)
+
+    bids = costs.copy()  # second price: bidding one's cost is weakly dominant
+    epsilon = 0.0
+    holder_quote, threshold = "table", np.nan
+    if rule == EXCLUSIVE:
+        holder_quote = "reserve"
+    else:
+        bidders = list(range(providers)) if rule == OPEN else outsiders
+        holder_costs = costs[holder] if rule == ROFR else None
+        if auction == "first_price" and bidders:
+            bids[bidders] = _first_price_bids(
+                costs[bidders], q, reserve, holder_costs, holder_available, equilibrium
+            )
+            gain = deviation_gain(
+                costs[bidders],
+                bids[bidders],
+                q,
+                reserve,
+                holder_costs=holder_costs,
+                holder_available=holder_available,
+            )
+            epsilon = float(max(gain.max(), 0.0))
+        if rule == ROFR:
+            holder_quote = "reserve"
+        elif rule == ROFO:
+            holder_quote = "threshold"
+            threshold = _outside_price(bids[outsiders], q, reserve, auction)
+    return RuleBids(BidTable(costs, bids), holder_quote, threshold, epsilon)
+
+
+def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:
+    """First-price bids: symmetric, or for unlike bidders as ``equilibrium`` asks."""
+    alike = bool(np.all(costs == costs[:1]))
+    if equilibrium == "exact" and not alike:
+        bids = asymmetric_first_price(
+            costs, q, reserve, holder_costs=holder_costs, holder_available=available
+        )
+        if bids is not None:
+            return bids
+    return _own_type_bids(costs, q, reserve, holder_costs, available)
+
+
+def _own_type_bids(costs, q, reserve, holder_costs, available) -> np.ndarray:
+    """Each bidder's bids in the symmetric equilibrium among copies of itself.
+
+    Exact when the bidders' costs are identically distributed (then this is the symmetric
+    equilibrium); an approximation otherwise, whose quality ``RuleBids.epsilon`` reports.
+    """
+    n = costs.shape[0]
+    out = np.empty_like(costs)
+    for i in range(n):
+        copies = np.repeat(costs[i][None, :], n, axis=0)
+        out[i] = first_price_equilibrium(
+            copies, q, reserve, holder_costs=holder_costs, holder_available=available
+        )[0]
+    return out
+
+
+def _outside_price(bids: np.ndarray, q: np.ndarray, reserve: float, auction: str) -> float:
+    if bids.shape[0] == 0:
+        return float(reserve)
+    return expected_market_price(bids, q, reserve, auction)

@@ -1,0 +1,71 @@
+"""Distributions on a probability grid: how the games describe costs and bids.
+
+A bidder's cost (or bid) distribution is its quantile function tabulated at the
+midpoints ``q`` of equal cells of (0, 1) (:func:`quantile_grid`). :func:`cdf_from_grid`
+inverts such a table, and :class:`BidTable` turns a tabulated bid function into quotes
+for any cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["GRID_POINTS", "BidTable", "cdf_from_grid", "quantile_grid", "spread_ties"]
+
+#: Points of the probability grid on which bid functions are tabulated.
+GRID_POINTS = 257
+
+
+def quantile_grid(points: int = GRID_POINTS) -> np.ndarray:
+    """Probabilities at the midpoints of ``points`` equal cells of (0, 1)."""
+    return (np.arange(points) + 0.5) / points
+
+
+def cdf_from_grid(values: np.ndarray, grid: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """CDF at ``values`` of a variable whose quantiles at ``q`` are ``grid`` (nondecreasing).
+
+    Linear between grid points; 0 below the first quantile's cell and 1 above the last.
+    Ties in ``grid`` (a point mass, or a constant) are spread over a tiny interval, so the
+    CDF stays a function.
+    """
+    strictly, span = spread_ties(grid)
+    lo_q, hi_q = q[0] - 0.5 / q.size, q[-1] + 0.5 / q.size
+    xp = np.concatenate([[strictly[0] - span * 1e-9], strictly, [strictly[-1] + span * 1e-9]])
+    fp = np.concatenate([[lo_q], q, [hi_q]])
+    return np.interp(values, xp, fp, left=0.0, right=1.0)
+
+
+def spread_ties(grid: np.ndarray) -> tuple[np.ndarray, float]:
+    """A nondecreasing grid made strictly increasing by tiny steps, and its span (>= 1)."""
+    span = max(float(grid[-1] - grid[0]), 1.0)
+    return grid + span * 1e-12 * np.arange(grid.size), span
+
+
+@dataclass(frozen=True, eq=False)
+class BidTable:
+    """Bid functions of several bidders, tabulated on their cost grids.
+
+    Attributes
+    ----------
+    costs : ndarray, shape (n, G)
+        Each bidder's cost at the probabilities of the grid.
+    bids : ndarray, shape (n, G)
+        The bid at each of those costs.
+    """
+
+    costs: np.ndarray
+    bids: np.ndarray
+
+    def __call__(self, cost: np.ndarray) -> np.ndarray:
+        """Bids for costs of shape ``(..., n)``; beyond the grid, the edge markup carries on."""
+        out = np.empty_like(cost, dtype=float)
+        for i in range(self.costs.shape[0]):
+            grid, bid = self.costs[i], self.bids[i]
+            c = cost[..., i]
+            inside = np.interp(c, grid, bid)
+            below = c + (bid[0] - grid[0])
+            above = np.maximum(c, bid[-1])
+            out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
+        return out

@@ -1,0 +1,265 @@
+"""The contract book and capacity accounts of a batch of paths.
+
+A :class:`Ledger` holds the state both engines share: every contract's awarded GW and
+price per provider, the commitments schedule, each provider's built capacity and the
+capacity it has built or ordered, and the quantities of tenders still open. Its methods
+are the market's arithmetic (headroom, tender sizing, construction, delivery); the
+engines decide only *when* each is called, and call them in the same order, so the
+discrete-event engine (one path) and the vectorized engine (many paths) compute the
+same numbers with the same operations.
+
+Layout: the path axis is the *last* axis of every array (``(contract, provider, path)``,
+``(month, provider, path)``), so that sums over contracts or providers add whole
+contiguous rows of paths, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from computemarket.games.auction import EPS_GW, TenderOutcome, decide
+from computemarket.market.inputs import MarketInputs
+from computemarket.market.plan import Plan
+
+__all__ = ["NEVER", "Delivery", "Ledger"]
+
+#: Arrival month of construction never ordered.
+NEVER = np.iinfo(np.int64).max
+
+
+def _total(rows: np.ndarray) -> np.ndarray:
+    """Sum over the first axis, one row after another.
+
+    ``np.sum(rows, axis=0)`` may add pairwise when the other axes have length one (one
+    path) and row by row otherwise; summing explicitly fixes the order, so that a path's
+    total does not depend on how many paths are computed beside it.
+    """
+    total = np.zeros(rows.shape[1:])
+    for row in rows:
+        total = total + row
+    return total
+
+
+class Delivery:
+    """What happens in one month of delivery, for a batch of paths.
+
+    :meth:`Ledger.deliver` writes into these arrays.
+
+    Attributes
+    ----------
+    capacity, contracted, delivered, spend, supply_cost : ndarray, shape (P, n)
+        Built capacity, GW under active contracts, GW delivered, the buyer's spend and the
+        providers' cost of what they delivered ($B in the month), per provider.
+    served, shortfall : ndarray, shape (n,)
+        Demand served and not served (GW).
+    """
+
+    __slots__ = (
+        "capacity",
+        "contracted",
+        "delivered",
+        "served",
+        "shortfall",
+        "spend",
+        "supply_cost",
+    )
+
+    def __init__(
+        self, capacity, contracted, delivered, spend, supply_cost, served, shortfall
+    ) -> None:
+        self.capacity = capacity
+        self.contracted = contracted
+        self.delivered = delivered
+        self.spend = spend
+        self.supply_cost = supply_cost
+        self.served = served
+        self.shortfall = shortfall
+
+
+class Ledger:
+    """Contracts and capacity for ``inputs.paths`` paths.
+
+    Parameters
+    ----------
+    inputs : MarketInputs
+
+    Attributes
+    ----------
+    award, price : ndarray, shape (C, P, n)
+        GW and price of every contract slot (initial contracts first, then one per
+        tender); zero until awarded.
+    commitments : ndarray, shape (H, P, n)
+        GW committed to the buyer in each month by each provider, over every month any
+        contract can reach; updated as contracts are awarded.
+    build, arrival : ndarray, shape (C, P, n)
+        Construction ordered for each contract slot (GW) and the month it finishes.
+    built : ndarray, shape (P, n)
+        Capacity in place (GW).
+    owned : ndarray, shape (P, n)
+        Capacity built or under construction (GW).
+    open_quantity : ndarray, shape (K, n)
+        Quantity of each tender issued but not yet decided (GW).
+    """
+
+    def __init__(self, inputs: MarketInputs) -> None:
+        plan = inputs.plan
+        n = inputs.paths
+        contracts = plan.n_initial + plan.n_tenders
+        horizon = max(plan.months, int(plan.contract_end.max(initial=0)))
+        self.inputs = inputs
+        self.plan: Plan = plan
+        self.award = np.zeros((contracts, plan.n_providers, n))
+        self.price = np.zeros((contracts, plan.n_providers, n))
+        # Each contract's cost to its provider per GW-year: the tender's cost draw, or the
+        # provider's base cost for contracts signed before the start.
+        self.unit_cost = np.zeros((contracts, plan.n_providers, n))
+        self.build = np.zeros((contracts, plan.n_providers, n))
+        self.arrival = np.full((contracts, plan.n_providers, n), NEVER, dtype=np.int64)
+        self.commitments = np.zeros((horizon, plan.n_providers, n))
+        self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
+        self.owned = self.built.copy()
+        self.open_quantity = np.zeros((plan.n_tenders, n))
+        # Scratch arrays of delivery.
+        self._each = np.zeros((plan.n_providers, n))
+        self._product = np.zeros((plan.n_providers, n))
+        # For each month, the contract slots with construction finishing then, in the
+        # order the construction was ordered.
+        self._due: dict[int, list[int]] = {}
+        # Initial contracts: booked, and their capacity ordered to finish by their start.
+        for slot in range(plan.n_initial):
+            provider = plan.initial_provider[slot]
+            start, end = plan.contract_start[slot], plan.contract_end[slot]
+            self.award[slot, provider] = plan.initial_gw[slot]
+            self.price[slot, provider] = plan.initial_price[slot]
+            self.unit_cost[slot, provider] = plan.base_cost[provider]
+            self.commitments[start:end] += self.award[slot]
+            self.build[slot, provider] = plan.initial_gw[slot]
+            self.arrival[slot, provider] = start
+            self.owned = self.owned + self.build[slot]
+            self._ordered(slot)
+
+    # -- capacity -------------------------------------------------------------------------
+    def _ordered(self, slot: int) -> None:
+        ordered = self.build[slot] > 0.0
+        for month in np.unique(self.arrival[slot][ordered]).tolist():
+            self._due.setdefault(month, []).append(slot)
+
+    def orders(self, slot: int) -> list[tuple[int, int]]:
+        """``(provider, month)`` of each construction order of a one-path ledger's ``slot``."""
+        return [
+            (int(p), int(self.arrival[slot, p, 0]))
+            for p in np.flatnonzero(self.build[slot, :, 0] > 0.0)
+        ]
+
+    def finish(self, slot: int, provider: int) -> None:
+        """One construction order finishes (discrete-event engine, one path)."""
+        self.built[provider] = self.built[provider] + self.build[slot, provider]
+
+    def finish_due(self, month: int) -> None:
+        """Every construction order due in ``month`` finishes, in the order placed."""
+        for slot in self._due.get(month, ()):
+            due = self.arrival[slot] == month
+            self.built = self.built + np.where(due, self.build[slot], 0.0)
+
+    # -- tenders --------------------------------------------------------------------------
+    def pending(self, month: int) -> np.ndarray:
+        """GW (n,) of open tenders whose contracts would be active in ``month``."""
+        plan = self.plan
+        covers = (plan.tender_start <= month) & (month < plan.tender_end)
+        return _total(self.open_quantity[covers])
+
+    def tender_quantity(self, k: int, demand_now: np.ndarray) -> np.ndarray:
+        """Size tender ``k`` from current demand (n,) and record it as open.
+
+        The quantity is the forecast of demand at the contract's start, times one plus the
+        safety margin, less what is contracted or pending in open tenders for that month.
+        """
+        plan = self.plan
+        start = int(plan.tender_start[k])
+        forecast = demand_now * plan.forecast_factor[plan.tender_month[k]]
+        covered = _total(self.commitments[start]) + self.pending(start)
+        quantity = forecast - covered
+        quantity = np.where(quantity > EPS_GW, quantity, 0.0)
+        self.open_quantity[k] = quantity
+        return quantity
+
+    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray, np.ndarray]:
+        """Decide tender ``k``, book its contract and order the construction it needs.
+
+        Returns
+        -------
+        outcome : TenderOutcome
+            Arrays over ``(n, P)``, as :func:`computemarket.games.auction.decide` gives them.
+        build : ndarray, shape (P, n)
+            GW of new construction ordered now.
+        headroom : ndarray, shape (P, n)
+            GW each provider could still commit at the contract's start (at least zero).
+        """
+        plan = self.plan
+        start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
+        headroom = plan.ceiling[:, start][:, None] - self.commitments[start]
+        outcome = decide(
+            int(plan.tender_rule[k]),
+            self.open_quantity[k],
+            self.inputs.bid[:, k, :],
+            self.inputs.cost[:, k, :],
+            headroom.T,
+            plan.holder,
+            plan.partial_match,
+            plan.reserve_price,
+            auction=plan.auction,
+            threshold=float(self.inputs.threshold[k]),
+        )
+        slot = plan.n_initial + k
+        award = outcome.award.T
+        self.award[slot] = award
+        self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
+        self.unit_cost[slot] = self.inputs.cost[:, k, :].T
+        self.open_quantity[k] = 0.0
+        self.commitments[start:end] += award
+        # Build what the provider's capacity (built or ordered) cannot cover at the peak of
+        # its commitments over the new contract's term.
+        build = np.max(self.commitments[start:end], axis=0) - self.owned
+        build = np.where(build > EPS_GW, build, 0.0)
+        self.owned = self.owned + build
+        self.build[slot] = build
+        arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :].T
+        self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
+        self._ordered(slot)
+        return outcome, build, np.maximum(headroom, 0.0)
+
+    # -- delivery -------------------------------------------------------------------------
+    def deliver(self, active: np.ndarray, demand_now: np.ndarray, out: Delivery) -> None:
+        """Deliver active contracts from built capacity, oldest contract first.
+
+        Parameters
+        ----------
+        active : ndarray of bool, shape (C,)
+            Contracts in force this month.
+        demand_now : ndarray, shape (n,)
+        out : Delivery
+            Arrays to write the month's delivery into (views of the records, say).
+        """
+        # Walk the active contracts from the oldest: each takes what capacity the older
+        # ones left, up to its award. Operations write into preallocated arrays.
+        taken, delivered = out.contracted, out.delivered
+        spend, supply_cost = out.spend, out.supply_cost
+        for total in (taken, delivered, spend, supply_cost):
+            total[...] = 0.0
+        each, product = self._each, self._product
+        for slot in np.flatnonzero(active):
+            award = self.award[slot]
+            np.subtract(self.built, taken, out=each)
+            np.maximum(each, 0.0, out=each)
+            np.minimum(each, award, out=each)
+            np.add(taken, award, out=taken)
+            np.add(delivered, each, out=delivered)
+            np.multiply(each, self.price[slot], out=product)
+            np.add(spend, product, out=spend)
+            np.multiply(each, self.unit_cost[slot], out=product)
+            np.add(supply_cost, product, out=supply_cost)
+        np.divide(spend, 12.0, out=spend)
+        np.divide(supply_cost, 12.0, out=supply_cost)
+        out.capacity[...] = self.built
+        np.minimum(demand_now, _total(delivered), out=out.served)
+        np.subtract(demand_now, out.served, out=out.shortfall)

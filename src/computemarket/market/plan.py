@@ -1,0 +1,276 @@
+"""The deterministic timeline of a scenario, as arrays both engines read.
+
+A :class:`Plan` holds everything about a scenario that does not depend on random draws:
+the month calendar, when tenders are issued and decided under which rule, when contracts
+start and end, each provider's capacity ceiling, and the demand drift and forecast factor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from computemarket.errors import Problem, ScenarioError
+from computemarket.scenario import RULES, Scenario
+from computemarket.scenario.calendar import month_dates, month_index
+
+__all__ = ["Plan", "cost_quantiles", "make_plan"]
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Deterministic arrays derived from a scenario.
+
+    Months are counted from zero at ``scenario.start``. Contracts are numbered with the
+    initial contracts first (in file order), then one contract slot per tender; a contract
+    is active in months ``start <= t < end``.
+
+    Attributes
+    ----------
+    months : int
+        Number of simulated months, ``T``.
+    dates : ndarray of datetime64, shape (T,)
+        First day of each month.
+    providers : tuple of str
+        Provider names, ``P`` of them.
+    holder : int
+        Index of the holder of the contract right, or -1.
+    tender_month, tender_start, tender_end : ndarray of int, shape (K,)
+        Month each tender is issued, and its contract's first and after-last month.
+    tender_window, tender_decision : ndarray of int, shape (K,)
+        The matching window in force for each tender and the month it is decided.
+    tender_rule : ndarray of int, shape (K,)
+        Index into :data:`computemarket.scenario.RULES` of each tender's rule.
+    initial_provider : ndarray of int, shape (C0,)
+    initial_gw, initial_price : ndarray of float, shape (C0,)
+    contract_start, contract_end : ndarray of int, shape (C0 + K,)
+    ceiling : ndarray of float, shape (P, T)
+        Capacity ceiling of each provider in each month (GW).
+    drift : ndarray of float, shape (T,)
+        Monthly drift of log-demand from month t to t + 1.
+    monthly_volatility : float
+    forecast_factor : ndarray of float, shape (T,)
+        Tender quantity per GW of current demand: the expected growth of demand over
+        ``lead_months`` times ``1 + safety_margin``.
+    spare_gw, base_cost, cost_spread, markup, lead_median, lead_spread : ndarray, shape (P,)
+    reserve_price, value_of_unmet, discount_rate : float
+    partial_match : bool
+    cost_distribution : str
+    initial_demand : float
+    bidding_mode, auction : str
+        ``bidding.mode`` and ``bidding.auction``.
+    holder_available : float
+    equilibrium : str
+        ``bidding.equilibrium``.
+    """
+
+    months: int
+    dates: np.ndarray
+    providers: tuple[str, ...]
+    holder: int
+    tender_month: np.ndarray
+    tender_start: np.ndarray
+    tender_end: np.ndarray
+    tender_window: np.ndarray
+    tender_decision: np.ndarray
+    tender_rule: np.ndarray
+    initial_provider: np.ndarray
+    initial_gw: np.ndarray
+    initial_price: np.ndarray
+    contract_start: np.ndarray
+    contract_end: np.ndarray
+    ceiling: np.ndarray
+    drift: np.ndarray
+    monthly_volatility: float
+    forecast_factor: np.ndarray
+    spare_gw: np.ndarray
+    base_cost: np.ndarray
+    cost_spread: np.ndarray
+    markup: np.ndarray
+    lead_median: np.ndarray
+    lead_spread: np.ndarray
+    reserve_price: float
+    value_of_unmet: float
+    discount_rate: float
+    partial_match: bool
+    cost_distribution: str
+    initial_demand: float
+    bidding_mode: str
+    auction: str
+    holder_available: float
+    equilibrium: str = "own_type"
+
+    @property
+    def n_providers(self) -> int:
+        """Number of providers, ``P``."""
+        return len(self.providers)
+
+    @property
+    def n_tenders(self) -> int:
+        """Number of tenders, ``K``."""
+        return int(self.tender_month.size)
+
+    @property
+    def n_initial(self) -> int:
+        """Number of initial contracts, ``C0``."""
+        return int(self.initial_gw.size)
+
+    def cost_at(self, u: np.ndarray, min_spread: float = 0.0) -> np.ndarray:
+        """Providers' costs at probabilities ``u`` of shape ``(..., P)`` ($B per GW-year).
+
+        See :func:`cost_quantiles`; spreads below ``min_spread`` are raised to it.
+        """
+        spread = np.maximum(self.cost_spread, min_spread)
+        return cost_quantiles(self.cost_distribution, self.base_cost, spread, u)
+
+    def active(self, month: int) -> np.ndarray:
+        """Boolean mask over contracts: which are active in ``month``."""
+        return (self.contract_start <= month) & (month < self.contract_end)
+
+
+def cost_quantiles(family: str, base: np.ndarray, spread: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Costs at probabilities ``u`` (last axis over providers): base cost times a shock.
+
+    The shock is lognormal with mean one, ``exp(s z - s^2 / 2)`` with ``z = Phi^-1(u)``,
+    or uniform, ``1 + s (2u - 1)``, with ``s`` the provider's spread.
+    """
+    if family == "uniform":
+        shock = 1.0 + spread * (2.0 * u - 1.0)
+    else:
+        shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
+    return base * shock
+
+
+def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
+    rows = []
+    for prov in sc.providers:
+        at = np.array([month_index(p.date, sc.start) for p in prov.capacity], dtype=float)
+        gw = np.array([p.gw for p in prov.capacity], dtype=float)
+        rows.append(np.interp(months, at, gw))
+    return np.array(rows)
+
+
+def _drift(sc: Scenario, count: int) -> np.ndarray:
+    """Monthly log-drift for months 0 .. count - 1."""
+    d = sc.demand
+    start_rate = np.log1p(d.growth_initial)
+    long_rate = np.log1p(d.growth_long_run)
+    years = np.arange(count) / 12.0
+    annual = long_rate + (start_rate - long_rate) * np.exp2(-years / d.growth_half_life_years)
+    return annual / 12.0
+
+
+def _rules(sc: Scenario, tender_month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rule = np.full(tender_month.shape, RULES.index(sc.contract.rule))
+    window = np.full(tender_month.shape, sc.contract.window_months)
+    current_window = sc.contract.window_months
+    for change in sc.contract.changes:
+        after = tender_month >= month_index(change.date, sc.start)
+        if change.window_months is not None:
+            current_window = change.window_months
+        rule[after] = RULES.index(change.rule)
+        window[after] = current_window
+    # Only the right of first refusal has a matching window.
+    window = np.where(rule == RULES.index("rofr"), window, 0)
+    return rule, window
+
+
+def make_plan(sc: Scenario) -> Plan:
+    """Derive the deterministic timeline of a scenario.
+
+    Parameters
+    ----------
+    sc : Scenario
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> from computemarket.scenario import load_scenario
+    >>> plan = make_plan(load_scenario())
+    >>> plan.months, plan.providers, plan.tender_month[:3].tolist()
+    (120, ('azure', 'oracle', 'stargate'), [0, 6, 12])
+    """
+    months = sc.horizon_months
+    buyer = sc.buyer
+    lead = buyer.lead_months
+    # Tenders are issued every tender_every_months while their window and start fall
+    # inside the horizon, so that every tender is decided and can deliver.
+    tender_month = np.arange(0, months, buyer.tender_every_months)
+    tender_month = tender_month[tender_month + lead < months]
+    rule, window = _rules(sc, tender_month)
+    tender_start = tender_month + lead
+    tender_end = tender_start + buyer.term_months
+
+    names = sc.provider_names
+    index = {name: i for i, name in enumerate(names)}
+    initial = sc.initial_contracts
+    initial_start = np.array(
+        [max(month_index(c.start or sc.start, sc.start), 0) for c in initial], dtype=np.int64
+    )
+    initial_end = np.array([month_index(c.end, sc.start) for c in initial], dtype=np.int64)
+
+    drift = _drift(sc, months + lead)
+    sigma = sc.demand.volatility / np.sqrt(12.0)
+    # E[D(t + lead) | D(t)] / D(t) for lognormal growth, times the safety margin.
+    window_drift = np.convolve(drift, np.ones(lead), mode="valid")[:months]
+    with np.errstate(over="ignore"):
+        forecast = np.exp(window_drift + 0.5 * lead * sigma**2) * (1.0 + buyer.safety_margin)
+    if not np.isfinite(forecast).all():
+        raise ScenarioError(
+            [
+                Problem(
+                    "buyer.lead_months",
+                    lead,
+                    "with this demand growth and volatility the demand forecast overflows; "
+                    "shorten the lead time or lower growth or volatility",
+                )
+            ],
+            sc.name,
+        )
+
+    def per_provider(attr: str) -> np.ndarray:
+        return np.array([getattr(p, attr) for p in sc.providers], dtype=float)
+
+    holder = sc.contract.holder
+    return Plan(
+        months=months,
+        dates=month_dates(sc.start, months),
+        providers=names,
+        holder=index[holder] if holder is not None else -1,
+        tender_month=tender_month.astype(np.int64),
+        tender_start=tender_start.astype(np.int64),
+        tender_end=tender_end.astype(np.int64),
+        tender_window=window.astype(np.int64),
+        tender_decision=(tender_month + window).astype(np.int64),
+        tender_rule=rule.astype(np.int64),
+        initial_provider=np.array([index[c.provider] for c in initial], dtype=np.int64),
+        initial_gw=np.array([c.gw for c in initial], dtype=float),
+        initial_price=np.array([c.price for c in initial], dtype=float),
+        contract_start=np.concatenate([initial_start, tender_start]).astype(np.int64),
+        contract_end=np.concatenate([initial_end, tender_end]).astype(np.int64),
+        ceiling=_interp_ceiling(sc, np.arange(months, dtype=float)),
+        drift=drift[:months],
+        monthly_volatility=float(sigma),
+        forecast_factor=forecast,
+        spare_gw=per_provider("spare_gw"),
+        base_cost=per_provider("base_cost"),
+        cost_spread=per_provider("cost_spread"),
+        markup=per_provider("markup"),
+        lead_median=per_provider("lead_time_months"),
+        lead_spread=per_provider("lead_time_spread"),
+        reserve_price=buyer.reserve_price,
+        value_of_unmet=buyer.value_of_unmet,
+        discount_rate=buyer.discount_rate,
+        partial_match=sc.contract.partial_match,
+        cost_distribution=sc.costs.distribution,
+        initial_demand=sc.demand.initial_gw,
+        bidding_mode=sc.bidding.mode,
+        auction=sc.bidding.auction,
+        holder_available=sc.bidding.holder_available,
+        equilibrium=sc.bidding.equilibrium,
+    )

@@ -1,0 +1,108 @@
+"""Label raw engine output once, as an :class:`xarray.Dataset` with units.
+
+:func:`build_dataset` is the only place that turns records into a labelled dataset, with
+the names, dimensions and units of :data:`~computemarket.results.variables.VARIABLES`;
+every engine feeds it the same :class:`~computemarket.market.records.Records`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import xarray as xr
+
+from computemarket.market.quotes import rule_bids
+from computemarket.market.records import Records
+from computemarket.results.variables import VARIABLES
+from computemarket.scenario import RULES, Scenario
+
+__all__ = ["build_dataset", "package_version"]
+
+
+def package_version() -> str:
+    """The installed version of computemarket."""
+    try:
+        return version("computemarket")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: str) -> xr.Dataset:
+    """Label an engine's records as a results dataset.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario simulated; its TOML text is stored in the attributes.
+    records : Records
+    seed : int
+    engine : str
+        Name of the engine that produced the records.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``path``, ``time``, ``provider`` and ``tender`` (with the tender's
+        ``issued``, ``start``, ``decided`` months and ``rule``); the variables of
+        :data:`VARIABLES`, each with ``units`` and ``long_name``.
+    """
+    plan = records.plan
+    arrays = dict(records.arrays)
+    arrays["capacity_ceiling"] = plan.ceiling.T
+    arrays["acceptance_threshold"] = records.threshold
+    delivered = arrays["delivered"]
+    arrays["price"] = np.divide(
+        arrays["spend"] * 12.0,
+        delivered,
+        out=np.full_like(delivered, np.nan),
+        where=delivered > 0.0,
+    )
+    data_vars = {
+        name: xr.Variable(_stored(dims), arrays[name], {"units": units, "long_name": long_name})
+        for name, (dims, units, long_name) in VARIABLES.items()
+    }
+    month = plan.dates
+    coords = {
+        "path": (
+            "path",
+            records.first_path + np.arange(records.paths),
+            {"long_name": "path index"},
+        ),
+        "time": ("time", month, {"long_name": "month"}),
+        "provider": ("provider", np.array(plan.providers, dtype=object)),
+        "tender": ("tender", np.arange(plan.n_tenders), {"long_name": "tender index"}),
+        "tender_issued": ("tender", _month_date(plan, plan.tender_month)),
+        "tender_start": ("tender", _month_date(plan, plan.tender_start)),
+        "tender_decided": ("tender", _month_date(plan, plan.tender_decision)),
+        "tender_rule": ("tender", np.array([RULES[r] for r in plan.tender_rule], dtype=object)),
+    }
+    attrs = {
+        "title": f"computemarket results: {scenario.name}",
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario.content_hash,
+        "scenario": scenario.to_toml(),
+        "seed": int(seed),
+        "engine": engine,
+        "holder": scenario.contract.holder or "",
+        "discount_rate": scenario.buyer.discount_rate,
+        "value_of_unmet": scenario.buyer.value_of_unmet,
+        "computemarket_version": package_version(),
+    }
+    if plan.bidding_mode == "strategic":
+        # The largest gain any provider could make by deviating from its strategic bid,
+        # over the rules in force ($B per GW-year; see docs/economics.md).
+        epsilons = [rule_bids(plan, int(r)).epsilon for r in np.unique(plan.tender_rule)]
+        attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
+    dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return dataset.transpose("path", "time", "tender", "provider")
+
+
+def _stored(dims: tuple[str, ...]) -> tuple[str, ...]:
+    """Dimensions in the order records store them: the path axis last."""
+    return (*[d for d in dims if d != "path"], "path") if "path" in dims else dims
+
+
+def _month_date(plan, months: np.ndarray) -> np.ndarray:
+    first = plan.dates[0].astype("datetime64[M]")
+    return (first + months).astype("datetime64[D]").astype("datetime64[ns]")

@@ -1,0 +1,191 @@
+"""The headline metrics of each path, from a results dataset or straight from records.
+
+:func:`path_metrics` and :func:`record_metrics` feed the same arithmetic
+(:func:`_metric_values`) with arrays in the same layout, so they agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from computemarket.errors import InputError
+from computemarket.market.records import Records
+from computemarket.results.statistics import metrics_dataset
+from computemarket.scenario.rules import ROFR
+
+__all__ = ["path_metrics", "record_metrics"]
+
+
+def path_metrics(ds: xr.Dataset) -> xr.Dataset:
+    """The headline metrics of each path, without statistics across paths.
+
+    Computed on the underlying NumPy arrays (a sweep calls this once per point).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results from :func:`computemarket.simulate`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The per-path variables of :func:`summarize`.
+
+    Raises
+    ------
+    InputError
+        If ``ds`` lacks the variables or attributes of a results dataset.
+    """
+    needed = (
+        "spend",
+        "supply_cost",
+        "delivered",
+        "shortfall",
+        "demand",
+        "served",
+        "tender_quantity",
+        "award",
+        "award_price",
+        "cost",
+        "headroom",
+        "contracted",
+    )
+    missing = [name for name in needed if name not in ds]
+    if missing or "discount_rate" not in ds.attrs:
+        raise InputError(
+            "ds",
+            f"dataset missing {missing or ['discount_rate attribute']}",
+            "must be a results dataset from computemarket.simulate",
+        )
+
+    def monthly(name: str) -> np.ndarray:
+        var = ds[name]
+        order = ("path", "time", "provider") if "provider" in var.dims else ("path", "time")
+        return var.transpose(*order).values
+
+    def tendered(name: str) -> np.ndarray:
+        var = ds[name]
+        order = ("path", "tender", "provider") if "provider" in var.dims else ("path", "tender")
+        return var.transpose(*order).values
+
+    providers = ds["provider"].values
+    values = _metric_values(
+        monthly,
+        tendered,
+        is_holder=providers == ds.attrs.get("holder", ""),
+        is_rofr=(ds["tender_rule"].values == "rofr") if "tender_rule" in ds.coords else True,
+        discount_rate=float(ds.attrs["discount_rate"]),
+        value_of_unmet=float(ds.attrs.get("value_of_unmet", 0.0)),
+    )
+    attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
+    return metrics_dataset(values, ds["path"].values, providers, attrs)
+
+
+def record_metrics(records: Records) -> dict[str, np.ndarray]:
+    """The headline metrics of each path, straight from an engine's records.
+
+    Gives the values of :func:`path_metrics` on the records' results dataset, bit for
+    bit, without building the dataset (a sweep calls this once per point).
+
+    Parameters
+    ----------
+    records : Records
+
+    Returns
+    -------
+    dict of str to ndarray
+        Each metric over ``(path,)``, or ``(path, provider)`` for revenue and share.
+    """
+    plan = records.plan
+
+    def path_first(name: str) -> np.ndarray:
+        stored = records.arrays[name]  # path axis last, as the records store it
+        return np.moveaxis(stored, -1, 0)
+
+    return _metric_values(
+        path_first,
+        path_first,
+        is_holder=np.arange(plan.n_providers) == plan.holder,
+        is_rofr=plan.tender_rule == ROFR,
+        discount_rate=float(plan.discount_rate),
+        value_of_unmet=float(plan.value_of_unmet),
+    )
+
+
+def _metric_values(
+    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet
+) -> dict[str, np.ndarray]:
+    """Every per-path metric, from functions giving each output path first."""
+    months = np.arange(monthly("demand").shape[1])
+    discount = (1.0 + discount_rate) ** (-months / 12.0)
+    spend, delivered = monthly("spend"), monthly("delivered")
+    supply, contracted = monthly("supply_cost"), monthly("contracted")
+    served, shortfall, demand = monthly("served"), monthly("shortfall"), monthly("demand")
+    value = value_of_unmet
+
+    revenue = np.sum(spend * discount[None, :, None], axis=1)
+    total_spend = np.sum(revenue, axis=1)
+    delivered_pv = np.sum(np.sum(delivered, axis=2) * discount, axis=1) / 12.0
+    unmet = np.sum(shortfall * discount, axis=1) / 12.0 * value
+    volume = np.sum(delivered, axis=1)
+    profit = np.sum((spend - supply) * discount[None, :, None], axis=1)
+    return {
+        "total_spend": total_spend,
+        "unit_cost": _divide(total_spend, delivered_pv),
+        "shortfall_gw_months": np.sum(shortfall, axis=1),
+        "served_fraction": _divide(np.sum(served, axis=1), np.sum(demand, axis=1)),
+        "unmet_cost": unmet,
+        "total_cost": total_spend + unmet,
+        "revenue": revenue,
+        "share": _divide(volume, np.sum(volume, axis=1)[:, None]),
+        "hhi": _hhi(volume),
+        "hhi_contracted": _hhi(np.sum(contracted, axis=1)),
+        "holder_match_rate": _match_rate(tendered, is_rofr),
+        "holder_price_premium": _premium(tendered, is_holder),
+        "inefficient_award_rate": _inefficiency(tendered),
+        "late_gw_months": np.sum(contracted - delivered, axis=(1, 2)),
+        "buyer_surplus": np.sum(served * discount, axis=1) * value / 12.0 - total_spend,
+        "holder_surplus": np.sum(np.where(is_holder, profit, 0.0), axis=1),
+        "outsider_surplus": np.sum(np.where(is_holder, 0.0, profit), axis=1),
+    }
+
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Numerator / denominator, NaN where the denominator is not positive, without warnings."""
+    num, den = np.broadcast_arrays(numerator, denominator)
+    return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
+
+
+def _hhi(volume: np.ndarray) -> np.ndarray:
+    share = _divide(volume, np.sum(volume, axis=1)[:, None])
+    total = np.sum((100.0 * np.nan_to_num(share)) ** 2, axis=1)
+    return np.where(np.isnan(share).all(axis=1), np.nan, total)
+
+
+def _premium(tendered, is_holder: np.ndarray) -> np.ndarray:
+    award = tendered("award")
+    paid = np.sum(award * np.nan_to_num(tendered("award_price")), axis=1)  # (n, P)
+    volume = np.sum(award, axis=1)
+    holder = _divide(np.sum(paid[:, is_holder], axis=1), np.sum(volume[:, is_holder], axis=1))
+    outside = _divide(np.sum(paid[:, ~is_holder], axis=1), np.sum(volume[:, ~is_holder], axis=1))
+    return holder - outside
+
+
+def _inefficiency(tendered) -> np.ndarray:
+    award, cost = tendered("award"), tendered("cost")
+    left = tendered("headroom") - award
+    awarded = award > 1e-9
+    # For each awarded provider: is there a cheaper one with room left?
+    cheaper_with_room = (cost[..., None, :] < cost[..., :, None]) & (left[..., None, :] > 1e-9)
+    wasteful = (awarded & cheaper_with_room.any(axis=-1)).any(axis=-1)
+    decided = awarded.any(axis=-1)
+    return _divide(wasteful.sum(axis=1).astype(float), decided.sum(axis=1).astype(float))
+
+
+def _match_rate(tendered, is_rofr) -> np.ndarray:
+    quantity, best = tendered("tender_quantity"), tendered("best_outside_price")
+    offered = (quantity > 0) & ~np.isnan(best) & is_rofr
+    matched = offered & (tendered("holder_matched") > 0)
+    return _divide(matched.sum(axis=1).astype(float), offered.sum(axis=1).astype(float))

@@ -1,0 +1,49 @@
+"""The scenario layer: what a market to simulate is, validated before anything runs.
+
+It holds the schema (:mod:`~computemarket.scenario.schema`), the checks across fields
+(:mod:`~computemarket.scenario.consistency`), the translation of validation errors into
+problems that name field, value and rule (:mod:`~computemarket.scenario.problems`),
+dotted parameter paths (:mod:`~computemarket.scenario.updates`), loading files and the
+shipped scenarios (:mod:`~computemarket.scenario.loading`, the ``shipped/`` folder), the
+parameter table (:mod:`~computemarket.scenario.parameters`), the contract rules' names
+and codes (:mod:`~computemarket.scenario.rules`) and month arithmetic
+(:mod:`~computemarket.scenario.calendar`).
+
+It is the lowest layer: it imports only :mod:`computemarket.errors`, and every other layer
+may import it.
+"""
+
+from computemarket.scenario.loading import load_scenario, shipped_scenarios
+from computemarket.scenario.parameters import parameter_table
+from computemarket.scenario.rules import RULES
+from computemarket.scenario.schema import (
+    Bidding,
+    Buyer,
+    CapacityPoint,
+    Contract,
+    Costs,
+    Demand,
+    InitialContract,
+    Provider,
+    RuleChange,
+    Run,
+    Scenario,
+)
+
+__all__ = [
+    "RULES",
+    "Bidding",
+    "Buyer",
+    "CapacityPoint",
+    "Contract",
+    "Costs",
+    "Demand",
+    "InitialContract",
+    "Provider",
+    "RuleChange",
+    "Run",
+    "Scenario",
+    "load_scenario",
+    "parameter_table",
+    "shipped_scenarios",
+]

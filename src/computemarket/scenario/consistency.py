@@ -1,0 +1,92 @@
+"""Checks of a scenario that involve more than one field.
+
+Pydantic checks each field on its own (types, bounds); :func:`consistency_problems` checks
+what only the whole scenario can tell: unique provider names, a holder for the rules that
+need one, windows within the lead time, dates in order and inside the horizon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from computemarket.errors import Problem
+from computemarket.scenario.calendar import month_index
+from computemarket.scenario.rules import HOLDER_RULES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from computemarket.scenario.schema import Scenario
+
+__all__ = ["consistency_problems"]
+
+
+def consistency_problems(sc: Scenario) -> Iterator[Problem]:
+    """Checks that involve more than one field."""
+    names = sc.provider_names
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            yield Problem(f"providers[{i}].name", name, "provider names must be unique")
+        seen.add(name)
+    rules = {sc.contract.rule, *(c.rule for c in sc.contract.changes)}
+    holder = sc.contract.holder
+    if holder is None and rules & HOLDER_RULES:
+        yield Problem(
+            "contract.holder", None, f"rules {sorted(rules & HOLDER_RULES)} need a holder"
+        )
+    elif holder is not None and holder not in names:
+        yield Problem("contract.holder", holder, f"must be one of the providers {list(names)}")
+    lead = sc.buyer.lead_months
+    if sc.contract.window_months > lead:
+        yield Problem(
+            "contract.window_months",
+            sc.contract.window_months,
+            f"must not exceed buyer.lead_months ({lead}): the window would end after "
+            "the capacity is due",
+        )
+    end = sc.horizon_months
+    previous = 0
+    for i, change in enumerate(sc.contract.changes):
+        at = month_index(change.date, sc.start)
+        if not previous < at < end:
+            yield Problem(
+                f"contract.changes[{i}].date",
+                change.date,
+                "must fall after the start, after any earlier change, and inside the horizon",
+            )
+        previous = max(previous, at)
+        if change.window_months is not None and change.window_months > lead:
+            yield Problem(
+                f"contract.changes[{i}].window_months",
+                change.window_months,
+                f"must not exceed buyer.lead_months ({lead})",
+            )
+    for i, prov in enumerate(sc.providers):
+        if sc.costs.distribution == "uniform" and prov.cost_spread >= 1:
+            yield Problem(
+                f"providers[{i}].cost_spread",
+                prov.cost_spread,
+                "must be below 1 with uniform costs, so that every cost is positive",
+            )
+        months = [month_index(p.date, sc.start) for p in prov.capacity]
+        for j in range(1, len(months)):
+            if months[j] <= months[j - 1]:
+                yield Problem(
+                    f"providers[{i}].capacity[{j}].date",
+                    prov.capacity[j].date,
+                    "capacity points must be in strictly increasing date order",
+                )
+    for i, con in enumerate(sc.initial_contracts):
+        if con.provider not in names:
+            yield Problem(
+                f"initial_contracts[{i}].provider",
+                con.provider,
+                f"must be one of the providers {list(names)}",
+            )
+        begin = month_index(con.start or sc.start, sc.start)
+        if month_index(con.end, sc.start) <= max(begin, 0):
+            yield Problem(
+                f"initial_contracts[{i}].end",
+                con.end,
+                "must come after the contract's start and after the scenario's start",
+            )

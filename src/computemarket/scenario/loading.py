@@ -1,0 +1,78 @@
+"""Reading scenarios: TOML files and the scenarios shipped with the package."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from computemarket.errors import Problem, ScenarioError
+from computemarket.scenario.schema import Scenario
+
+__all__ = ["load_scenario", "shipped_scenarios"]
+
+#: Where the shipped scenario files live inside the package.
+_SHIPPED = resources.files("computemarket.scenario") / "shipped"
+
+
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package.
+
+    Examples
+    --------
+    >>> "baseline" in shipped_scenarios()
+    True
+    """
+    folder = _SHIPPED
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML file, or the name of a shipped scenario (``"baseline"``, ``"open"``, ...).
+        Without it, the default scenario: ``baseline``.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, is not valid TOML, or describes an invalid scenario.
+
+    Examples
+    --------
+    >>> load_scenario().name
+    'baseline'
+    >>> load_scenario("open").contract.rule
+    'open'
+    """
+    if path is None:
+        path = "baseline"
+    candidate = Path(path)
+    if not candidate.exists() and str(path) in shipped_scenarios():
+        text = (_SHIPPED / f"{path}.toml").read_text()
+        return _from_text(text, f"{path} (shipped)")
+    try:
+        text = candidate.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = ", ".join(shipped_scenarios())
+        raise ScenarioError(
+            [Problem("", str(path), f"no such file, nor a shipped scenario ({known})")], str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem("", str(path), f"cannot be read: {exc}")], str(path)) from None
+    return _from_text(text, str(path))
+
+
+def _from_text(text: str, source: str) -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
+    return Scenario.from_dict(data, source)

@@ -1,0 +1,86 @@
+"""Dotted parameter paths: how ``Scenario.with_updates`` finds and sets a value.
+
+A path names tables by key and list items by index or, for items with a ``name``, by
+name: ``providers.oracle.base_cost``, ``providers[1].capacity[0].gw``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["drop_none", "set_path", "split_path"]
+
+
+def split_path(path: str) -> list[str]:
+    """The parts of a dotted path: ``"a.b[2].c"`` gives ``["a", "b", "2", "c"]``."""
+    parts: list[str] = []
+    for chunk in path.split("."):
+        while "[" in chunk and chunk.endswith("]"):
+            head, _, index = chunk.partition("[")
+            if head:
+                parts.append(head)
+            chunk = "[" + index
+            inner, _, rest = chunk[1:].partition("]")
+            parts.append(inner)
+            chunk = rest
+        if chunk:
+            parts.append(chunk)
+    return parts
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at the dotted ``path`` of ``data``; KeyError naming what is there if none."""
+    parts = split_path(path)
+    if not parts:
+        raise KeyError("empty parameter path")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[:depth]) or "the scenario"
+        if isinstance(node, dict):
+            if part not in node:
+                raise KeyError(
+                    f"no parameter {part!r} in {where}; known: {', '.join(sorted(node))}"
+                )
+            if last:
+                node[part] = value
+            else:
+                node[part] = _mutable(node[part])
+                node = node[part]
+        elif isinstance(node, list):
+            index = _list_index(node, part, where)
+            if last:
+                node[index] = value
+            else:
+                node[index] = _mutable(node[index])
+                node = node[index]
+        else:
+            raise KeyError(f"{where} is a value, not a table")
+
+
+def _mutable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [copy.deepcopy(v) for v in value]
+    return value
+
+
+def _list_index(items: list[Any], part: str, where: str) -> int:
+    if part.lstrip("-").isdigit():
+        index = int(part)
+        if -len(items) <= index < len(items):
+            return index % len(items)
+        raise KeyError(f"{where} has {len(items)} items; index {index} is out of range")
+    names = [item.get("name") for item in items if isinstance(item, dict)]
+    if part in names:
+        return names.index(part)
+    raise KeyError(f"no item named {part!r} in {where}; names: {', '.join(map(str, names))}")
+
+
+def drop_none(value: Any) -> Any:
+    """``value`` with every ``None`` left out of its tables (TOML has no null)."""
+    if isinstance(value, dict):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [drop_none(v) for v in value]
+    return value

@@ -1,0 +1,230 @@
+"""The main entry points: simulate a scenario with one of the engines.
+
+Paths run in chunks of ``chunk_paths``. Each chunk draws its own random inputs (path
+``k`` always gets the same draws, see :mod:`computemarket.market.draws`), runs through the
+engine and is copied into the output, so results are bit-identical whatever the chunk
+size or the number of worker threads. :func:`simulate_summary` keeps only each path's
+headline metrics, so its memory stays bounded however many paths it runs.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from computemarket.engines import ENGINES, check_engine
+from computemarket.errors import InputError
+from computemarket.market.draws import BLOCK_PATHS, draw
+from computemarket.market.inputs import prepare, validate_demand
+from computemarket.market.plan import Plan, make_plan
+from computemarket.market.records import Records
+from computemarket.results.dataset import build_dataset
+from computemarket.results.metrics import record_metrics
+from computemarket.results.statistics import metrics_dataset, statistics_of
+from computemarket.scenario import Scenario, load_scenario
+
+__all__ = ["DEFAULT_CHUNK_PATHS", "simulate", "simulate_summary", "summary_statistics"]
+#: Paths per chunk by default: a multiple of the draws' block size.
+DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
+
+
+def simulate(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    engine: str = "vector",
+    paths: int | None = None,
+    seed: int | None = None,
+    demand: object = None,
+    chunk_paths: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> xr.Dataset:
+    """Simulate a scenario over Monte Carlo paths.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path, optional
+        A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
+    engine : {"vector", "des"}, default "vector"
+        ``"vector"``: NumPy over all paths of a chunk at once (fast). ``"des"``: the SimPy
+        discrete-event engine, one path at a time (the readable reference). Both give the
+        same results.
+    paths : int, optional
+        Number of paths; ``scenario.run.paths`` by default (or the number of demand paths).
+    seed : int, optional
+        Seed of the random inputs; ``scenario.run.seed`` by default.
+    demand : array-like or xarray.DataArray, optional
+        Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
+        demand process. The buyer still forecasts with the scenario's demand model.
+    chunk_paths : int, optional
+        Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
+        memory. Results do not depend on it.
+    workers : int, default 1
+        Threads running chunks side by side. Results do not depend on it.
+    progress : callable, optional
+        Called with the number of paths finished, as they finish.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :func:`computemarket.results.build_dataset`.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is invalid.
+    InputError
+        If the engine, paths, seed, chunk size, workers or demand paths are invalid.
+
+    Examples
+    --------
+    >>> ds = simulate(paths=4, seed=1)
+    >>> ds.sizes["path"], ds.attrs["engine"]
+    (4, 'vector')
+    >>> float(abs(ds.served + ds.shortfall - ds.demand).max()) < 1e-12
+    True
+    """
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    full = Records(run.plan, run.paths)
+    for _ in run.chunks(progress, out=full):
+        pass
+    return build_dataset(run.scenario, full, seed=run.seed, engine=engine)
+
+
+def simulate_summary(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    engine: str = "vector",
+    paths: int | None = None,
+    seed: int | None = None,
+    demand: object = None,
+    chunk_paths: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> xr.Dataset:
+    """Simulate and keep only the headline metrics, in memory bounded by the chunk size.
+
+    Takes the arguments of :func:`simulate` and returns what
+    ``summarize(simulate(...))`` would, without holding every path's time series:
+    each chunk is summarized as soon as it is simulated.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`computemarket.summarize`.
+
+    Examples
+    --------
+    >>> from computemarket import summarize
+    >>> small = simulate_summary(paths=130, seed=1, chunk_paths=64)
+    >>> small.identical(summarize(simulate(paths=130, seed=1)))
+    True
+    """
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    values = _path_values(run, progress)
+    attrs = {"scenario_name": run.scenario.name, "seed": int(run.seed), "engine": engine}
+    return metrics_dataset(
+        values,
+        np.arange(run.paths),
+        np.array(run.plan.providers, dtype=object),
+        attrs,
+        statistics={name: statistics_of(metric) for name, metric in values.items()},
+    )
+
+
+def summary_statistics(
+    scenario: Scenario, *, engine: str, paths: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Only the statistics of :func:`simulate_summary`, as plain arrays (for sweeps).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    engine : str
+        A name in :data:`ENGINES`.
+    paths, seed : int
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``m_stats`` for each metric ``m``, over ``(statistic,)`` or
+        ``(statistic, provider)``: the values of ``simulate_summary(...)[f"{m}_stats"]``.
+    """
+    run = _Run(scenario, engine, paths, seed, None, None, 1)
+    values = _path_values(run, None)
+    return {f"{name}_stats": statistics_of(metric) for name, metric in values.items()}
+
+
+def _path_values(run: _Run, progress: Callable[[int], None] | None) -> dict[str, np.ndarray]:
+    """Each path's metrics, chunk by chunk, concatenated over paths."""
+    parts = [record_metrics(chunk) for chunk in run.chunks(progress)]
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+class _Run:
+    """A validated simulation request, split into chunks of paths."""
+
+    def __init__(self, scenario, engine, paths, seed, demand, chunk_paths, workers) -> None:
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        check_engine(engine)
+        self.scenario = scenario
+        self.engine = engine
+        self.plan: Plan = make_plan(scenario)
+        self.demand = None if demand is None else validate_demand(self.plan, demand, paths)
+        if paths is None:
+            paths = scenario.run.paths if self.demand is None else self.demand.shape[0]
+        self.paths = _positive("paths", paths)
+        self.seed = scenario.run.seed if seed is None else seed
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int | np.integer)
+            or self.seed < 0
+        ):
+            raise InputError("seed", self.seed, "must be a non-negative integer")
+        chunk = DEFAULT_CHUNK_PATHS if chunk_paths is None else chunk_paths
+        self.chunk_paths = _positive("chunk_paths", chunk)
+        self.workers = _positive("workers", workers)
+
+    def _one(
+        self, first: int, progress: Callable[[int], None] | None, out: Records | None
+    ) -> Records:
+        count = min(self.chunk_paths, self.paths - first)
+        draws = draw(self.plan, count, self.seed, first_path=first)
+        demand = None if self.demand is None else self.demand[first : first + count]
+        inputs = prepare(self.plan, draws, demand=demand)
+        return ENGINES[self.engine](inputs, progress=progress, out=out)
+
+    def chunks(
+        self, progress: Callable[[int], None] | None, out: Records | None = None
+    ) -> Iterator[Records]:
+        """Each chunk's records, in path order; at most two chunks per worker in flight.
+
+        With ``out``, each chunk is written straight into its columns of ``out``.
+        """
+        starts = range(0, self.paths, self.chunk_paths)
+        if self.workers == 1:
+            for first in starts:
+                yield self._one(first, progress, out)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: deque[Future[Records]] = deque()
+            for first in starts:
+                pending.append(pool.submit(self._one, first, progress, out))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise InputError(name, value, "must be a positive integer")
+    return int(value)

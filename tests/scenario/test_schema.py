@@ -1,0 +1,221 @@
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from pydantic import ValidationError
+
+import computemarket as cm
+from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
+from computemarket.testing import scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_default_scenario_is_the_shipped_baseline():
+    assert load_scenario() == load_scenario(ROOT / "scenarios" / "baseline.toml")
+
+
+@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
+def test_packaged_copies_match_the_repository(name):
+    packaged = ROOT / "src" / "computemarket" / "scenario" / "shipped" / f"{name}.toml"
+    assert packaged.read_bytes() == (ROOT / "scenarios" / f"{name}.toml").read_bytes()
+
+
+def test_every_repository_scenario_is_shipped():
+    names = {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
+    assert names == set(shipped_scenarios())
+
+
+def test_shipped_scenarios_have_the_rules_they_claim():
+    assert load_scenario("baseline").contract.rule == "rofr"
+    assert load_scenario("exclusive").contract.rule == "exclusive"
+    assert load_scenario("open").contract.rule == "open"
+    with_aws = load_scenario("with_aws")
+    assert "aws" in with_aws.provider_names and len(with_aws.providers) == 4
+    assert {"azure", "oracle", "stargate"} <= set(load_scenario().provider_names)
+
+
+@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
+def test_every_number_in_a_shipped_scenario_names_its_source(name):
+    number = re.compile(r"^\s*(\w+\s*=\s*-?[0-9.]+|\{.*gw\s*=)")
+    exempt = ("paths", "seed", "spare_gw", "window_months = 0")
+    for line in (ROOT / "scenarios" / f"{name}.toml").read_text().splitlines():
+        code = line.split("#")[0]
+        if number.match(code) and not code.strip().startswith(exempt):
+            assert "#" in line, f"{name}.toml: no source comment on: {line.strip()}"
+
+
+def test_toml_round_trip_and_hash():
+    sc = load_scenario()
+    again = Scenario.from_dict(tomllib.loads(sc.to_toml()))
+    assert again == sc
+    assert again.content_hash == sc.content_hash
+    assert sc.with_updates({"demand.volatility": 0.3}).content_hash != sc.content_hash
+
+
+@given(scenarios())
+def test_round_trip_of_generated_scenarios(sc):
+    assert Scenario.from_dict(tomllib.loads(sc.to_toml())) == sc
+
+
+def test_with_updates_by_name_index_and_section():
+    sc = load_scenario()
+    new = sc.with_updates(
+        {
+            "providers.oracle.base_cost": 9.5,
+            "providers[2].markup": 0.3,
+            "buyer.term_months": 36,
+            "providers.azure.capacity[0].gw": 2.0,
+        }
+    )
+    assert new.provider("oracle").base_cost == 9.5
+    assert new.provider("stargate").markup == 0.3
+    assert new.buyer.term_months == 36
+    assert new.provider("azure").capacity[0].gw == 2.0
+    assert sc.provider("oracle").base_cost == 11.0  # the original is unchanged
+    with pytest.raises(ValidationError, match="frozen"):
+        sc.buyer.term_months = 1
+
+
+def test_with_updates_rejects_unknown_paths_and_bad_values():
+    sc = load_scenario()
+    with pytest.raises(cm.ScenarioError, match="no parameter 'volatilty'"):
+        sc.with_updates({"demand.volatilty": 0.1})
+    with pytest.raises(cm.ScenarioError, match="no item named 'ibm'"):
+        sc.with_updates({"providers.ibm.base_cost": 1.0})
+    with pytest.raises(cm.ScenarioError, match=r"demand.volatility = -0.1: must be greater"):
+        sc.with_updates({"demand.volatility": -0.1})
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return path
+
+
+def _baseline_with(replace_from, replace_to):
+    text = (ROOT / "scenarios" / "baseline.toml").read_text()
+    assert replace_from in text
+    return text.replace(replace_from, replace_to, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "phrase"),
+    [
+        (
+            "volatility = 0.25",
+            "volatility = 0.25\nvolatilty = 0.3",
+            "demand.volatilty",
+            "unknown key",
+        ),
+        ("volatility = 0.25", 'volatility = "high"', "demand.volatility", "must be a valid number"),
+        (
+            "tender_every_months = 6",
+            "tender_every_months = 6.5",
+            "buyer.tender_every_months",
+            "integer",
+        ),
+        (
+            '{ date = "2025-01", gw = 1.6 }',
+            '{ date = "2025-01", gw = -1.6 }',
+            "providers[0].capacity[0].gw",
+            "greater than or equal to 0",
+        ),
+        (
+            'holder = "azure"',
+            'holder = "google"',
+            "contract.holder",
+            "must be one of the providers",
+        ),
+        (
+            "window_months = 3",
+            "window_months = 24",
+            "contract.window_months",
+            "must not exceed buyer.lead_months",
+        ),
+        ('start = "2025-01"', 'start = "2025-13"', "start", "YYYY-MM"),
+        ("partial_match = true", "partial_match = 1", "contract.partial_match", "boolean"),
+    ],
+)
+def test_bad_scenarios_name_field_value_and_rule(tmp_path, old, new, field, phrase):
+    path = _write(tmp_path, _baseline_with(old, new))
+    with pytest.raises(cm.ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert field in message
+    assert phrase in message
+    assert any(p.field == field for p in info.value.problems)
+
+
+def test_all_problems_are_reported_together(tmp_path):
+    text = _baseline_with("volatility = 0.25", "volatility = -1.0")
+    text = text.replace("lead_months = 18", "lead_months = 0")
+    with pytest.raises(cm.ScenarioError) as info:
+        load_scenario(_write(tmp_path, text))
+    fields = {p.field for p in info.value.problems}
+    assert {"demand.volatility", "buyer.lead_months"} <= fields
+
+
+def test_toml_syntax_error(tmp_path):
+    with pytest.raises(cm.ScenarioError, match="not valid TOML"):
+        load_scenario(_write(tmp_path, "name = \n"))
+
+
+def test_missing_file():
+    with pytest.raises(cm.ScenarioError, match="no such file"):
+        load_scenario("no/such/file.toml")
+
+
+def test_cross_field_checks():
+    base = load_scenario().to_dict()
+    base["providers"][1]["name"] = "azure"
+    with pytest.raises(cm.ScenarioError, match="unique"):
+        Scenario.from_dict(base)
+    data = load_scenario().to_dict()
+    data["providers"][0]["capacity"] = [{"date": "2026-01", "gw": 1}, {"date": "2025-01", "gw": 2}]
+    with pytest.raises(cm.ScenarioError, match="increasing date order"):
+        Scenario.from_dict(data)
+    data = load_scenario().to_dict()
+    data["initial_contracts"][0]["provider"] = "ibm"
+    with pytest.raises(cm.ScenarioError, match=r"initial_contracts\[0\].provider"):
+        Scenario.from_dict(data)
+    data = load_scenario().to_dict()
+    data["contract"]["holder"] = None
+    with pytest.raises(cm.ScenarioError, match="need a holder"):
+        Scenario.from_dict(data)
+
+
+def test_every_parameter_has_a_unit_and_description():
+    rows = parameter_table()
+    assert len(rows) > 30
+    for row in rows:
+        assert row["description"], row
+    numeric = [r for r in rows if r["default"] not in ("required",) and r["unit"] == "-"]
+    # Only flags, counts, names and dates go without a physical unit.
+    for row in numeric:
+        assert not row["default"].replace(".", "").isdigit() or row["path"].startswith("run."), row
+
+
+def test_model_doc_lists_every_parameter():
+    doc = (ROOT / "docs" / "model.md").read_text()
+    missing = [row["path"] for row in parameter_table() if f"`{row['path']}`" not in doc]
+    assert not missing, f"docs/model.md does not document {missing}"
+
+
+def test_a_forecast_that_overflows_is_a_clear_error():
+    from computemarket.market.plan import make_plan
+
+    sc = load_scenario().with_updates(
+        {
+            "horizon_months": 1200,
+            "buyer.lead_months": 1100,
+            "demand.volatility": 3.0,
+            "demand.growth_initial": 100.0,
+            "demand.growth_long_run": 100.0,
+        }
+    )
+    with pytest.raises(cm.ScenarioError, match=r"buyer\.lead_months.*forecast overflows"):
+        make_plan(sc)
