@@ -13,7 +13,17 @@ __all__ = ["ComputeMarketError", "InputError", "Problem", "ScenarioError"]
 
 
 class ComputeMarketError(Exception):
-    """Base class of every error computemarket raises on purpose."""
+    """Base class of every error computemarket raises on purpose.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> try:
+    ...     cm.simulate(paths=0)
+    ... except cm.ComputeMarketError as exc:
+    ...     print(type(exc).__name__, exc)
+    InputError paths = 0: must be a positive integer
+    """
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,11 @@ class Problem:
         The value found there (``None`` when the field is missing).
     message : str
         What is wrong and what is allowed.
+
+    Examples
+    --------
+    >>> print(Problem("buyer.lead_months", 0, "must be >= 1"))
+    buyer.lead_months = 0: must be >= 1
     """
 
     field: str
@@ -85,6 +100,14 @@ class InputError(ComputeMarketError, ValueError):
         The value given (or a short description of it, for arrays).
     message : str
         What is allowed.
+
+    Examples
+    --------
+    >>> err = InputError("paths", -1, "must be a positive integer")
+    >>> print(err)
+    paths = -1: must be a positive integer
+    >>> err.problem.field
+    'paths'
     """
 
     def __init__(self, field: str, value: object, message: str) -> None:

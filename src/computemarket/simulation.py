@@ -50,10 +50,11 @@ def simulate(
     ----------
     scenario : Scenario, str or Path, optional
         A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
-    engine : {"vector", "des"}, default "vector"
-        ``"vector"``: NumPy over all paths of a chunk at once (fast). ``"des"``: the SimPy
-        discrete-event engine, one path at a time (the readable reference). Both give the
-        same results.
+    engine : {"vector", "compiled", "des"}, default "vector"
+        ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
+        loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the
+        SimPy discrete-event engine, one path at a time (the readable reference). All
+        three give the same results, bit for bit.
     paths : int, optional
         Number of paths; ``scenario.run.paths`` by default (or the number of demand paths).
     seed : int, optional
@@ -72,7 +73,10 @@ def simulate(
     Returns
     -------
     xarray.Dataset
-        See :func:`computemarket.results.build_dataset`.
+        Over ``path``, ``time``, ``provider`` and ``tender``: demand, capacity, contracts,
+        delivery, spend, prices and every tender's quantities, awards and quotes, each with
+        ``units`` and ``long_name``; the scenario and seed in the attributes
+        (:func:`computemarket.results.build_dataset`).
 
     Raises
     ------
@@ -113,10 +117,42 @@ def simulate_summary(
     ``summarize(simulate(...))`` would, without holding every path's time series:
     each chunk is summarized as soon as it is simulated.
 
+    Parameters
+    ----------
+    scenario : Scenario, str or Path, optional
+        A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
+    engine : {"vector", "compiled", "des"}, default "vector"
+        ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
+        loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the
+        SimPy discrete-event engine, one path at a time (the readable reference). All
+        three give the same results, bit for bit.
+    paths : int, optional
+        Number of paths; ``scenario.run.paths`` by default (or the number of demand paths).
+    seed : int, optional
+        Seed of the random inputs; ``scenario.run.seed`` by default.
+    demand : array-like or xarray.DataArray, optional
+        Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
+        demand process. The buyer still forecasts with the scenario's demand model.
+    chunk_paths : int, optional
+        Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
+        memory. Results do not depend on it.
+    workers : int, default 1
+        Threads running chunks side by side. Results do not depend on it.
+    progress : callable, optional
+        Called with the number of paths finished, as they finish.
+
     Returns
     -------
     xarray.Dataset
-        As :func:`computemarket.summarize`.
+        As :func:`computemarket.summarize`: each path's headline metrics and their
+        statistics across paths.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is invalid.
+    InputError
+        If the engine, paths, seed, chunk size, workers or demand paths are invalid.
 
     Examples
     --------

@@ -58,12 +58,23 @@ def scenarios(
     bidding : tuple of str, default both modes
         Bidding modes to draw from (``strategic`` is drawn one time in four).
     auctions : tuple of str, default both payment rules
+        Payment rules to draw from.
     max_months : int, default 48
         Longest horizon drawn (the shortest is 6 months).
 
     Returns
     -------
     hypothesis.strategies.SearchStrategy of Scenario
+        Valid scenarios named ``generated``, starting in 2035, with 4 paths by default.
+
+    Examples
+    --------
+    The simplest scenario under ``open`` with two providers:
+
+    >>> from hypothesis import find
+    >>> sc = find(scenarios(rules=("open",)), lambda s: len(s.providers) == 2)
+    >>> sc.contract.rule, sc.provider_names
+    ('open', ('p0', 'p1'))
     """
     n_providers = draw(st.integers(min_providers, max_providers))
     names = [f"p{i}" for i in range(n_providers)]
@@ -171,14 +182,29 @@ def assert_results_equal(
 
     Parameters
     ----------
-    actual, expected : xarray.Dataset
-    rtol, atol : float, default 0
-        Tolerances for floating-point variables; zero means bit-identical.
+    actual : xarray.Dataset
+        The results to check.
+    expected : xarray.Dataset
+        The results they should equal.
+    rtol : float, default 0
+        Relative tolerance for floating-point variables; zero means bit-identical.
+    atol : float, default 0
+        Absolute tolerance for floating-point variables.
 
     Raises
     ------
     AssertionError
         Naming the first variable that differs and where.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> a = cm.simulate(paths=3, seed=1)
+    >>> assert_results_equal(cm.simulate(paths=3, seed=1, engine="des"), a)
+    >>> assert_results_equal(cm.simulate(paths=3, seed=2), a)
+    Traceback (most recent call last):
+    ...
+    AssertionError: demand[0, 1]: ...
     """
     assert set(actual.data_vars) == set(expected.data_vars), (
         f"variables differ: {sorted(set(actual.data_vars) ^ set(expected.data_vars))}"

@@ -54,10 +54,21 @@ def compare(
         The baseline by default. Its rule schedule (``contract.changes``) is dropped: each
         rule holds for the whole horizon. Holder and window are kept.
     rules : sequence of str, default all four rules
+        Contract rules to run, each for the whole horizon.
     reference : str, default "open"
         The rule differences are measured against; added to ``rules`` if missing.
-    paths, seed, engine, workers, chunk_paths, progress
-        As for :func:`computemarket.simulate`.
+    paths : int, optional
+        Paths per rule; ``scenario.run.paths`` by default.
+    seed : int, optional
+        Seed of the random inputs, the same for every rule; ``scenario.run.seed`` by default.
+    engine : {"vector", "compiled", "des"}, default "vector"
+        As for :func:`computemarket.simulate`; results do not depend on it.
+    workers : int, default 1
+        Threads running chunks of paths side by side.
+    chunk_paths : int, optional
+        Paths simulated together (bounds memory).
+    progress : callable, optional
+        Called with the number of paths finished, as they finish.
 
     Returns
     -------
@@ -147,6 +158,14 @@ def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = HEADLINE[:6
     Returns
     -------
     matplotlib.figure.Figure
+        One bar chart per metric.
+
+    Examples
+    --------
+    >>> c = compare(paths=20, seed=1, rules=["rofr", "open"])
+    >>> fig = plot_comparison(c, ["total_cost", "unit_cost"])
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['total_cost ($B)', 'unit_cost ($B/GW-year)']
     """
     import matplotlib
 

@@ -43,6 +43,31 @@ def sobol_indices(
     ------
     InputError
         If the sweep is not a Sobol design, a metric is missing, or points failed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import computemarket as cm
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "sobol.toml"
+    >>> _ = file.write_text('''
+    ... [sweep]
+    ... paths = 20
+    ... [design]
+    ... kind = "sobol"
+    ... samples = 8
+    ... [[axes]]
+    ... path = "demand.growth_initial"
+    ... low = 1.0
+    ... high = 3.0
+    ... [[axes]]
+    ... path = "providers.azure.base_cost"
+    ... low = 11.0
+    ... high = 14.0
+    ... ''')
+    >>> result = cm.sweep(file, engine="vector")
+    >>> indices = sobol_indices(result, ["unit_cost"])
+    >>> indices.S1.dims, indices.parameter.values.tolist()
+    (('metric', 'parameter'), ['demand.growth_initial', 'providers.azure.base_cost'])
     """
     from SALib.analyze import sobol
 
@@ -88,7 +113,31 @@ def sobol_indices(
 
 
 def plot_sobol(indices: xr.Dataset):
-    """Bar chart of first-order and total indices with 95% intervals, a panel per metric."""
+    """Bar chart of first-order and total indices with 95% intervals, a panel per metric.
+
+    Parameters
+    ----------
+    indices : xarray.Dataset
+        From :func:`sobol_indices`: ``S1``, ``S1_conf``, ``ST`` and ``ST_conf`` over
+        ``metric`` and ``parameter``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per metric, a pair of bars per parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([[0.6, 0.3]])
+    >>> indices = xr.Dataset(
+    ...     {k: (("metric", "parameter"), values) for k in ("S1", "S1_conf", "ST", "ST_conf")},
+    ...     coords={"metric": ["unit_cost"], "parameter": ["growth", "cost"]},
+    ... )
+    >>> fig = plot_sobol(indices)
+    >>> fig.axes[0].get_title()
+    'unit_cost'
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -122,7 +171,45 @@ def plot_sobol(indices: xr.Dataset):
 
 
 def plot_response(result: xr.Dataset, metric: str = "total_cost", statistic: str = "mean"):
-    """How a metric responds across a grid sweep: a line per value of the second axis."""
+    """How a metric responds across a grid sweep: a line per value of the second axis.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        The result of a grid sweep of one or two axes.
+    metric : str, default "total_cost"
+        A metric of :func:`computemarket.summarize`.
+    statistic : str, default "mean"
+        Which across-path statistic of each point to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The metric against the first axis, a line per value of the second.
+
+    Raises
+    ------
+    InputError
+        If ``result`` is not a grid sweep of one or two axes.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import computemarket as cm
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "window.toml"
+    >>> _ = file.write_text('''
+    ... [sweep]
+    ... paths = 20
+    ... [design]
+    ... kind = "grid"
+    ... [[axes]]
+    ... path = "contract.window_months"
+    ... values = [0, 6]
+    ... ''')
+    >>> fig = plot_response(cm.sweep(file, engine="vector"), "unit_cost")
+    >>> fig.axes[0].get_xlabel()
+    'contract.window_months'
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)

@@ -29,122 +29,21 @@ both scaled to each axis's bounds. Nothing is crossed or zipped implicitly.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
 from computemarket.errors import Problem, ScenarioError
+from computemarket.experiments.designs import design_points, point_seeds
+from computemarket.experiments.sweep_tables import Axis, Design, SweepFile, SweepSettings
 from computemarket.scenario import Scenario, load_scenario
-from computemarket.scenario.problems import CrossFieldError, problems_from
+from computemarket.scenario.problems import problems_from
 
 __all__ = ["Point", "SweepSpec", "dim_name", "load_sweep"]
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SweepSettings(_Section):
-    """The ``[sweep]`` table."""
-
-    name: str = Field("sweep", strict=True)
-    base: str = Field(
-        "baseline", strict=True, description="Base scenario: a file or a shipped name."
-    )
-    paths: int = Field(500, ge=1, strict=True, description="Monte Carlo paths per point.")
-    seed: int = Field(0, ge=0, strict=True)
-    common_random_numbers: bool = Field(True, strict=True)
-    keep: Literal["summary", "paths", "full"] = "summary"
-
-
-class Design(_Section):
-    """The ``[design]`` table."""
-
-    kind: Literal["grid", "zip", "lhs", "sobol"]
-    samples: int | None = Field(None, ge=1, strict=True)
-    sample_seed: int = Field(0, ge=0, strict=True)
-
-
-class Axis(_Section):
-    """One ``[[axes]]`` entry: a dotted scenario parameter and its values or bounds."""
-
-    path: str = Field(strict=True, min_length=1)
-    values: tuple[Any, ...] | None = None
-    low: float | None = Field(None, allow_inf_nan=False)
-    high: float | None = Field(None, allow_inf_nan=False)
-
-
-class _SweepFile(_Section):
-    sweep: SweepSettings = Field(default_factory=SweepSettings)
-    design: Design
-    axes: tuple[Axis, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> _SweepFile:
-        problems: list[Problem] = []
-        sampled = self.design.kind in ("lhs", "sobol")
-        if sampled and self.design.samples is None:
-            problems.append(
-                Problem("design.samples", None, f"a {self.design.kind} design needs a sample count")
-            )
-        for i, axis in enumerate(self.axes):
-            where = f"axes[{i}]"
-            if sampled:
-                if axis.low is None or axis.high is None:
-                    problems.append(
-                        Problem(where, axis.path, "a sampled design needs low and high bounds")
-                    )
-                elif not axis.low < axis.high:
-                    problems.append(
-                        Problem(f"{where}.high", axis.high, f"must be above low ({axis.low})")
-                    )
-                if axis.values is not None:
-                    problems.append(
-                        Problem(
-                            f"{where}.values",
-                            list(axis.values),
-                            "a sampled design takes bounds, not values",
-                        )
-                    )
-            else:
-                if not axis.values:
-                    problems.append(
-                        Problem(
-                            f"{where}.values",
-                            axis.values,
-                            "a grid or zip design needs a non-empty list of values",
-                        )
-                    )
-                elif self.design.kind == "grid" and len(set(map(repr, axis.values))) < len(
-                    axis.values
-                ):
-                    problems.append(
-                        Problem(
-                            f"{where}.values", list(axis.values), "grid values must be distinct"
-                        )
-                    )
-                if axis.low is not None or axis.high is not None:
-                    problems.append(
-                        Problem(where, axis.path, "a grid or zip design takes values, not bounds")
-                    )
-        if self.design.kind == "zip":
-            lengths = {len(a.values or ()) for a in self.axes}
-            if len(lengths) > 1:
-                problems.append(
-                    Problem("axes", sorted(lengths), "a zip design needs equally long value lists")
-                )
-        paths = [a.path for a in self.axes]
-        if len(set(paths)) != len(paths):
-            problems.append(Problem("axes", paths, "each parameter may appear on one axis only"))
-        if problems:
-            raise CrossFieldError(problems)
-        return self
 
 
 @dataclass(frozen=True)
@@ -160,7 +59,39 @@ class Point:
 class SweepSpec:
     """A validated sweep: settings, design, axes, the base scenario and every point.
 
-    Build one with :func:`load_sweep`.
+    Build one with :func:`load_sweep`; run it with :func:`computemarket.sweep`.
+
+    Parameters
+    ----------
+    settings : SweepSettings
+        The ``[sweep]`` table: name, base scenario, paths, seed, what to keep.
+    design : Design
+        The ``[design]`` table: kind, samples and sampling seed.
+    axes : tuple of Axis
+        The ``[[axes]]``: dotted parameter paths with values or bounds.
+    base : Scenario
+        The base scenario every point updates.
+    points : tuple of Point
+        Every point of the design, in index order.
+    text : str
+        The sweep file's text.
+    source : str
+        Where it was read from.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "two.toml"
+    >>> _ = file.write_text('''
+    ... [design]
+    ... kind = "zip"
+    ... [[axes]]
+    ... path = "buyer.lead_months"
+    ... values = [12, 18]
+    ... ''')
+    >>> spec = load_sweep(file)
+    >>> [p.updates for p in spec.points]
+    [{'buyer.lead_months': 12}, {'buyer.lead_months': 18}]
     """
 
     settings: SweepSettings
@@ -173,19 +104,86 @@ class SweepSpec:
 
     @property
     def digest(self) -> str:
-        """SHA-256 of the sweep's settings, design, axes and base scenario."""
+        """SHA-256 of the sweep's settings, design, axes and base scenario.
+
+        A store records it, so that ``resume`` refuses a store that holds another sweep.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> file = pathlib.Path(tempfile.mkdtemp()) / "grid.toml"
+        >>> _ = file.write_text('''
+        ... [design]
+        ... kind = "grid"
+        ... [[axes]]
+        ... path = "providers.oracle.base_cost"
+        ... values = [10.0, 12.0]
+        ... ''')
+        >>> spec = load_sweep(file)
+        >>> spec.digest == load_sweep(file).digest
+        True
+        """
         payload = repr((self.settings, self.design, self.axes, self.base.content_hash))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
     def dims(self) -> tuple[str, ...]:
-        """Result dimensions: one per axis for grids, ``point`` otherwise."""
+        """Result dimensions: one per axis for grids, ``point`` otherwise.
+
+        Each axis's dimension is its path with dots and brackets replaced by ``_``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> file = pathlib.Path(tempfile.mkdtemp()) / "grid.toml"
+        >>> _ = file.write_text('''
+        ... [design]
+        ... kind = "grid"
+        ... [[axes]]
+        ... path = "providers.oracle.base_cost"
+        ... values = [10.0, 12.0]
+        ... ''')
+        >>> spec = load_sweep(file)
+        >>> spec.dims
+        ('providers_oracle_base_cost',)
+        """
         if self.design.kind == "grid":
             return tuple(dim_name(a.path) for a in self.axes)
         return ("point",)
 
     def scenario(self, point: Point) -> Scenario:
-        """The scenario of one point."""
+        """The scenario of one point: the base scenario with the point's updates.
+
+        Parameters
+        ----------
+        point : Point
+            One of :attr:`points`.
+
+        Returns
+        -------
+        Scenario
+            The validated scenario.
+
+        Raises
+        ------
+        ScenarioError
+            If the updates are invalid (:func:`load_sweep` has checked every point).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> file = pathlib.Path(tempfile.mkdtemp()) / "grid.toml"
+        >>> _ = file.write_text('''
+        ... [design]
+        ... kind = "grid"
+        ... [[axes]]
+        ... path = "providers.oracle.base_cost"
+        ... values = [10.0, 12.0]
+        ... ''')
+        >>> spec = load_sweep(file)
+        >>> spec.scenario(spec.points[1]).provider("oracle").base_cost
+        12.0
+        """
         return self.base.with_updates(point.updates)
 
 
@@ -194,79 +192,42 @@ def dim_name(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_")
 
 
-def _rounding(base: Scenario, path: str) -> bool:
-    """Whether the base value at ``path`` is an integer (sampled values are then rounded)."""
-    data: Any = base.model_dump()
-    for part in re.split(r"\.|\[|\]", path):
-        if not part:
-            continue
-        if isinstance(data, list | tuple):
-            names = [item.get("name") for item in data if isinstance(item, dict)]
-            data = data[int(part)] if part.lstrip("-").isdigit() else data[names.index(part)]
-        else:
-            data = data[part]
-    return isinstance(data, int) and not isinstance(data, bool)
-
-
-def _points(spec: _SweepFile, base: Scenario) -> list[dict[str, Any]]:
-    axes = spec.axes
-    kind = spec.design.kind
-    if kind == "grid":
-        return [
-            dict(zip([a.path for a in axes], combo, strict=True))
-            for combo in itertools.product(*[a.values for a in axes])
-        ]
-    if kind == "zip":
-        return [
-            dict(zip([a.path for a in axes], combo, strict=True))
-            for combo in zip(*[a.values for a in axes], strict=True)
-        ]
-    lows = np.array([a.low for a in axes])
-    highs = np.array([a.high for a in axes])
-    if kind == "lhs":
-        from scipy.stats import qmc
-
-        unit = qmc.LatinHypercube(d=len(axes), seed=spec.design.sample_seed).random(
-            spec.design.samples
-        )
-        samples = qmc.scale(unit, lows, highs)
-    else:
-        from SALib.sample import sobol as saltelli
-
-        problem = {
-            "num_vars": len(axes),
-            "names": [a.path for a in axes],
-            "bounds": [[a.low, a.high] for a in axes],
-        }
-        samples = saltelli.sample(
-            problem, spec.design.samples, calc_second_order=False, seed=spec.design.sample_seed
-        )
-    rounded = [_rounding(base, a.path) for a in axes]
-    return [
-        {
-            a.path: (round(float(v)) if r else float(v))
-            for a, v, r in zip(axes, row, rounded, strict=True)
-        }
-        for row in samples
-    ]
-
-
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and validate a sweep file, and check every point's scenario before any work.
 
     Parameters
     ----------
     path : str or Path
+        The sweep file (format in this module's docstring and ``docs/sweeps.md``).
 
     Returns
     -------
     SweepSpec
+        The validated sweep, with every point's parameters and seed.
 
     Raises
     ------
     ScenarioError
         If the file is not valid TOML, breaks the sweep schema, names an unknown
         parameter, or gives a point whose scenario is invalid (every problem is listed).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "window.toml"
+    >>> _ = file.write_text('''
+    ... [sweep]
+    ... base = "baseline"
+    ... paths = 20
+    ... [design]
+    ... kind = "grid"
+    ... [[axes]]
+    ... path = "contract.window_months"
+    ... values = [0, 3, 6]
+    ... ''')
+    >>> spec = load_sweep(file)
+    >>> len(spec.points), spec.dims
+    (3, ('contract_window_months',))
     """
     path = Path(path)
     source = str(path)
@@ -278,13 +239,13 @@ def load_sweep(path: str | Path) -> SweepSpec:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
     try:
-        spec = _SweepFile.model_validate(data)
+        spec = SweepFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, data, _SweepFile), source) from None
+        raise ScenarioError(problems_from(exc, data, SweepFile), source) from None
     base_ref = spec.sweep.base
     candidate = path.parent / base_ref
     base = load_scenario(candidate if candidate.exists() else base_ref)
-    raw_points = _points(spec, base)
+    raw_points = design_points(spec, base)
     problems: list[Problem] = []
     for i, updates in enumerate(raw_points):
         try:
@@ -300,16 +261,6 @@ def load_sweep(path: str | Path) -> SweepSpec:
                 break
     if problems:
         raise ScenarioError(problems, source)
-    seeds = _seeds(spec.sweep.seed, len(raw_points), spec.sweep.common_random_numbers)
+    seeds = point_seeds(spec.sweep.seed, len(raw_points), spec.sweep.common_random_numbers)
     points = tuple(Point(i, u, s) for i, (u, s) in enumerate(zip(raw_points, seeds, strict=True)))
     return SweepSpec(spec.sweep, spec.design, spec.axes, base, points, text, source)
-
-
-def _seeds(seed: int, count: int, common: bool) -> list[int]:
-    """Each point's seed: the sweep's seed (common random numbers) or one derived from the index."""
-    if common:
-        return [seed] * count
-    return [
-        int(np.random.SeedSequence([seed, i]).generate_state(1, np.uint64)[0] >> np.uint64(1))
-        for i in range(count)
-    ]

@@ -115,6 +115,25 @@ def sweep(
     InputError
         If ``store`` holds a different sweep, or holds one and ``resume`` is False; if
         ``checkpoint_seconds`` or ``engine`` is invalid (before any work starts).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "window.toml"
+    >>> _ = file.write_text('''
+    ... [sweep]
+    ... paths = 50
+    ... [design]
+    ... kind = "grid"
+    ... [[axes]]
+    ... path = "contract.window_months"
+    ... values = [0, 3, 6]
+    ... ''')
+    >>> result = sweep(file, engine="vector")
+    >>> result.unit_cost_stats.dims
+    ('statistic', 'contract_window_months')
+    >>> int(result.failed.sum())
+    0
     """
     if (
         isinstance(checkpoint_seconds, bool)

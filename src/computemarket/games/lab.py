@@ -74,7 +74,9 @@ def tender_study(
     markup : float, default 0.0
         Markup over cost under ``cost_plus``.
     draws : int, default 100_000
+        Number of independent tenders simulated.
     seed : int, default 0
+        Seed of the cost and availability draws.
 
     Returns
     -------

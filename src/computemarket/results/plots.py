@@ -39,6 +39,14 @@ def plot_delivered(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> fig = plot_delivered(cm.simulate(paths=8, seed=1))
+    >>> fig.axes[0].get_ylabel()
+    'GW'
     """
     fig, ax = _axes(ax)
     time = ds["time"].values
@@ -80,10 +88,19 @@ def plot_demand_fan(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     ds : xarray.Dataset
         Results from :func:`computemarket.simulate`.
     ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> fig = plot_demand_fan(cm.simulate(paths=8, seed=1))
+    >>> len(fig.axes[0].get_lines())
+    2
     """
     fig, ax = _axes(ax)
     time = ds["time"].values

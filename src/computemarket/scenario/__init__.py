@@ -1,6 +1,7 @@
 """The scenario layer: what a market to simulate is, validated before anything runs.
 
-It holds the schema (:mod:`~computemarket.scenario.schema`), the checks across fields
+It holds the schema (:mod:`~computemarket.scenario.schema`, made of the sections of
+:mod:`~computemarket.scenario.sections`), the checks across fields
 (:mod:`~computemarket.scenario.consistency`), the translation of validation errors into
 problems that name field, value and rule (:mod:`~computemarket.scenario.problems`),
 dotted parameter paths (:mod:`~computemarket.scenario.updates`), loading files and the
@@ -16,7 +17,8 @@ may import it.
 from computemarket.scenario.loading import load_scenario, shipped_scenarios
 from computemarket.scenario.parameters import parameter_table
 from computemarket.scenario.rules import RULES
-from computemarket.scenario.schema import (
+from computemarket.scenario.schema import Scenario
+from computemarket.scenario.sections import (
     Bidding,
     Buyer,
     CapacityPoint,
@@ -27,7 +29,6 @@ from computemarket.scenario.schema import (
     Provider,
     RuleChange,
     Run,
-    Scenario,
 )
 
 __all__ = [

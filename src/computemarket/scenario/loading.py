@@ -16,7 +16,12 @@ _SHIPPED = resources.files("computemarket.scenario") / "shipped"
 
 
 def shipped_scenarios() -> list[str]:
-    """Names of the scenarios shipped with the package.
+    """List the scenarios shipped with the package.
+
+    Returns
+    -------
+    list of str
+        Their names, sorted; each loads with :func:`load_scenario`.
 
     Examples
     --------
@@ -39,6 +44,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     Returns
     -------
     Scenario
+        The validated scenario.
 
     Raises
     ------

@@ -1,0 +1,225 @@
+"""The sections of a scenario: demand, buyer, contract, bidding, costs, providers, run.
+
+Each is a frozen pydantic model whose fields carry a unit and a description
+(:func:`_param`), so that :func:`~computemarket.scenario.parameters.parameter_table` and
+``docs/model.md`` are written from one declaration. :class:`~computemarket.scenario.schema.Scenario`
+puts them together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from computemarket.scenario.calendar import parse_month
+from computemarket.scenario.rules import Rule
+
+__all__ = [
+    "Bidding",
+    "Buyer",
+    "CapacityPoint",
+    "Contract",
+    "Costs",
+    "Demand",
+    "InitialContract",
+    "Month",
+    "Provider",
+    "RuleChange",
+    "Run",
+    "Section",
+    "param",
+]
+
+Month = Annotated[str, BeforeValidator(parse_month)]
+
+
+def param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
+    """Declare a scenario parameter with its unit, description and bounds."""
+    extra: dict[str, Any] = {"strict": True}
+    if isinstance(default, float):
+        extra["allow_inf_nan"] = False
+    return Field(
+        default, description=description, json_schema_extra={"unit": unit}, **extra, **bounds
+    )
+
+
+class Section(BaseModel):
+    """A frozen table that refuses unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Demand(Section):
+    """The buyer's stochastic demand for compute.
+
+    Log-demand grows each month by a drift that decays from ``growth_initial`` towards
+    ``growth_long_run`` with the given half-life, plus a Gaussian shock of annual volatility
+    ``volatility`` (``docs/model.md``, section Demand).
+    """
+
+    initial_gw: float = param(0.8, "GW", "Demand in the first month.", gt=0)
+    growth_initial: float = param(
+        2.0,
+        "1/year",
+        "Annual growth rate of demand at the start (2.0 means x3 a year).",
+        gt=-1,
+        le=100,
+    )
+    growth_long_run: float = param(
+        0.15, "1/year", "Annual growth rate that growth decays towards.", gt=-1, le=100
+    )
+    growth_half_life_years: float = param(
+        2.0, "years", "Years for the log-growth rate to close half its gap to the long run.", gt=0
+    )
+    volatility: float = param(
+        0.25, "1/sqrt(year)", "Annual standard deviation of log-demand shocks.", ge=0, le=3
+    )
+
+
+class Buyer(Section):
+    """The buyer's procurement policy and valuation of compute."""
+
+    tender_every_months: int = param(6, "months", "Months between tenders.", ge=1)
+    lead_months: int = param(
+        18, "months", "How far ahead a tender's capacity starts (and demand is forecast).", ge=1
+    )
+    term_months: int = param(60, "months", "Length of each contract.", ge=1)
+    safety_margin: float = param(
+        0.10, "1", "Fraction added to the demand forecast when sizing a tender.", ge=0, le=10
+    )
+    reserve_price: float = param(
+        20.0, "$B/GW-year", "Highest price the buyer accepts; bids above it are refused.", gt=0
+    )
+    value_of_unmet: float = param(
+        20.0, "$B/GW-year", "Value the buyer loses per GW-year of demand not served.", ge=0
+    )
+    discount_rate: float = param(0.08, "1/year", "Annual rate for discounting spend.", ge=0, le=1)
+
+
+class RuleChange(Section):
+    """A change of contract rule from a given month on."""
+
+    date: Month = Field(description="First month the new rule applies to tenders issued.")
+    rule: Rule = Field(description="Contract rule from this month on.")
+    window_months: int | None = param(
+        None, "months", "Matching window from this month on (default: unchanged).", ge=0
+    )
+
+
+class Contract(Section):
+    """The contract rule: who may supply and whether a holder can match outside offers."""
+
+    rule: Rule = Field("rofr", description="Contract rule: 'exclusive', 'rofr', 'rofo' or 'open'.")
+    holder: str | None = Field(
+        "azure", description="Provider holding the right (needed by all rules but 'open')."
+    )
+    window_months: int = param(
+        3, "months", "Months the holder has to match the best outside offer under 'rofr'.", ge=0
+    )
+    partial_match: bool = param(
+        True, "-", "Whether the holder may match only the part of a tender it can deliver."
+    )
+    changes: tuple[RuleChange, ...] = Field(
+        (), description="Rule changes by date, in increasing order."
+    )
+
+
+class Bidding(Section):
+    """How providers set their prices, and how winners are paid."""
+
+    mode: Literal["cost_plus", "strategic"] = Field(
+        "cost_plus",
+        description=(
+            "Bidding rule: 'cost_plus' (price = cost x (1 + markup)) or 'strategic' "
+            "(equilibrium bids given the contract rule; docs/economics.md)."
+        ),
+    )
+    auction: Literal["first_price", "second_price"] = Field(
+        "first_price",
+        description=(
+            "Payment rule: 'first_price' (pay as bid) or 'second_price' (winners are paid "
+            "the price that clears the market: the lowest unused acceptable bid, or the "
+            "reserve price)."
+        ),
+    )
+    holder_available: float = param(
+        1.0,
+        "1",
+        "Probability that outside bidders assign to the holder being able to match "
+        "(strategic bidding under 'rofr').",
+        ge=0,
+        le=1,
+    )
+    equilibrium: Literal["own_type", "exact"] = Field(
+        "own_type",
+        description=(
+            "First-price bids of providers with different cost distributions: 'own_type' "
+            "(each bids as among copies of itself; fast, approximate) or 'exact' (the "
+            "asymmetric equilibrium, by shooting; up to ~15 s per rule; "
+            "docs/economics.md)."
+        ),
+    )
+
+
+class Costs(Section):
+    """Family of the per-tender cost shocks."""
+
+    distribution: Literal["lognormal", "uniform"] = Field(
+        "lognormal",
+        description=(
+            "Cost shock family: 'lognormal' (mean one, log-sd = cost_spread) or "
+            "'uniform' (on 1 +/- cost_spread)."
+        ),
+    )
+
+
+class CapacityPoint(Section):
+    """One point of a provider's capacity ceiling schedule."""
+
+    date: Month = Field(description="Month of this point.")
+    gw: float = param(..., "GW", "Ceiling on capacity committed to the buyer at this month.", ge=0)
+
+
+class Provider(Section):
+    """A cloud provider that can sell capacity to the buyer."""
+
+    name: str = Field(
+        description="Identifier (lower case letters, digits, underscores).",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        strict=True,
+    )
+    base_cost: float = param(..., "$B/GW-year", "Mean cost of supplying one GW for a year.", gt=0)
+    cost_spread: float = param(
+        0.15, "1", "Spread of the per-tender cost shock (see costs.distribution).", ge=0, le=3
+    )
+    markup: float = param(0.15, "1", "Markup over cost under cost-plus bidding.", ge=0)
+    spare_gw: float = param(0.0, "GW", "Capacity built and free for the buyer at the start.", ge=0)
+    lead_time_months: float = param(15.0, "months", "Median construction lead time.", ge=1, le=240)
+    lead_time_spread: float = param(
+        0.25, "1", "Log-standard deviation of the construction lead time.", ge=0, le=3
+    )
+    capacity: tuple[CapacityPoint, ...] = Field(
+        min_length=1,
+        description=(
+            "Ceiling on capacity committed to the buyer: points interpolated linearly, "
+            "flat before the first and after the last."
+        ),
+    )
+
+
+class InitialContract(Section):
+    """A contract signed before the scenario starts; its capacity is built by its start."""
+
+    provider: str = Field(description="Provider supplying it.", strict=True)
+    gw: float = param(..., "GW", "Capacity contracted.", gt=0)
+    price: float = param(..., "$B/GW-year", "Price paid per GW-year delivered.", ge=0)
+    start: Month | None = Field(None, description="First month of delivery (default: start).")
+    end: Month = Field(description="First month after the contract ends.")
+
+
+class Run(Section):
+    """Defaults for a run of the scenario."""
+
+    paths: int = param(1000, "-", "Monte Carlo paths simulated by default.", ge=1)
+    seed: int = param(20250121, "-", "Seed of the random inputs by default.", ge=0)
