@@ -1,0 +1,86 @@
+"""tender_study, the single-tender lab: closed forms for uniform costs, surpluses, errors."""
+
+import numpy as np
+import pytest
+
+import computemarket as cm
+
+
+# Closed forms for one tender, costs i.i.d. uniform on (0, 1), reserve 1, holder always able.
+# n outsiders; see docs/economics.md for the derivations.
+def _closed_forms(rule, n, auction):
+    if rule == "open":
+        return {"price": 2 / (n + 2), "efficient": 1.0, "holder_won": 1 / (n + 1)}
+    if rule == "exclusive":
+        return {"price": 1.0, "efficient": 1 / (n + 1), "holder_won": 1.0}
+    if rule == "rofr" and auction == "first_price":
+        price = (2 * n + 1) / (n + 1) ** 2
+        return {"price": price, "efficient": 1 - n / (n + 1) ** 2, "holder_won": price}
+    if rule == "rofr":  # second price: the holder matches the outsiders' clearing price
+        price = 1.0 if n == 1 else 2 / (n + 1)
+        return {"price": price, "holder_won": price}
+    # rofo: the buyer's threshold is the outside market's expected price, which the holder asks
+    price = 1.0 if n == 1 else 2 / (n + 1)
+    return {"price": price, "holder_won": price}
+
+
+@pytest.mark.parametrize(
+    ("rule", "n", "auction"),
+    [
+        ("open", 1, "first_price"),
+        ("open", 2, "first_price"),
+        ("open", 1, "second_price"),
+        ("open", 3, "second_price"),
+        ("exclusive", 2, "first_price"),
+        ("rofr", 1, "first_price"),
+        ("rofr", 2, "first_price"),
+        ("rofr", 3, "first_price"),
+        ("rofr", 1, "second_price"),
+        ("rofr", 3, "second_price"),
+        ("rofo", 1, "first_price"),
+        ("rofo", 2, "first_price"),
+        ("rofo", 3, "second_price"),
+    ],
+)
+def test_tender_study_matches_closed_forms(rule, n, auction):
+    summary = cm.summarize(
+        cm.tender_study(rule, outsiders=n, auction=auction, draws=60_000, seed=5)
+    )
+    for name, expected in _closed_forms(rule, n, auction).items():
+        mean, se = (float(v) for v in summary[name].values)
+        # Four standard errors, plus the solver's grid error on the price.
+        assert abs(mean - expected) < 4 * se + 3e-3, (name, mean, expected, se)
+
+
+def test_rofo_two_outsiders_efficiency():
+    # The holder asks 2/3 and wins when its cost is below that: efficient with
+    # probability 2 * (1 - 1/27) / 3 = 52/81.
+    summary = cm.summarize(cm.tender_study("rofo", outsiders=2, draws=100_000, seed=2))
+    mean, se = (float(v) for v in summary["efficient"].values)
+    assert abs(mean - 52 / 81) < 4 * se + 1e-3
+
+
+def test_surplus_adds_up_to_the_value_of_trade():
+    ds = cm.tender_study("rofr", outsiders=2, draws=5_000)
+    total = (ds.buyer_surplus + ds.holder_surplus + ds.outsider_surplus).values
+    # The winner: the holder if it won, else the outsider with the lowest quote.
+    outside = ds.bid.isel(provider=slice(1, None)).values.argmin(axis=1) + 1
+    winner = np.where(ds.holder_won.values, 0, outside)
+    winner_cost = ds.cost.values[np.arange(ds.sizes["draw"]), winner]
+    np.testing.assert_allclose(total, np.where(ds.trade, 1.0 - winner_cost, 0.0), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"rule": "auction"}, "rule"),
+        ({"rule": "open", "outsiders": 0}, "outsiders"),
+        ({"rule": "open", "cost": "uniform"}, "cost"),
+        ({"rule": "open", "holder_available": 2.0}, "holder_available"),
+        ({"rule": "open", "auction": "dutch"}, "auction"),
+        ({"rule": "open", "draws": 0}, "draws"),
+    ],
+)
+def test_tender_study_refuses_bad_arguments(kwargs, field):
+    with pytest.raises(cm.InputError, match=field):
+        cm.tender_study(**kwargs)
