@@ -1,0 +1,116 @@
+"""What every output is called, over which dimensions, and in which units.
+
+:data:`VARIABLES` lists the variables of a results dataset, :data:`METRICS` the headline
+metrics of a summary. They are the one place that names outputs and their units;
+:func:`~computemarket.results.dataset.build_dataset` and
+:mod:`~computemarket.results.statistics` label arrays from them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["METRICS", "VARIABLES"]
+
+_GW = "GW"
+_PRICE = "$B/GW-year"
+
+#: Every variable of a results dataset: (dimensions, units, long name).
+VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "demand": (("path", "time"), _GW, "compute demanded by the buyer"),
+    "capacity": (("path", "time", "provider"), _GW, "capacity built and available to the buyer"),
+    "capacity_ceiling": (("time", "provider"), _GW, "most capacity a provider can commit"),
+    "contracted": (("path", "time", "provider"), _GW, "capacity under contracts in force"),
+    "delivered": (("path", "time", "provider"), _GW, "contracted capacity delivered"),
+    "served": (("path", "time"), _GW, "demand served by delivered capacity"),
+    "shortfall": (("path", "time"), _GW, "demand not served"),
+    "spend": (("path", "time", "provider"), "$B", "buyer's payment in the month"),
+    "supply_cost": (
+        ("path", "time", "provider"),
+        "$B",
+        "provider's cost of the capacity it delivered in the month",
+    ),
+    "price": (
+        ("path", "time", "provider"),
+        _PRICE,
+        "average price of capacity delivered in the month (NaN where none is delivered)",
+    ),
+    "tender_quantity": (("path", "tender"), _GW, "capacity tendered"),
+    "best_outside_price": (
+        ("path", "tender"),
+        _PRICE,
+        "outside offer shown to the holder: lowest acceptable outside quote, or the outside "
+        "clearing price under second_price (NaN if none or not rofr)",
+    ),
+    "holder_matched": (
+        ("path", "tender"),
+        _GW,
+        "capacity the holder took through its right (match under rofr, first offer under rofo)",
+    ),
+    "acceptance_threshold": (
+        ("tender",),
+        _PRICE,
+        "highest first offer the buyer accepts from the holder under rofo (NaN otherwise)",
+    ),
+    "award": (("path", "tender", "provider"), _GW, "capacity awarded"),
+    "award_price": (
+        ("path", "tender", "provider"),
+        _PRICE,
+        "price of the award (NaN where nothing is awarded)",
+    ),
+    "construction": (("path", "tender", "provider"), _GW, "new capacity ordered for the award"),
+    "headroom": (
+        ("path", "tender", "provider"),
+        _GW,
+        "capacity the provider could still commit at the contract's start, when decided",
+    ),
+    "cost": (("path", "tender", "provider"), _PRICE, "provider's cost for the tender"),
+    "bid": (("path", "tender", "provider"), _PRICE, "provider's quote for the tender"),
+    "lead_time": (
+        ("path", "tender", "provider"),
+        "months",
+        "construction lead time if the provider builds for the tender",
+    ),
+}
+
+
+#: Each metric's units and long name.
+METRICS = {
+    "total_spend": ("$B", "buyer's spend, present value at the start"),
+    "unit_cost": ("$B/GW-year", "buyer's spend per GW-year delivered, both discounted"),
+    "shortfall_gw_months": ("GW-months", "demand not served, summed over months"),
+    "served_fraction": ("1", "share of demand served"),
+    "unmet_cost": ("$B", "value of demand not served, present value"),
+    "total_cost": ("$B", "spend plus the value of demand not served, present value"),
+    "revenue": ("$B", "provider's revenue from the buyer, present value"),
+    "share": ("1", "provider's share of delivered GW-months"),
+    "hhi": ("1", "Herfindahl-Hirschman index of delivered GW-months (0 to 10,000)"),
+    "hhi_contracted": ("1", "Herfindahl-Hirschman index of contracted GW-months (0 to 10,000)"),
+    "holder_price_premium": (
+        "$B/GW-year",
+        "holder's average award price minus outsiders' "
+        "(volume-weighted; NaN if either won nothing)",
+    ),
+    "inefficient_award_rate": (
+        "1",
+        "share of tenders with awards where a provider was awarded capacity while one with "
+        "a lower cost had headroom left (NaN where nothing was awarded)",
+    ),
+    "late_gw_months": (
+        "GW-months",
+        "capacity under contract but not yet built, summed over months",
+    ),
+    "buyer_surplus": (
+        "$B",
+        "value of demand served (at value_of_unmet per GW-year) less spend, present value",
+    ),
+    "holder_surplus": ("$B", "holder's revenue less its cost of supply, present value"),
+    "outsider_surplus": (
+        "$B",
+        "outside providers' revenue less their cost of supply, present value",
+    ),
+    "holder_match_rate": (
+        "1",
+        "share of rofr tenders with an outside offer that the holder matched "
+        "(NaN where there were none)",
+    ),
+}
+
