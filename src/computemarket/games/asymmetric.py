@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from computemarket.games.capacity import sales_table
 from computemarket.games.quantiles import spread_ties
 
 __all__ = ["asymmetric_first_price"]
@@ -19,6 +20,8 @@ def asymmetric_first_price(
     *,
     holder_costs: np.ndarray | None = None,
     holder_available: float = 1.0,
+    quantity: float = 1.0,
+    capacity: np.ndarray | None = None,
     bisections: int = 30,
 ) -> np.ndarray | None:
     """Equilibrium bids of a first-price auction among bidders with different costs.
@@ -46,6 +49,17 @@ def asymmetric_first_price(
     holder_costs : ndarray, shape (G,), optional
         Quantiles of a holder's cost, under a right of first refusal.
     holder_available : float, default 1.0
+        Probability that the holder can serve (and so match).
+    quantity : float, default 1.0
+        The quantity tendered.
+    capacity : ndarray of shape (n,), optional
+        Each bidder's headroom, offered at one price, awarded in merit order. The
+        first-order conditions are then ``sum_j A_ij(u) u_j' = X_i(u) / (b - phi_i)``,
+        with ``X_i`` the expected sales of
+        :class:`~computemarket.games.capacity.SalesTable` and
+        ``A_ij = X_i(u_j = 0) - X_i(u_j = 1)`` what ``j`` moving below ``b`` takes from
+        ``i``; one unit and no limit (the default) gives the system above. Not combined
+        with ``holder_costs``.
     bisections : int, default 30
         Halvings of the bracket on the low bid.
 
@@ -100,9 +114,18 @@ def asymmetric_first_price(
         left = knots[rows, k - 1]
         return left + (knots[rows, k] - left) * (u - knots_u[k - 1]) / widths[k - 1]
 
+    table = None
+    if capacity is not None or quantity != 1.0:
+        if holder_costs is not None:
+            raise ValueError("capacities are not combined with a holder's match here")
+        table = sales_table(quantity, capacity, n)
+    others = [np.delete(np.arange(n), i) for i in range(n)]
+
     def slope(b: float, u: np.ndarray) -> np.ndarray:
         u = np.clip(u, 0.0, 1.0)
         inverse = 1.0 / (b - phi(u))
+        if table is not None:
+            return _capacity_slope(table, others, u, inverse)
         m = match_hazard(b)
         total = (inverse.sum() - n * m) / (n - 1)
         return (1.0 - u) * (total + m - inverse)
@@ -175,6 +198,24 @@ def asymmetric_first_price(
         beyond = np.minimum(costs[i] + (grid[-1] - cost_at[-1]), reserve)
         bids[i] = np.where(costs[i] <= cost_at[-1], inside, beyond)
     return np.maximum(np.maximum.accumulate(np.maximum(bids, costs), axis=1), costs)
+
+
+def _capacity_slope(table, others, u: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """``u'`` from the capacity first-order conditions ``A u' = X / (b - phi)``."""
+    n = u.size
+    sales = np.empty(n)
+    taken = np.zeros((n, n))
+    for i in range(n):
+        below = u[others[i]][:, None]
+        sales[i] = table.expected(i, below)[0]
+        for position, j in enumerate(others[i]):
+            low, high = below.copy(), below.copy()
+            low[position], high[position] = 0.0, 1.0
+            taken[i, j] = table.expected(i, low)[0] - table.expected(i, high)[0]
+    try:
+        return np.linalg.solve(taken, sales * inverse)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(taken, sales * inverse, rcond=None)[0]
 
 
 #: Bracketing solutions further apart than this (in probability) are not used.

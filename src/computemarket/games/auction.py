@@ -97,22 +97,40 @@ def merit_order_fill(
 
 
 def clearing_price(
-    bids: np.ndarray, room_left: np.ndarray, eligible: np.ndarray, reserve_price: float
+    bids: np.ndarray, award: np.ndarray, eligible: np.ndarray, reserve_price: float
 ) -> np.ndarray:
-    """The price that clears a market: the lowest eligible bid with room left, else the reserve.
+    """The uniform price of a market: its first rejected offer, else the reserve.
+
+    The lowest eligible bid of a provider awarded nothing; where every eligible provider
+    sells something, the reserve price. Every winner, the marginal one included, is paid
+    a price that its own bid does not set, so quoting one's cost is a weakly dominant
+    strategy whatever the capacities (``docs/economics.md``).
 
     Parameters
     ----------
-    bids, room_left : ndarray, shape (n, P)
+    bids, award : ndarray, shape (n, P)
+        Quotes and the awards of the merit order.
     eligible : ndarray of bool, shape (n, P)
+        Which quotes took part.
     reserve_price : float
 
     Returns
     -------
     ndarray, shape (n,)
+
+    Examples
+    --------
+    Three offers of 1 GW for 1.5 GW: the third is the first rejected, and sets the price.
+
+    >>> bids = np.array([[10.0, 11.0, 12.0]])
+    >>> award = np.array([[1.0, 0.5, 0.0]])
+    >>> clearing_price(bids, award, np.ones((1, 3), bool), 20.0).tolist()
+    [12.0]
+    >>> clearing_price(bids[:, :2], award[:, :2], np.ones((1, 2), bool), 20.0).tolist()
+    [20.0]
     """
-    unused = eligible & (room_left > EPS_GW)
-    lowest = np.min(np.where(unused, bids, np.inf), axis=1)
+    rejected = eligible & (award <= 0.0)
+    lowest = np.min(np.where(rejected, bids, np.inf), axis=1)
     return np.where(np.isfinite(lowest), lowest, reserve_price)
 
 
@@ -127,7 +145,7 @@ def _market(
     """Fill ``quantity`` in merit order; price each award under the payment rule."""
     award, remaining = merit_order_fill(quantity, bids, room, eligible)
     if auction == "second_price":
-        clearing = clearing_price(bids, room - award, eligible, reserve_price)
+        clearing = clearing_price(bids, award, eligible, reserve_price)
         price = np.broadcast_to(clearing[:, None], bids.shape).copy()
     else:
         price = bids.copy()
@@ -216,7 +234,7 @@ def decide(
         if auction == "second_price":
             # What the outsiders' market would clear at for the whole tender.
             whole, _ = merit_order_fill(quantity, bids, room, eligible)
-            offer = clearing_price(bids, room - whole, eligible, reserve_price)
+            offer = clearing_price(bids, whole, eligible, reserve_price)
         else:
             offer = np.min(np.where(eligible, bids, np.inf), axis=1)
         best_outside = np.where(has_offer, offer, np.nan)

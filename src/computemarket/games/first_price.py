@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from computemarket.games.capacity import sales_table
+from computemarket.games.quantiles import cdf_from_grid
 from computemarket.games.winning import match_factor, win_probability
 
 __all__ = ["PRICE_POINTS", "first_price_equilibrium"]
@@ -40,6 +42,8 @@ def first_price_equilibrium(
     *,
     holder_costs: np.ndarray | None = None,
     holder_available: float = 1.0,
+    quantity: float = 1.0,
+    capacity: np.ndarray | None = None,
     iterations: int = 2000,
     damping: float = 0.5,
     tolerance: float = 1e-9,
@@ -47,11 +51,14 @@ def first_price_equilibrium(
     """Equilibrium bids of a first-price (pay-as-bid) procurement auction.
 
     Solved through the envelope theorem. In equilibrium a bidder's expected profit is
-    ``U(c) = (b(c) - c) V(c)``, where ``V(c)`` is the probability that its bid ``b(c)``
-    wins, and ``U'(c) = -V(c)``. Hence ``U(c) = U(c_top) + integral from c to c_top of V``,
-    and ``b(c) = c + U(c) / V(c)``. We iterate this map from the cost-plus-share start,
-    damped, until no bid moves by more than ``tolerance`` times the reserve. The top
-    type's profit ``U(c_top)`` is its best response on a fine price grid.
+    ``U(c) = (b(c) - c) X(c)``, where ``X(c)`` is what its bid ``b(c)`` expects to sell
+    (the probability that it wins, for one unit), and ``U'(c) = -X(c)``. Hence
+    ``U(c) = U(c_top) + integral from c to c_top of X``, and ``b(c) = c + U(c) / X(c)``.
+    We iterate this map from the cost-plus-share start, damped, until no bid moves by more
+    than ``tolerance`` times the reserve. The top type's profit ``U(c_top)`` is its best
+    response on a fine price grid. With capacities, ``X`` comes from
+    :class:`~computemarket.games.capacity.SalesTable`: a bidder sure to sell some of its
+    headroom whatever it bids has ``U(c_top) > 0`` and its top types bid up to the reserve.
 
     Parameters
     ----------
@@ -65,6 +72,12 @@ def first_price_equilibrium(
         which the holder takes the unit by matching the winning bid when its cost is below it.
     holder_available : float, default 1.0
         Probability that the holder can serve (and so match).
+    quantity : float, default 1.0
+        The quantity tendered.
+    capacity : ndarray of shape (n,), optional
+        Each bidder's headroom, offered at one price; awards go in merit order up to
+        headroom. Without it, one unit and no capacity limit: the single-unit auction.
+        Not combined with ``holder_costs``.
     iterations, damping, tolerance
         Limits of the fixed-point iteration.
 
@@ -86,6 +99,11 @@ def first_price_equilibrium(
     n = costs.shape[0]
     low = min(float(costs.min()), reserve)
     prices = np.linspace(low, reserve, PRICE_POINTS)
+    table = None
+    if capacity is not None or quantity != 1.0:
+        if holder_costs is not None:
+            raise ValueError("capacities are not combined with a holder's match here")
+        table = sales_table(quantity, capacity, n)
 
     def match_at(b: np.ndarray) -> np.ndarray:
         return match_factor(b, holder_costs, holder_available, q)
@@ -98,7 +116,10 @@ def first_price_equilibrium(
             c = costs[i]
             trades = c < reserve
 
-            def win_at(b: np.ndarray, rivals=rivals) -> np.ndarray:
+            def win_at(b: np.ndarray, rivals=rivals, i=i) -> np.ndarray:
+                if table is not None:
+                    below = np.array([cdf_from_grid(b, r, q) for r in rivals])
+                    return table.expected(i, below.reshape(len(rivals), -1))
                 return win_probability(rivals, q, b, match_at(b))
 
             own = win_at(bids[i])
