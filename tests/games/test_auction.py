@@ -71,45 +71,32 @@ def test_holder_is_supplier_of_last_resort_under_rofr():
     assert out.price.tolist() == [[15.0, 12.0]]
 
 
-def _uniform_price_profit(q, bids, room, cost, quote):
-    """Provider 0's profit at ``quote`` under second price in an open market."""
-    row = bids.copy()
-    row[0] = quote
-    out = decide(
+def _uniform(q, bids, room):
+    return decide(
         OPEN,
         np.array([q]),
-        row[None],
-        row[None],
-        room[None],
+        np.array([bids]),
+        np.array([bids]),
+        np.array([room]),
         holder=-1,
         partial_match=True,
         reserve_price=20.0,
         auction="second_price",
     )
-    sold = out.award[0, 0]
-    return sold * (out.price[0, 0] - cost) if sold > 0 else 0.0
 
 
-@given(
-    st.floats(0.1, 6.0),
-    arrays(float, (P,), elements=st.floats(1.0, 30.0)),
-    st.floats(1.0, 30.0),
-    st.floats(1.0, 3.0),
-)
-def test_quoting_cost_is_weakly_dominant_when_anyone_could_serve_alone(q, bids, cost, spare):
-    # Every headroom covers the tender: the single-unit limit, where the first rejected
-    # offer is the second-lowest quote and Vickrey's argument applies.
-    room = np.full(P, q * spare)
-    truthful = _uniform_price_profit(q, bids, room, cost, cost) if cost <= 20.0 else 0.0
-    for quote in np.linspace(0.5, 20.0, 79):
-        assert _uniform_price_profit(q, bids, room, cost, quote) <= truthful + 1e-9
-
-
-def test_undercutting_can_pay_under_the_uniform_price_when_capacity_binds():
-    # 4 GW asked; rivals offer 2 + 2 GW at 1, provider 0 (cost 2) offers 1 GW. Quoting its
-    # cost it is the first rejected offer and sells nothing; undercutting, it sells 1 GW and
-    # leaves no offer rejected, so the price jumps to the reserve. Quoting one's cost is
-    # therefore not dominant in between the limits: the equilibrium must be computed.
-    bids, room = np.array([1.0, 1.0, 1.0]), np.array([1.0, 2.0, 2.0])
-    assert _uniform_price_profit(4.0, bids, room, 2.0, 2.0) == 0.0
-    assert _uniform_price_profit(4.0, bids, room, 2.0, 0.5) == 18.0
+def test_uniform_price_is_set_at_the_margin():
+    # One unit each, one unit asked: the winner is used up, the second-lowest bid sets the
+    # price (the single-unit second-price auction).
+    out = _uniform(1.0, [10.0, 12.0, 11.0], [1.0, 1.0, 1.0])
+    assert out.award.tolist() == [[1.0, 0.0, 0.0]] and out.price[0, 0] == 11.0
+    # Headroom that covers the tender: the winner is the marginal offer, paid its own bid.
+    out = _uniform(1.0, [10.0, 12.0, 11.0], [3.0, 3.0, 3.0])
+    assert out.price[0, 0] == 10.0
+    # 1.5 asked of unit offers: the partly used second offer sets the price for both.
+    out = _uniform(1.5, [10.0, 12.0, 11.0], [1.0, 1.0, 1.0])
+    assert out.award.tolist() == [[1.0, 0.0, 0.5]]
+    np.testing.assert_array_equal(out.price[0, [0, 2]], [11.0, 11.0])
+    # Every unit needed: the reserve.
+    out = _uniform(4.0, [10.0, 12.0, 11.0], [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(out.price[0], [20.0, 20.0, 20.0])

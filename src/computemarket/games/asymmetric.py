@@ -201,21 +201,42 @@ def asymmetric_first_price(
 
 
 def _capacity_slope(table, others, u: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    """``u'`` from the capacity first-order conditions ``A u' = X / (b - phi)``."""
+    """``u'`` from the capacity first-order conditions ``A u' = X / (b - phi)``.
+
+    A bidder none of whose types bids this low yet (``u_i = 0``) and whose condition would
+    make ``u_i`` fall stays out of the system: its cheapest type is sure to keep its sales
+    a little higher up, so it enters later, where its condition gives ``u_i' >= 0``.
+    """
     n = u.size
+    masks = table.subsets  # (S, n - 1): which rivals bid below
     sales = np.empty(n)
     taken = np.zeros((n, n))
     for i in range(n):
-        below = u[others[i]][:, None]
-        sales[i] = table.expected(i, below)[0]
+        rival_u = u[others[i]]
+        factors = np.where(masks, rival_u, 1.0 - rival_u)  # (S, n - 1)
+        sold = table.sales[i]
+        sales[i] = sold @ np.prod(factors, axis=1)
         for position, j in enumerate(others[i]):
-            low, high = below.copy(), below.copy()
-            low[position], high[position] = 0.0, 1.0
-            taken[i, j] = table.expected(i, low)[0] - table.expected(i, high)[0]
-    try:
-        return np.linalg.solve(taken, sales * inverse)
-    except np.linalg.LinAlgError:
-        return np.linalg.lstsq(taken, sales * inverse, rcond=None)[0]
+            rest = np.prod(np.delete(factors, position, axis=1), axis=1)
+            # -dX_i/du_j: what j moving below the price takes from i.
+            taken[i, j] = -(sold * np.where(masks[:, position], 1.0, -1.0)) @ rest
+    rhs = sales * inverse
+    active = np.ones(n, dtype=bool)
+    out = np.zeros(n)
+    for _ in range(n):
+        idx = np.flatnonzero(active)
+        out[:] = 0.0
+        if idx.size:
+            system = taken[np.ix_(idx, idx)]
+            try:
+                out[idx] = np.linalg.solve(system, rhs[idx])
+            except np.linalg.LinAlgError:
+                out[idx] = np.linalg.lstsq(system, rhs[idx], rcond=None)[0]
+        dormant = active & (u <= 0.0) & (out < 0.0)
+        if not dormant.any():
+            break
+        active &= ~dormant
+    return out
 
 
 #: Bracketing solutions further apart than this (in probability) are not used.

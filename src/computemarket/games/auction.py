@@ -97,22 +97,27 @@ def merit_order_fill(
 
 
 def clearing_price(
-    bids: np.ndarray, award: np.ndarray, eligible: np.ndarray, reserve_price: float
+    bids: np.ndarray, room_left: np.ndarray, eligible: np.ndarray, reserve_price: float
 ) -> np.ndarray:
-    """The uniform price of a market: its first rejected offer, else the reserve.
+    """The uniform price of a market: its lowest rejected unit's offer, else the reserve.
 
-    The lowest eligible bid of a provider awarded nothing; where every eligible provider
-    sells something, the reserve price. Every winner, the marginal one included, is paid
-    a price that its own bid does not set, so quoting one's cost is a weakly dominant
-    strategy whatever the capacities (``docs/economics.md``).
+    The lowest eligible bid with room left after the awards. A partly used offer (the
+    marginal one) therefore sets the price with its own bid; a marginal offer used to the
+    last unit leaves the price to the next offer; where every eligible unit is sold, the
+    price is the reserve. This is the multi-unit uniform-price auction's price at the unit
+    level (Krishna 2010, ch. 12), the convention of pay-as-bid against uniform-price
+    comparisons in electricity auctions (Fabra, von der Fehr and Harbord 2006). With one
+    unit and headroom one each it is the second-lowest bid; with headroom that covers the
+    tender, the winner is the marginal offer and is paid its own bid.
 
     Parameters
     ----------
-    bids, award : ndarray, shape (n, P)
-        Quotes and the awards of the merit order.
+    bids, room_left : ndarray, shape (n, P)
+        Quotes, and the headroom each provider has left after the awards.
     eligible : ndarray of bool, shape (n, P)
         Which quotes took part.
     reserve_price : float
+        The price where no eligible unit is left unsold.
 
     Returns
     -------
@@ -120,17 +125,17 @@ def clearing_price(
 
     Examples
     --------
-    Three offers of 1 GW for 1.5 GW: the third is the first rejected, and sets the price.
+    1.5 units asked of three offers of one unit: the second offer is used in part and
+    sets the price; with two offers of 0.75 the second is used up and the third sets it.
 
-    >>> bids = np.array([[10.0, 11.0, 12.0]])
-    >>> award = np.array([[1.0, 0.5, 0.0]])
-    >>> clearing_price(bids, award, np.ones((1, 3), bool), 20.0).tolist()
+    >>> bids, eligible = np.array([[10.0, 11.0, 12.0]]), np.ones((1, 3), bool)
+    >>> clearing_price(bids, np.array([[0.0, 0.5, 1.0]]), eligible, 20.0).tolist()
+    [11.0]
+    >>> clearing_price(bids, np.array([[0.0, 0.0, 1.0]]), eligible, 20.0).tolist()
     [12.0]
-    >>> clearing_price(bids[:, :2], award[:, :2], np.ones((1, 2), bool), 20.0).tolist()
-    [20.0]
     """
-    rejected = eligible & (award <= 0.0)
-    lowest = np.min(np.where(rejected, bids, np.inf), axis=1)
+    unused = eligible & (room_left > EPS_GW)
+    lowest = np.min(np.where(unused, bids, np.inf), axis=1)
     return np.where(np.isfinite(lowest), lowest, reserve_price)
 
 
@@ -145,7 +150,7 @@ def _market(
     """Fill ``quantity`` in merit order; price each award under the payment rule."""
     award, remaining = merit_order_fill(quantity, bids, room, eligible)
     if auction == "second_price":
-        clearing = clearing_price(bids, award, eligible, reserve_price)
+        clearing = clearing_price(bids, room - award, eligible, reserve_price)
         price = np.broadcast_to(clearing[:, None], bids.shape).copy()
     else:
         price = bids.copy()
@@ -234,7 +239,7 @@ def decide(
         if auction == "second_price":
             # What the outsiders' market would clear at for the whole tender.
             whole, _ = merit_order_fill(quantity, bids, room, eligible)
-            offer = clearing_price(bids, whole, eligible, reserve_price)
+            offer = clearing_price(bids, room - whole, eligible, reserve_price)
         else:
             offer = np.min(np.where(eligible, bids, np.inf), axis=1)
         best_outside = np.where(has_offer, offer, np.nan)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from computemarket.games.asymmetric import asymmetric_first_price
+from computemarket.games.divisible import capacity_bids, capacity_gain
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import BidTable
 from computemarket.games.winning import deviation_gain, expected_market_price
@@ -57,7 +58,9 @@ class RuleBids:
         if self.markup is not None:
             bids = cost * (1.0 + self.markup)
         else:
+            # A type that can trade never asks more than the buyer accepts.
             bids = self.table(cost)
+            bids = np.where(cost < reserve, np.minimum(bids, reserve), bids)
         if holder >= 0 and self.holder_quote != "table":
             own = cost[..., holder]
             target = reserve if self.holder_quote == "reserve" else self.threshold
@@ -77,6 +80,8 @@ def market_bids(
     holder_available: float = 1.0,
     markup: np.ndarray | float = 0.0,
     equilibrium: str = "own_type",
+    quantity: float = 1.0,
+    capacity: np.ndarray | None = None,
 ) -> RuleBids:
     """How each provider bids under ``rule``, given its cost quantiles.
 
@@ -102,10 +107,22 @@ def market_bids(
         (:func:`computemarket.games.asymmetric.asymmetric_first_price`, falling back to the
         own-type bids if it finds no solution). Alike bidders always get the symmetric
         equilibrium.
+    quantity : float, default 1.0
+        The quantity tendered.
+    capacity : ndarray of shape (P,), optional
+        Each provider's headroom, known to all: strategic bids are then the equilibrium of
+        the capacity-constrained tender (:func:`computemarket.games.divisible.capacity_bids`),
+        so far under ``open`` and ``exclusive``. Without it, the single-unit game.
 
     Returns
     -------
     RuleBids
+
+    Raises
+    ------
+    ValueError
+        With ``capacity``, for a rule or payment rule whose capacity-constrained
+        equilibrium is not computed, or where the solver finds none.
     """
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
@@ -117,6 +134,8 @@ def market_bids(
             threshold = _outside_price(bids[outsiders], q, reserve, auction)
         return RuleBids(BidTable(costs, bids), "table", threshold, 0.0, markups)
 
+    if capacity is not None:
+        return _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capacity)
     bids = costs.copy()  # second price: bidding one's cost is weakly dominant
     epsilon = 0.0
     holder_quote, threshold = "table", np.nan
@@ -144,6 +163,38 @@ def market_bids(
             holder_quote = "threshold"
             threshold = _outside_price(bids[outsiders], q, reserve, auction)
     return RuleBids(BidTable(costs, bids), holder_quote, threshold, epsilon)
+
+
+def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capacity) -> RuleBids:
+    """Strategic bids of a capacity-constrained tender (``docs/economics.md``)."""
+    headroom = np.asarray(capacity, dtype=float)
+    room = np.minimum(headroom, quantity)
+    if rule == EXCLUSIVE:
+        return RuleBids(BidTable(costs, costs.copy()), "reserve", np.nan, 0.0)
+    if rule != OPEN:
+        raise ValueError(
+            "capacity-constrained equilibria are computed under 'open' and 'exclusive' so "
+            "far; under rofr and rofo they need the holder's best response"
+        )
+    taking = room > 0.0
+    if auction == "second_price":
+        # The uniform price is set at the margin (games.auction.clearing_price): with one
+        # unit each it is the second-lowest bid (quoting one's cost is dominant); where
+        # every headroom exceeds the tender the winner is the marginal offer and is paid
+        # its bid (the pay-as-bid game); where all headroom is needed it is the reserve.
+        if np.all(headroom[taking] == quantity):
+            return RuleBids(BidTable(costs, costs.copy()), "table", np.nan, 0.0)
+        if not (np.all(headroom[taking] > quantity) or room.sum() <= quantity):
+            raise ValueError(
+                "the uniform-price equilibrium is computed where each headroom covers the "
+                "tender or all of it is needed; in between, the marginal offer sets the "
+                "price and bids are not yet solved for"
+            )
+    bids = capacity_bids(costs, q, reserve, quantity=quantity, capacity=room)
+    if bids is None:
+        raise ValueError(f"no equilibrium found for quantity {quantity} and headroom {room}")
+    gain = capacity_gain(costs, bids, q, reserve, quantity=quantity, capacity=room)
+    return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain.max(), 0.0)))
 
 
 def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:

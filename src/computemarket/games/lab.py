@@ -9,6 +9,8 @@ award from the same tender decision (:func:`computemarket.games.auction.decide`)
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +18,7 @@ import xarray as xr
 from scipy import stats
 
 from computemarket.errors import InputError
-from computemarket.games.auction import decide
+from computemarket.games.auction import decide, merit_order_fill
 from computemarket.games.bids import market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.scenario import RULES
@@ -31,15 +33,17 @@ _UNITS = {
     ),
     "holder_available": ("1", "whether the holder could serve"),
     "trade": ("1", "whether the unit was sold"),
-    "price": ("price units", "what the buyer paid (0 without trade)"),
-    "holder_won": ("1", "whether the holder supplied the unit"),
+    "awarded": ("quantity units", "quantity the provider sold"),
+    "price": ("price units", "what the buyer paid per unit bought (0 without trade)"),
+    "holder_won": ("1", "whether the holder sold something"),
     "efficient": (
         "1",
-        "the unit went to the cheapest provider able to serve (no trade: not efficient)",
+        "the awards are the merit order of costs among providers able to serve "
+        "(no trade: not efficient)",
     ),
-    "buyer_surplus": ("price units", "reserve price minus price, if traded"),
-    "holder_surplus": ("price units", "price minus the holder's cost, if the holder won"),
-    "outsider_surplus": ("price units", "price minus the winner's cost, if an outsider won"),
+    "buyer_surplus": ("price units", "reserve price less price, on every unit bought"),
+    "holder_surplus": ("price units", "the holder's price less its cost, on what it sold"),
+    "outsider_surplus": ("price units", "outsiders' prices less their costs, on what they sold"),
 }
 
 
@@ -53,6 +57,8 @@ def tender_study(
     reserve_price: float = 1.0,
     holder_available: float = 1.0,
     markup: float = 0.0,
+    quantity: float = 1.0,
+    capacity: Sequence[float] | None = None,
     draws: int = 100_000,
     seed: int = 0,
 ) -> xr.Dataset:
@@ -73,6 +79,14 @@ def tender_study(
         Probability that the holder can serve, known to the outsiders but not observed.
     markup : float, default 0.0
         Markup over cost under ``cost_plus``.
+    quantity : float, default 1.0
+        The quantity tendered (divisible); the buyer values each unit at the reserve.
+    capacity : sequence of float, optional
+        Each provider's headroom, the holder first, then the outsiders, known to all;
+        awards go in merit order up to headroom. Without it, every provider can serve the
+        whole tender (the single-unit game, today's behaviour). With it, strategic bids
+        are the capacity-constrained equilibrium, computed so far under ``open`` and
+        ``exclusive`` (``docs/economics.md``), with the holder always able to serve.
     draws : int, default 100_000
         Number of independent tenders simulated.
     seed : int, default 0
@@ -82,10 +96,12 @@ def tender_study(
     -------
     xarray.Dataset
         Over ``draw`` (and ``provider``: ``holder``, ``outsider_1``, ...): ``cost``,
-        ``bid``, ``holder_available``, ``trade``, ``price``, ``holder_won``, ``efficient``,
-        ``buyer_surplus``, ``holder_surplus``, ``outsider_surplus``. The attributes hold
-        the settings and ``epsilon``, the largest gain from deviating from the computed
-        bids (0 up to numerical error for these symmetric games).
+        ``bid``, ``awarded`` (the quantity each provider sells), ``holder_available``,
+        ``trade``, ``price`` (the buyer's payment per unit bought), ``holder_won`` (the
+        holder sold something), ``efficient`` (the awards are the merit order of costs
+        among providers able to serve), ``buyer_surplus``, ``holder_surplus``,
+        ``outsider_surplus``. The attributes hold the settings and ``epsilon``, the
+        largest gain from deviating from the computed bids.
         :func:`computemarket.summarize` gives expected values with standard errors.
 
     Raises
@@ -101,34 +117,47 @@ def tender_study(
     >>> ds = tender_study("rofr", draws=20_000)
     >>> round(float(ds.price.mean()), 2)
     0.75
+
+    Two providers of one unit each and 1.5 units asked: the buyer pays
+    ``(4q - 2) / 3`` in all, ``(4q - 2) / (3q) = 8/9`` a unit (``docs/economics.md``).
+
+    >>> ds = tender_study("open", quantity=1.5, capacity=[1.0, 1.0], draws=20_000)
+    >>> round(float(ds.price.mean()), 3), float(ds.awarded.sum("provider").min())
+    (0.889, 1.5)
     """
     cost = stats.uniform(0, 1) if cost is None else cost
     _check(rule, outsiders, cost, bidding, auction, reserve_price, holder_available, draws, seed)
+    providers = 1 + outsiders
+    room = _capacity(quantity, capacity, providers, holder_available)
     code = RULES.index(rule)
     q = quantile_grid()
-    providers = 1 + outsiders
     grid = np.repeat(np.asarray(cost.ppf(q), dtype=float)[None, :], providers, axis=0)
-    rule_bids = market_bids(
-        code,
-        grid,
-        q,
-        holder=0,
-        reserve=reserve_price,
-        mode=bidding,
-        auction=auction,
-        holder_available=holder_available,
-        markup=markup,
-    )
+    try:
+        rule_bids = market_bids(
+            code,
+            grid,
+            q,
+            holder=0,
+            reserve=reserve_price,
+            mode=bidding,
+            auction=auction,
+            holder_available=holder_available,
+            markup=markup,
+            quantity=quantity,
+            capacity=None if capacity is None else room,
+        )
+    except ValueError as exc:
+        raise InputError("capacity", list(room), str(exc)) from None
     root = np.random.SeedSequence(seed)
     cost_stream, available_stream = (np.random.Generator(np.random.PCG64(s)) for s in root.spawn(2))
     costs = np.asarray(cost.ppf(cost_stream.random((draws, providers))), dtype=float)
     available = available_stream.random(draws) < holder_available
     bids = rule_bids(costs, 0, reserve_price)
-    headroom = np.ones((draws, providers))
-    headroom[:, 0] = available
+    headroom = np.repeat(room[None, :], draws, axis=0)
+    headroom[:, 0] = np.where(available, headroom[:, 0], 0.0)
     outcome = decide(
         code,
-        np.ones(draws),
+        np.full(draws, float(quantity)),
         bids,
         costs,
         headroom,
@@ -139,25 +168,26 @@ def tender_study(
         threshold=rule_bids.threshold,
     )
     award = outcome.award
-    trade = award.sum(axis=1) > 0.0
-    winner = np.argmax(award, axis=1)
-    rows = np.arange(draws)
-    price = np.where(trade, np.nansum(np.where(award > 0, outcome.price, 0.0), axis=1), 0.0)
-    holder_won = trade & (winner == 0)
-    able_cost = np.where(headroom > 0, costs, np.inf)
-    efficient = trade & (costs[rows, winner] <= able_cost.min(axis=1))
-    winner_cost = costs[rows, winner]
+    bought = award.sum(axis=1)
+    trade = bought > 0.0
+    paid = np.where(award > 0, outcome.price, 0.0) * award
+    price = np.divide(paid.sum(axis=1), bought, out=np.zeros(draws), where=trade)
+    margin = np.where(award > 0, paid - costs * award, 0.0)
+    holder_won = award[:, 0] > 0.0
+    cheapest, _ = merit_order_fill(np.full(draws, float(quantity)), costs, headroom, headroom > 0)
+    efficient = trade & np.all(np.abs(award - cheapest) <= 1e-12, axis=1)
     data = {
         "cost": (("draw", "provider"), costs),
         "bid": (("draw", "provider"), bids),
+        "awarded": (("draw", "provider"), award),
         "holder_available": ("draw", available),
         "trade": ("draw", trade),
         "price": ("draw", price),
         "holder_won": ("draw", holder_won),
         "efficient": ("draw", efficient),
-        "buyer_surplus": ("draw", np.where(trade, reserve_price - price, 0.0)),
-        "holder_surplus": ("draw", np.where(holder_won, price - costs[:, 0], 0.0)),
-        "outsider_surplus": ("draw", np.where(trade & ~holder_won, price - winner_cost, 0.0)),
+        "buyer_surplus": ("draw", reserve_price * bought - paid.sum(axis=1)),
+        "holder_surplus": ("draw", margin[:, 0]),
+        "outsider_surplus": ("draw", margin[:, 1:].sum(axis=1)),
     }
     ds = xr.Dataset(
         {name: xr.Variable(dims, values) for name, (dims, values) in data.items()},
@@ -178,11 +208,40 @@ def tender_study(
         "reserve_price": reserve_price,
         "holder_available": holder_available,
         "markup": markup,
+        "quantity": float(quantity),
+        "capacity": "unconstrained" if capacity is None else json.dumps(room.tolist()),
         "seed": seed,
         "acceptance_threshold": float(rule_bids.threshold),
         "epsilon": rule_bids.epsilon,
     }
     return ds
+
+
+def _capacity(quantity, capacity, providers: int, available: float) -> np.ndarray:
+    """Each provider's headroom, validated; the quantity itself when unconstrained."""
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int | float | np.integer | np.floating)
+        or not (np.isfinite(quantity) and quantity > 0)
+    ):
+        raise InputError("quantity", quantity, "must be a positive finite number")
+    if capacity is None:
+        return np.full(providers, float(quantity))
+    try:
+        room = np.asarray(capacity, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("capacity", capacity, "must be a sequence of numbers") from None
+    if room.shape != (providers,) or not (np.isfinite(room).all() and (room >= 0).all()):
+        raise InputError(
+            "capacity",
+            capacity,
+            f"must hold {providers} finite headrooms >= 0: the holder's, then each outsider's",
+        )
+    if available != 1.0:
+        raise InputError(
+            "holder_available", available, "must be 1 with capacities (the holder can serve)"
+        )
+    return room
 
 
 def _describe(dist: Any) -> str:

@@ -59,13 +59,30 @@ class BidTable:
     bids: np.ndarray
 
     def __call__(self, cost: np.ndarray) -> np.ndarray:
-        """Bids for costs of shape ``(..., n)``; beyond the grid, the edge markup carries on."""
+        """Bids for costs of shape ``(..., n)``.
+
+        Between grid points, linear. Below the grid (the cheapest half cell of
+        :func:`quantile_grid`), the line of the lowest grid segment carried on, but no
+        lower than that line reaches at probability zero, and never below cost. The
+        equilibrium bid's slope at the bottom, ``b'(c) = f(c) U(c) / X(c)^2`` by the
+        envelope theorem, is the lowest segment's where the density holds up (uniform
+        costs); where it thins out (a lognormal's lower tail) the bid flattens, and the
+        bound in probability holds it up. A constant markup (slope one) would bid below
+        every rival and leave money on the table; a flat bid would put an atom where the
+        rivals' cheapest types bid. A bid function that quotes cost stays at cost. Above
+        the grid, the line of the highest segment carried on, never below cost (a flat
+        bid would tie the dearest types with each other).
+        """
         out = np.empty_like(cost, dtype=float)
         for i in range(self.costs.shape[0]):
             grid, bid = self.costs[i], self.bids[i]
             c = cost[..., i]
             inside = np.interp(c, grid, bid)
-            below = c + (bid[0] - grid[0])
-            above = np.maximum(c, bid[-1])
+            slope = (bid[1] - bid[0]) / (grid[1] - grid[0]) if grid[1] > grid[0] else 0.0
+            # Half a cell below the first grid point, in probability.
+            floor = bid[0] - 0.5 * (bid[1] - bid[0])
+            below = np.maximum(c, np.maximum(bid[0] + slope * (c - grid[0]), floor))
+            top = (bid[-1] - bid[-2]) / (grid[-1] - grid[-2]) if grid[-1] > grid[-2] else 0.0
+            above = np.maximum(c, bid[-1] + top * (c - grid[-1]))
             out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
         return out

@@ -151,7 +151,6 @@ def _metric_values(
     }
 
 
-
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """Numerator / denominator, NaN where the denominator is not positive, without warnings."""
     num, den = np.broadcast_arrays(numerator, denominator)

@@ -135,7 +135,6 @@ def statistics_variable(name: str, stats: np.ndarray, leading: tuple[str, ...] =
     return xr.Variable(dims, stats, {"units": units, "long_name": long_name})
 
 
-
 def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
     """Add ``m_stats`` (mean, standard error, quantiles across paths) for each metric ``m``.
 
@@ -155,4 +154,3 @@ def add_statistics(metrics: xr.Dataset) -> xr.Dataset:
     out.attrs = dict(metrics.attrs)
     out.attrs["paths"] = int(metrics.sizes["path"])
     return out
-

@@ -68,4 +68,3 @@ def _study_summary(ds: xr.Dataset) -> xr.Dataset:
         out[name] = xr.DataArray([values.mean(), se], dims="statistic", attrs=ds[name].attrs)
     out.attrs = dict(ds.attrs)
     return out
-

@@ -113,4 +113,3 @@ METRICS = {
         "(NaN where there were none)",
     ),
 }
-

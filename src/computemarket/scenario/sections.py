@@ -138,9 +138,9 @@ class Bidding(Section):
     auction: Literal["first_price", "second_price"] = Field(
         "first_price",
         description=(
-            "Payment rule: 'first_price' (pay as bid) or 'second_price' (a uniform price: "
-            "every winner is paid the market's first rejected acceptable offer, or the "
-            "reserve price when every acceptable offer sells)."
+            "Payment rule: 'first_price' (pay as bid) or 'second_price' (winners are paid "
+            "the price that clears the market: the lowest unused acceptable bid, or the "
+            "reserve price)."
         ),
     )
     holder_available: float = param(

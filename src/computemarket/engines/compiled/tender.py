@@ -50,11 +50,11 @@ def _fill(quantity, bids, room, eligible, award, key, order):
 
 
 @numba.njit(cache=True)
-def _clearing(bids, award, eligible, reserve):
-    """The first rejected offer (:func:`computemarket.games.auction.clearing_price`)."""
+def _clearing(bids, room, award, eligible, reserve):
+    """The lowest eligible bid with room left after ``award``, else the reserve."""
     lowest = np.inf
     for p in range(bids.size):
-        if eligible[p] and award[p] <= 0.0 and bids[p] < lowest:
+        if eligible[p] and room[p] - award[p] > EPS_GW and bids[p] < lowest:
             lowest = bids[p]
     return lowest if np.isfinite(lowest) else reserve
 
@@ -64,7 +64,7 @@ def _market(quantity, bids, room, eligible, second_price, reserve, award, price,
     """Fill in merit order and price the awards (``computemarket.games.auction._market``)."""
     remaining = _fill(quantity, bids, room, eligible, award, key, order)
     if second_price:
-        clearing = _clearing(bids, award, eligible, reserve)
+        clearing = _clearing(bids, room, award, eligible, reserve)
         for p in range(bids.size):
             price[p] = clearing
     else:
@@ -120,7 +120,7 @@ def decide(
             has_offer = has_offer or eligible[p]
         if second_price:
             _fill(quantity, bids, room, eligible, whole, key, order)
-            offer = _clearing(bids, whole, eligible, reserve)
+            offer = _clearing(bids, room, whole, eligible, reserve)
         else:
             offer = np.inf
             for p in range(providers):
