@@ -119,7 +119,7 @@ def asymmetric_first_price(
         if holder_costs is not None:
             raise ValueError("capacities are not combined with a holder's match here")
         table = sales_table(quantity, capacity, n)
-    others = [np.delete(np.arange(n), i) for i in range(n)]
+    others = _Rivals(table) if table is not None else None
 
     def slope(b: float, u: np.ndarray) -> np.ndarray:
         u = np.clip(u, 0.0, 1.0)
@@ -200,26 +200,37 @@ def asymmetric_first_price(
     return np.maximum(np.maximum.accumulate(np.maximum(bids, costs), axis=1), costs)
 
 
-def _capacity_slope(table, others, u: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+class _Rivals:
+    """Index arrays for evaluating every bidder's sales and their derivatives at once."""
+
+    def __init__(self, table) -> None:
+        n = table.capacity.size
+        self.n = n
+        self.others = np.array([np.delete(np.arange(n), i) for i in range(n)]).reshape(n, n - 1)
+        self.masks = table.subsets[None, :, :]  # (1, S, n - 1)
+        self.sales = table.sales  # (n, S)
+        self.signs = np.where(table.subsets, 1.0, -1.0)  # (S, n - 1)
+        self.diagonal = np.eye(n - 1, dtype=bool)  # positions replaced by one in turn
+
+
+def _capacity_slope(table, rivals: _Rivals, u: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     """``u'`` from the capacity first-order conditions ``A u' = X / (b - phi)``.
 
     A bidder none of whose types bids this low yet (``u_i = 0``) and whose condition would
     make ``u_i`` fall stays out of the system: its cheapest type is sure to keep its sales
     a little higher up, so it enters later, where its condition gives ``u_i' >= 0``.
     """
-    n = u.size
-    masks = table.subsets  # (S, n - 1): which rivals bid below
-    sales = np.empty(n)
+    n = rivals.n
+    rival_u = u[rivals.others][:, None, :]  # (n, 1, n - 1)
+    factors = np.where(rivals.masks, rival_u, 1.0 - rival_u)  # (n, S, n - 1)
+    sales = np.einsum("is,is->i", rivals.sales, np.prod(factors, axis=2))
+    # Products leaving out each rival in turn: (n, S, n - 1).
+    spread = np.where(rivals.diagonal, 1.0, factors[:, :, None, :])
+    rest = np.prod(spread, axis=3)
+    # -dX_i/du_j: what rival j moving below the price takes from i.
+    by_position = -np.einsum("is,sp,isp->ip", rivals.sales, rivals.signs, rest)
     taken = np.zeros((n, n))
-    for i in range(n):
-        rival_u = u[others[i]]
-        factors = np.where(masks, rival_u, 1.0 - rival_u)  # (S, n - 1)
-        sold = table.sales[i]
-        sales[i] = sold @ np.prod(factors, axis=1)
-        for position, j in enumerate(others[i]):
-            rest = np.prod(np.delete(factors, position, axis=1), axis=1)
-            # -dX_i/du_j: what j moving below the price takes from i.
-            taken[i, j] = -(sold * np.where(masks[:, position], 1.0, -1.0)) @ rest
+    taken[np.arange(n)[:, None], rivals.others] = by_position
     rhs = sales * inverse
     active = np.ones(n, dtype=bool)
     out = np.zeros(n)
