@@ -68,6 +68,17 @@ def small_scenario(**overrides) -> Scenario:
     return Scenario.from_dict(data)
 
 
+def two_providers(rule: str, window: int) -> Scenario:
+    """Holder 'azure' with no headroom at all; outsider 'oracle' builds in two months."""
+    sc = small_scenario(**{"buyer.lead_months": 3, "horizon_months": 12})
+    data = sc.to_dict()
+    data["contract"] = {"rule": rule, "holder": "azure", "window_months": window}
+    outsider = dict(data["providers"][0], name="oracle", lead_time_months=2.0)
+    holder = dict(data["providers"][0], name="azure", capacity=[{"date": "2030-01", "gw": 0.0}])
+    data["providers"] = [holder, outsider]
+    return Scenario.from_dict(data)
+
+
 @pytest.fixture
 def small() -> Scenario:
     return small_scenario()

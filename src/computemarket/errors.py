@@ -22,7 +22,7 @@ class ComputeMarketError(Exception):
     ...     cm.simulate(paths=0)
     ... except cm.ComputeMarketError as exc:
     ...     print(type(exc).__name__, exc)
-    InputError paths = 0: must be a positive integer
+    InputError paths = 0: must be a whole number >= 1
     """
 
 

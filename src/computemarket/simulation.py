@@ -10,7 +10,7 @@ headline metrics, so its memory stays bounded however many paths it runs.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +18,6 @@ import numpy as np
 import xarray as xr
 
 from computemarket.engines import ENGINES, check_engine
-from computemarket.errors import InputError
 from computemarket.market.draws import BLOCK_PATHS, draw
 from computemarket.market.inputs import prepare, validate_demand
 from computemarket.market.plan import Plan, make_plan
@@ -26,7 +25,8 @@ from computemarket.market.records import Records
 from computemarket.results.dataset import build_dataset
 from computemarket.results.metrics import record_metrics
 from computemarket.results.statistics import metrics_dataset, statistics_of
-from computemarket.scenario import Scenario, load_scenario
+from computemarket.scenario import Scenario, as_scenario
+from computemarket.scenario.numbers import integer_argument
 
 __all__ = ["DEFAULT_CHUNK_PATHS", "simulate", "simulate_summary", "summary_statistics"]
 #: Paths per chunk by default: a multiple of the draws' block size.
@@ -34,7 +34,7 @@ DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 
 
 def simulate(
-    scenario: Scenario | str | Path | None = None,
+    scenario: Scenario | Mapping | str | Path | None = None,
     *,
     engine: str = "vector",
     paths: int | None = None,
@@ -48,8 +48,9 @@ def simulate(
 
     Parameters
     ----------
-    scenario : Scenario, str or Path, optional
-        A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
+    scenario : Scenario, mapping, str or Path, optional
+        A scenario, its tables as a mapping (``Scenario.to_dict()``), a TOML file or the
+        name of a shipped scenario; the baseline by default.
     engine : {"vector", "compiled", "des"}, default "vector"
         ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
         loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the
@@ -101,7 +102,7 @@ def simulate(
 
 
 def simulate_summary(
-    scenario: Scenario | str | Path | None = None,
+    scenario: Scenario | Mapping | str | Path | None = None,
     *,
     engine: str = "vector",
     paths: int | None = None,
@@ -119,8 +120,9 @@ def simulate_summary(
 
     Parameters
     ----------
-    scenario : Scenario, str or Path, optional
-        A scenario, a TOML file or the name of a shipped scenario; the baseline by default.
+    scenario : Scenario, mapping, str or Path, optional
+        A scenario, its tables as a mapping (``Scenario.to_dict()``), a TOML file or the
+        name of a shipped scenario; the baseline by default.
     engine : {"vector", "compiled", "des"}, default "vector"
         ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
         loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the
@@ -208,8 +210,7 @@ class _Run:
     """A validated simulation request, split into chunks of paths."""
 
     def __init__(self, scenario, engine, paths, seed, demand, chunk_paths, workers) -> None:
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
+        scenario = as_scenario(scenario)
         check_engine(engine)
         self.scenario = scenario
         self.engine = engine
@@ -217,17 +218,11 @@ class _Run:
         self.demand = None if demand is None else validate_demand(self.plan, demand, paths)
         if paths is None:
             paths = scenario.run.paths if self.demand is None else self.demand.shape[0]
-        self.paths = _positive("paths", paths)
-        self.seed = scenario.run.seed if seed is None else seed
-        if (
-            isinstance(self.seed, bool)
-            or not isinstance(self.seed, int | np.integer)
-            or self.seed < 0
-        ):
-            raise InputError("seed", self.seed, "must be a non-negative integer")
+        self.paths = integer_argument("paths", paths, 1)
+        self.seed = integer_argument("seed", scenario.run.seed if seed is None else seed, 0)
         chunk = DEFAULT_CHUNK_PATHS if chunk_paths is None else chunk_paths
-        self.chunk_paths = _positive("chunk_paths", chunk)
-        self.workers = _positive("workers", workers)
+        self.chunk_paths = integer_argument("chunk_paths", chunk, 1)
+        self.workers = integer_argument("workers", workers, 1)
 
     def _one(
         self, first: int, progress: Callable[[int], None] | None, out: Records | None
@@ -258,9 +253,3 @@ class _Run:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
-
-
-def _positive(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InputError(name, value, "must be a positive integer")
-    return int(value)

@@ -6,7 +6,7 @@ from hypothesis import given
 
 import computemarket as cm
 from computemarket.testing import scenarios
-from conftest import small_scenario
+from conftest import two_providers
 
 
 def simulate(*args, **kwargs):
@@ -42,20 +42,9 @@ def test_one_provider_constant_demand_by_hand(small):
     assert float(s.hhi[0]) == pytest.approx(10_000.0)
 
 
-def _two_providers(rule, window):
-    """Holder 'azure' with no headroom at all; outsider 'oracle' builds in two months."""
-    sc = small_scenario(**{"buyer.lead_months": 3, "horizon_months": 12})
-    data = sc.to_dict()
-    data["contract"] = {"rule": rule, "holder": "azure", "window_months": window}
-    outsider = dict(data["providers"][0], name="oracle", lead_time_months=2.0)
-    holder = dict(data["providers"][0], name="azure", capacity=[{"date": "2030-01", "gw": 0.0}])
-    data["providers"] = [holder, outsider]
-    return cm.Scenario.from_dict(data)
-
-
 def test_matching_window_makes_outside_capacity_late():
-    rofr = simulate(_two_providers("rofr", 3), paths=1, seed=0).isel(path=0)
-    opened = simulate(_two_providers("open", 0), paths=1, seed=0).isel(path=0)
+    rofr = simulate(two_providers("rofr", 3), paths=1, seed=0).isel(path=0)
+    opened = simulate(two_providers("open", 0), paths=1, seed=0).isel(path=0)
     # Under ROFR the tender of month 0 is decided when the window ends in month 3, the
     # outsider orders then and its capacity arrives in month 5; the contract started in 3.
     assert str(rofr.tender_decided.values[0])[:7] == "2030-04"
@@ -71,7 +60,7 @@ def test_matching_window_makes_outside_capacity_late():
 
 
 def test_holder_matches_when_the_best_offer_covers_its_cost():
-    sc = _two_providers("rofr", 1)
+    sc = two_providers("rofr", 1)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 10.0}]
     data["providers"][0]["base_cost"] = 9.0  # holder cost 9, quote 9.9
@@ -98,7 +87,7 @@ def test_holder_whose_cost_exceeds_every_price_never_matches():
 
 
 def test_all_or_nothing_match_needs_room_for_the_whole_tender():
-    sc = _two_providers("rofr", 1)
+    sc = two_providers("rofr", 1)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 0.5}]  # room for half
     data["providers"][0]["base_cost"] = 9.0
@@ -113,7 +102,7 @@ def test_all_or_nothing_match_needs_room_for_the_whole_tender():
 
 
 def test_exclusive_holder_takes_what_its_headroom_allows():
-    sc = _two_providers("exclusive", 0)
+    sc = two_providers("exclusive", 0)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 0.4}]
     ds = simulate(cm.Scenario.from_dict(data), paths=1, seed=0).isel(path=0)

@@ -94,7 +94,8 @@ def test_summary_in_chunks_equals_summary_of_everything():
     [
         ({"chunk_paths": 0}, "chunk_paths"),
         ({"workers": 0}, "workers"),
-        ({"chunk_paths": 2.0}, "chunk_paths"),
+        ({"chunk_paths": 2.5}, "chunk_paths"),
+        ({"workers": True}, "workers"),
     ],
 )
 def test_bad_chunking_arguments(kwargs, name):

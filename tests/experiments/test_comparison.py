@@ -4,6 +4,7 @@ import xarray as xr
 
 import computemarket as cm
 from computemarket.cli import main
+from conftest import two_providers
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +66,7 @@ def test_cli_compare(tmp_path, capsys):
 
 def test_competition_metrics_by_hand():
     # One outsider cheaper than the holder, who has room: under rofr the holder matches.
-    from test_des import _two_providers
-
-    sc = _two_providers("rofr", 1)
+    sc = two_providers("rofr", 1)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 10.0}]
     data["providers"][0]["base_cost"] = 9.0  # holder: cost 9, quote 9.9
@@ -90,9 +89,7 @@ def test_competition_metrics_by_hand():
 
 def test_inefficient_award_is_counted():
     # The holder is dearer than the outsider but matches a price above its cost.
-    from test_des import _two_providers
-
-    sc = _two_providers("rofr", 1)
+    sc = two_providers("rofr", 1)
     data = sc.to_dict()
     data["providers"][0]["capacity"] = [{"date": "2030-01", "gw": 10.0}]
     data["providers"][0]["base_cost"] = 10.5  # holder cost 10.5
@@ -100,3 +97,12 @@ def test_inefficient_award_is_counted():
     s = cm.summarize(cm.simulate(cm.Scenario.from_dict(data), paths=1, seed=0))
     assert float(s.holder_match_rate[0]) == 1.0
     assert float(s.inefficient_award_rate[0]) == 1.0
+
+
+def test_rule_arguments_are_named_in_errors():
+    single = cm.compare(paths=5, seed=1, rules="rofr")
+    assert single.rule.values.tolist() == ["rofr", "open"]
+    with pytest.raises(cm.InputError, match="reference = 'none'"):
+        cm.compare(paths=5, reference="none")
+    with pytest.raises(cm.InputError, match="rules = 'rofx'"):
+        cm.compare(paths=5, rules=["rofx"])

@@ -363,3 +363,17 @@ def test_every_engine_gives_the_same_sweep(tmp_path):
     vector = sweep(spec, engine="vector")
     assert sweep(spec, engine="compiled").identical(vector)
     assert sweep(spec).identical(vector)
+
+
+def test_an_unknown_executor_is_refused_before_any_work(tmp_path):
+    path = _write(tmp_path, GRID)
+    with pytest.raises(cm.InputError, match="executor = 'threads'"):
+        sweep(path, executor="threads", store=tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+def test_the_python_api_says_how_to_resume(tmp_path):
+    path = _write(tmp_path, GRID)
+    sweep(path, store=tmp_path / "store", engine="vector")
+    with pytest.raises(cm.InputError, match="resume=True"):
+        sweep(path, store=tmp_path / "store", engine="vector")

@@ -219,3 +219,31 @@ def test_a_forecast_that_overflows_is_a_clear_error():
     )
     with pytest.raises(cm.ScenarioError, match=r"buyer\.lead_months.*forecast overflows"):
         make_plan(sc)
+
+
+def test_get_reads_a_parameter_by_its_dotted_path():
+    sc = load_scenario()
+    assert sc.get("contract.window_months") == sc.contract.window_months
+    assert sc.get("providers.oracle.base_cost") == sc.provider("oracle").base_cost
+    assert sc.get("providers[2].capacity[0].gw") == sc.providers[2].capacity[0].gw
+    assert sc.get("buyer")["lead_months"] == sc.buyer.lead_months
+    for path, phrase in [
+        ("providers.google.base_cost", "no item named 'google'"),
+        ("contract.window", "no parameter 'window'"),
+        ("contract.window_months.x", "is a value"),
+    ]:
+        with pytest.raises(cm.ScenarioError, match=phrase):
+            sc.get(path)
+
+
+def test_a_horizon_too_short_for_any_tender_is_refused():
+    with pytest.raises(cm.ScenarioError, match=r"buyer\.lead_months.*horizon_months"):
+        load_scenario().with_updates({"horizon_months": 18})
+    assert load_scenario().with_updates({"horizon_months": 19}).horizon_months == 19
+
+
+def test_simulate_takes_the_scenario_as_a_mapping():
+    sc = load_scenario("open")
+    assert cm.simulate(sc.to_dict(), paths=2, seed=1).identical(cm.simulate(sc, paths=2, seed=1))
+    with pytest.raises(cm.ScenarioError, match="scenario"):
+        cm.simulate(5)

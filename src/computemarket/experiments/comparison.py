@@ -10,7 +10,7 @@ import xarray as xr
 
 from computemarket.errors import InputError
 from computemarket.results.statistics import add_statistics
-from computemarket.scenario import RULES, Scenario, load_scenario
+from computemarket.scenario import RULES, Scenario, as_scenario
 from computemarket.simulation import simulate_summary
 
 __all__ = ["HEADLINE", "compare", "plot_comparison"]
@@ -53,8 +53,8 @@ def compare(
     scenario : Scenario, str or Path, optional
         The baseline by default. Its rule schedule (``contract.changes``) is dropped: each
         rule holds for the whole horizon. Holder and window are kept.
-    rules : sequence of str, default all four rules
-        Contract rules to run, each for the whole horizon.
+    rules : str or sequence of str, default all four rules
+        Contract rules to run, each for the whole horizon (one name for a single rule).
     reference : str, default "open"
         The rule differences are measured against; added to ``rules`` if missing.
     paths : int, optional
@@ -92,12 +92,13 @@ def compare(
     >>> float(c.unit_cost_diff.sel(rule="open").max())
     0.0
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    rules = list(dict.fromkeys(rules))
-    for rule in [*rules, reference]:
-        if rule not in RULES:
+    scenario = as_scenario(scenario)
+    rules = [rules] if isinstance(rules, str) else list(dict.fromkeys(rules))
+    for rule in rules:
+        if not isinstance(rule, str) or rule not in RULES:
             raise InputError("rules", rule, f"each rule must be one of {list(RULES)}")
+    if not isinstance(reference, str) or reference not in RULES:
+        raise InputError("reference", reference, f"must be one of {list(RULES)}")
     if reference not in rules:
         rules.append(reference)
     parts = []

@@ -41,7 +41,10 @@ def open_store(folder: Path, spec: SweepSpec, resume: bool) -> Path:
             )
         if not resume:
             raise InputError(
-                "store", str(folder), "already holds this sweep; pass --resume to continue it"
+                "store",
+                str(folder),
+                "already holds this sweep; continue it with resume=True (--resume on the "
+                "command line), or choose another folder",
             )
     else:
         (folder / "points").mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from computemarket.errors import Problem
 from computemarket.scenario.problems import CrossFieldError
+from computemarket.scenario.sections import Whole
 
 __all__ = ["Axis", "Design", "SweepFile", "SweepSettings"]
 
@@ -28,8 +29,8 @@ class SweepSettings(_Section):
     base: str = Field(
         "baseline", strict=True, description="Base scenario: a file or a shipped name."
     )
-    paths: int = Field(500, ge=1, strict=True, description="Monte Carlo paths per point.")
-    seed: int = Field(0, ge=0, strict=True)
+    paths: Whole = Field(500, ge=1, strict=True, description="Monte Carlo paths per point.")
+    seed: Whole = Field(0, ge=0, strict=True)
     common_random_numbers: bool = Field(True, strict=True)
     keep: Literal["summary", "paths", "full"] = "summary"
 
@@ -38,8 +39,8 @@ class Design(_Section):
     """The ``[design]`` table."""
 
     kind: Literal["grid", "zip", "lhs", "sobol"]
-    samples: int | None = Field(None, ge=1, strict=True)
-    sample_seed: int = Field(0, ge=0, strict=True)
+    samples: Whole | None = Field(None, ge=1, strict=True)
+    sample_seed: Whole = Field(0, ge=0, strict=True)
 
 
 class Axis(_Section):

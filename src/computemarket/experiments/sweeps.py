@@ -26,6 +26,7 @@ from computemarket.experiments.store import atomic_netcdf, load_done, open_store
 from computemarket.experiments.sweep_file import Point, SweepSpec, load_sweep
 from computemarket.results.summary import summarize
 from computemarket.scenario import Scenario
+from computemarket.scenario.numbers import integer_argument
 from computemarket.simulation import simulate, simulate_summary, summary_statistics
 
 __all__ = ["sweep"]
@@ -142,6 +143,7 @@ def sweep(
     ):
         raise InputError("checkpoint_seconds", checkpoint_seconds, "must be a number >= 0")
     engine = _engine(engine)
+    _check_executor(executor)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     folder = open_store(Path(store), spec, resume) if store is not None else None
@@ -198,6 +200,18 @@ def _engine(engine: str) -> str:
     return engine
 
 
+def _check_executor(executor: Any) -> None:
+    """Refuse, before any work, an executor that cannot run points."""
+    if executor is None or executor == "processes" or callable(getattr(executor, "submit", None)):
+        return
+    raise InputError(
+        "executor",
+        executor,
+        "must be None (in this process), 'processes', a concurrent.futures.Executor or a "
+        "dask distributed Client",
+    )
+
+
 def _task_size(points: int) -> int:
     """Points per task sent to an executor: enough to amortise its overhead per task."""
     return max(1, min(32, points // 64))
@@ -213,8 +227,7 @@ def _execute(executor, workers, base_toml, todo, args):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise InputError("workers", workers, "must be a positive integer")
+        workers = integer_argument("workers", workers, 1)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             yield from _drain(pool, base_toml, todo, args)

@@ -22,6 +22,7 @@ from computemarket.games.auction import decide, merit_order_fill
 from computemarket.games.bids import market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.scenario import RULES
+from computemarket.scenario.numbers import integer_argument, whole_number
 
 __all__ = ["tender_study"]
 
@@ -127,6 +128,7 @@ def tender_study(
     """
     cost = stats.uniform(0, 1) if cost is None else cost
     _check(rule, outsiders, cost, bidding, auction, reserve_price, holder_available, draws, seed)
+    outsiders, draws, seed = (int(whole_number(v)) for v in (outsiders, draws, seed))
     providers = 1 + outsiders
     room = _capacity(quantity, capacity, providers, holder_available)
     code = RULES.index(rule)
@@ -255,8 +257,7 @@ def _check(rule, outsiders, cost, bidding, auction, reserve, available, draws, s
     if rule not in RULES:
         raise InputError("rule", rule, f"must be one of {list(RULES)}")
     for name, value, least in (("outsiders", outsiders, 1), ("draws", draws, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-            raise InputError(name, value, f"must be an integer >= {least}")
+        integer_argument(name, value, least)
     if not (hasattr(cost, "ppf") and hasattr(cost, "cdf")) or not isinstance(
         getattr(cost, "dist", None), stats.rv_continuous
     ):

@@ -24,8 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from computemarket.errors import InputError
 from computemarket.market.plan import Plan
+from computemarket.scenario.numbers import integer_argument
 
 __all__ = ["BLOCK_PATHS", "PURPOSES", "Draws", "draw"]
 
@@ -111,7 +111,7 @@ def draw(plan: Plan, paths: int, seed: int, first_path: int = 0) -> Draws:
     Raises
     ------
     InputError
-        If ``paths``, ``seed`` or ``first_path`` is negative or not an integer.
+        If ``paths``, ``seed`` or ``first_path`` is negative or not a whole number.
 
     Examples
     --------
@@ -123,10 +123,9 @@ def draw(plan: Plan, paths: int, seed: int, first_path: int = 0) -> Draws:
     >>> bool(np.array_equal(a.cost[7:], b.cost))
     True
     """
-    for name, value in (("paths", paths), ("seed", seed), ("first_path", first_path)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise InputError(name, value, "must be a non-negative integer")
-    seed, paths, first_path = int(seed), int(paths), int(first_path)
+    paths = integer_argument("paths", paths, 0)
+    seed = integer_argument("seed", seed, 0)
+    first_path = integer_argument("first_path", first_path, 0)
     shape = (plan.n_tenders, plan.n_providers)
     return Draws(
         seed=seed,

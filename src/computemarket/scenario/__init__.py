@@ -14,7 +14,7 @@ It is the lowest layer: it imports only :mod:`computemarket.errors`, and every o
 may import it.
 """
 
-from computemarket.scenario.loading import load_scenario, shipped_scenarios
+from computemarket.scenario.loading import as_scenario, load_scenario, shipped_scenarios
 from computemarket.scenario.parameters import parameter_table
 from computemarket.scenario.rules import RULES
 from computemarket.scenario.schema import Scenario
@@ -44,6 +44,7 @@ __all__ = [
     "RuleChange",
     "Run",
     "Scenario",
+    "as_scenario",
     "load_scenario",
     "parameter_table",
     "shipped_scenarios",

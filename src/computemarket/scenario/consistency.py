@@ -37,6 +37,13 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
     elif holder is not None and holder not in names:
         yield Problem("contract.holder", holder, f"must be one of the providers {list(names)}")
     lead = sc.buyer.lead_months
+    if lead >= sc.horizon_months:
+        yield Problem(
+            "buyer.lead_months",
+            lead,
+            f"must be below horizon_months ({sc.horizon_months}): a tender's capacity starts "
+            "lead_months after it is issued, so no tender could deliver inside the horizon",
+        )
     if sc.contract.window_months > lead:
         yield Problem(
             "contract.window_months",

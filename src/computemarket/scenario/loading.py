@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario.schema import Scenario
 
-__all__ = ["load_scenario", "shipped_scenarios"]
+__all__ = ["as_scenario", "load_scenario", "shipped_scenarios"]
 
 #: Where the shipped scenario files live inside the package.
 _SHIPPED = resources.files("computemarket.scenario") / "shipped"
@@ -82,3 +83,45 @@ def _from_text(text: str, source: str) -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
     return Scenario.from_dict(data, source)
+
+
+def as_scenario(scenario: Scenario | Mapping | str | Path | None) -> Scenario:
+    """A scenario from any of the forms the API takes.
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping, str, Path or None
+        A scenario (returned as it is), its tables as a mapping (validated with
+        :meth:`Scenario.from_dict`), a TOML file or a shipped scenario's name, or None for
+        the default.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is invalid, or ``scenario`` is of none of these kinds.
+
+    Examples
+    --------
+    >>> sc = load_scenario("open")
+    >>> as_scenario(sc.to_dict()) == sc, as_scenario("open") == sc
+    (True, True)
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Mapping):
+        return Scenario.from_dict(scenario, source="mapping")
+    if scenario is None or isinstance(scenario, str | Path):
+        return load_scenario(scenario)
+    raise ScenarioError(
+        [
+            Problem(
+                "scenario",
+                type(scenario).__name__,
+                "must be a Scenario, a mapping of its tables, a TOML file or a shipped name",
+            )
+        ]
+    )

@@ -35,9 +35,10 @@ from computemarket.scenario.sections import (
     Provider,
     Run,
     Section,
+    Whole,
     param,
 )
-from computemarket.scenario.updates import drop_none, set_path
+from computemarket.scenario.updates import drop_none, get_path, set_path
 
 __all__ = ["Scenario"]
 
@@ -97,7 +98,7 @@ class Scenario(Section):
     name: str = Field("scenario", description="Short name of the scenario.", strict=True)
     description: str = Field("", description="What the scenario represents.", strict=True)
     start: Month = Field("2025-01", description="First simulated month.")
-    horizon_months: int = param(120, "months", "Number of simulated months.", ge=1, le=1200)
+    horizon_months: Whole = param(120, "months", "Number of simulated months.", ge=1, le=1200)
     demand: Demand = Field(default_factory=Demand, description="Demand process.")
     buyer: Buyer = Field(default_factory=Buyer, description="Procurement policy.")
     contract: Contract = Field(default_factory=Contract, description="Contract rule.")
@@ -252,6 +253,37 @@ class Scenario(Section):
         ('azure', 'oracle', 'stargate')
         """
         return tuple(p.name for p in self.providers)
+
+    def get(self, path: str) -> Any:
+        """The value of one parameter, named by its dotted path as in :meth:`with_updates`.
+
+        Parameters
+        ----------
+        path : str
+            A dotted path: ``"contract.window_months"``, ``"providers.oracle.base_cost"``,
+            ``"providers[1].capacity[0].gw"``; a table's path gives the whole table.
+
+        Returns
+        -------
+        object
+            The value (a table as a dict, a list of tables as a tuple of dicts).
+
+        Raises
+        ------
+        ScenarioError
+            If the path names no parameter, with what is there instead.
+
+        Examples
+        --------
+        >>> from computemarket import load_scenario
+        >>> sc = load_scenario()
+        >>> sc.get("contract.window_months"), sc.get("providers.oracle.base_cost")
+        (3, 11.0)
+        """
+        try:
+            return get_path(self.model_dump(mode="python"), path)
+        except KeyError as exc:
+            raise ScenarioError([Problem(path, None, str(exc.args[0]))], "get") from None
 
     def provider(self, name: str) -> Provider:
         """The provider called ``name``.

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from computemarket.scenario.calendar import parse_month
+from computemarket.scenario.numbers import whole_number
 from computemarket.scenario.rules import Rule
 
 __all__ = [
@@ -28,10 +29,15 @@ __all__ = [
     "RuleChange",
     "Run",
     "Section",
+    "Whole",
     "param",
 ]
 
 Month = Annotated[str, BeforeValidator(parse_month)]
+
+
+#: An integer field that also takes NumPy integers and whole-number floats (6.0 -> 6).
+Whole = Annotated[int, BeforeValidator(whole_number)]
 
 
 def param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
@@ -80,11 +86,11 @@ class Demand(Section):
 class Buyer(Section):
     """The buyer's procurement policy and valuation of compute."""
 
-    tender_every_months: int = param(6, "months", "Months between tenders.", ge=1)
-    lead_months: int = param(
+    tender_every_months: Whole = param(6, "months", "Months between tenders.", ge=1)
+    lead_months: Whole = param(
         18, "months", "How far ahead a tender's capacity starts (and demand is forecast).", ge=1
     )
-    term_months: int = param(60, "months", "Length of each contract.", ge=1)
+    term_months: Whole = param(60, "months", "Length of each contract.", ge=1)
     safety_margin: float = param(
         0.10, "1", "Fraction added to the demand forecast when sizing a tender.", ge=0, le=10
     )
@@ -102,7 +108,7 @@ class RuleChange(Section):
 
     date: Month = Field(description="First month the new rule applies to tenders issued.")
     rule: Rule = Field(description="Contract rule from this month on.")
-    window_months: int | None = param(
+    window_months: Whole | None = param(
         None, "months", "Matching window from this month on (default: unchanged).", ge=0
     )
 
@@ -114,7 +120,7 @@ class Contract(Section):
     holder: str | None = Field(
         "azure", description="Provider holding the right (needed by all rules but 'open')."
     )
-    window_months: int = param(
+    window_months: Whole = param(
         3, "months", "Months the holder has to match the best outside offer under 'rofr'.", ge=0
     )
     partial_match: bool = param(
@@ -221,5 +227,5 @@ class InitialContract(Section):
 class Run(Section):
     """Defaults for a run of the scenario."""
 
-    paths: int = param(1000, "-", "Monte Carlo paths simulated by default.", ge=1)
-    seed: int = param(20250121, "-", "Seed of the random inputs by default.", ge=0)
+    paths: Whole = param(1000, "-", "Monte Carlo paths simulated by default.", ge=1)
+    seed: Whole = param(20250121, "-", "Seed of the random inputs by default.", ge=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["drop_none", "set_path", "split_path"]
+__all__ = ["drop_none", "get_path", "set_path", "split_path"]
 
 
 def split_path(path: str) -> list[str]:
@@ -57,6 +57,27 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node[index]
         else:
             raise KeyError(f"{where} is a value, not a table")
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    """The value at the dotted ``path`` of ``data``; KeyError naming what is there if none."""
+    parts = split_path(path)
+    if not parts:
+        raise KeyError("empty parameter path")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth]) or "the scenario"
+        if isinstance(node, dict):
+            if part not in node:
+                raise KeyError(
+                    f"no parameter {part!r} in {where}; known: {', '.join(sorted(node))}"
+                )
+            node = node[part]
+        elif isinstance(node, list | tuple):
+            node = node[_list_index(list(node), part, where)]
+        else:
+            raise KeyError(f"{where} is a value, not a table")
+    return node
 
 
 def _mutable(value: Any) -> Any:

@@ -1,0 +1,91 @@
+"""How numbers a user gives are read: integers from NumPy scalars and whole-number floats.
+
+Scripts and tools hand over ``numpy.int64(3)`` or ``6.0`` where an integer is meant (an
+EMA Workbench lever, a value read from an array, a sweep file's ``[0.0, 3.0]``). Scenario
+fields (through :data:`~computemarket.scenario.sections.Whole`) and the arguments of
+``simulate``, ``draw``, ``tender_study`` and ``sweep`` (through :func:`integer_argument`)
+all read them by the same rule: an integral value is an integer, ``6.5`` and booleans are
+refused, naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from typing import Any
+
+from computemarket.errors import InputError
+
+__all__ = ["integer_argument", "whole_number"]
+
+
+def whole_number(value: Any) -> Any:
+    """An integer given as a NumPy integer or a whole-number float, as a Python ``int``.
+
+    Anything else is left for the field's own (strict) check to accept or refuse:
+    ``6.5`` and ``True`` are refused as integers, naming the field.
+
+    Parameters
+    ----------
+    value : object
+        What the user gave.
+
+    Returns
+    -------
+    object
+        ``int(value)`` for integral NumPy scalars and finite whole floats; ``value`` as
+        it was otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> whole_number(np.int64(3)), whole_number(6.0), whole_number(6.5), whole_number(True)
+    (3, 6, 6.5, True)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return operator.index(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer():
+            return int(number)
+    return value
+
+
+def integer_argument(name: str, value: Any, least: int) -> int:
+    """``value`` as an ``int`` of at least ``least``, or an :class:`InputError` naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The argument, named in the error.
+    value : object
+        What the user gave: an integer, a NumPy integer or a whole-number float.
+    least : int
+        The smallest value allowed.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InputError
+        If the value is not a whole number of at least ``least``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> integer_argument("paths", np.int64(500), 1), integer_argument("paths", 500.0, 1)
+    (500, 500)
+    >>> integer_argument("paths", 0.5, 1)
+    Traceback (most recent call last):
+    ...
+    computemarket.errors.InputError: paths = 0.5: must be a whole number >= 1
+    """
+    number = whole_number(value)
+    if isinstance(number, bool) or not isinstance(number, int) or number < least:
+        raise InputError(name, value, f"must be a whole number >= {least}")
+    return number
