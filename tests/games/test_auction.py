@@ -100,3 +100,76 @@ def test_uniform_price_is_set_at_the_margin():
     # Every unit needed: the reserve.
     out = _uniform(4.0, [10.0, 12.0, 11.0], [1.0, 1.0, 1.0])
     np.testing.assert_array_equal(out.price[0], [20.0, 20.0, 20.0])
+
+
+def test_holder_declines_when_selling_as_last_resort_pays_more():
+    # 2 GW asked; outsiders can supply only 0.5 at 12; the holder (cost 10, quote 15, room 5)
+    # would earn (12 - 10) x 2 = 4 by matching and (15 - 10) x 1.5 = 7.5 by declining.
+    out = decide(
+        ROFR,
+        np.array([2.0]),
+        np.array([[15.0, 12.0]]),
+        np.array([[10.0, 10.0]]),
+        np.array([[5.0, 0.5]]),
+        holder=0,
+        partial_match=True,
+        reserve_price=20.0,
+    )
+    assert out.matched.tolist() == [0.0]
+    assert out.award.tolist() == [[1.5, 0.5]] and out.price[0, 0] == 15.0
+    # With outsiders able to cover the tender there is no last resort: it matches.
+    out = decide(
+        ROFR,
+        np.array([2.0]),
+        np.array([[15.0, 12.0]]),
+        np.array([[10.0, 10.0]]),
+        np.array([[5.0, 5.0]]),
+        holder=0,
+        partial_match=True,
+        reserve_price=20.0,
+    )
+    assert out.matched.tolist() == [2.0] and out.price[0, 0] == 12.0
+
+
+@given(quantities, prices, rooms, st.booleans(), st.sampled_from(["first_price", "second_price"]))
+def test_the_holder_takes_the_better_of_matching_and_declining(q, bids, room, partial, auction):
+    costs = bids / np.array([1.3, 1.1, 1.05])
+    out = decide(
+        ROFR,
+        q,
+        bids,
+        costs,
+        room,
+        holder=0,
+        partial_match=partial,
+        reserve_price=20.0,
+        auction=auction,
+    )
+    sold = out.award[:, 0]
+    chosen = np.where(sold > 0, (out.price[:, 0] - costs[:, 0]) * sold, 0.0)
+    # Declining: the holder sells, at its own quote, what the outsiders leave unfilled.
+    without = decide(
+        OPEN,
+        q,
+        np.where(np.arange(P) == 0, 99.0, bids),
+        costs,
+        room,
+        holder=-1,
+        partial_match=True,
+        reserve_price=20.0,
+        auction=auction,
+    )
+    left = np.maximum(q - without.award.sum(axis=1), 0.0)
+    can_sell = (bids[:, 0] <= 20.0) & (room[:, 0] > EPS_GW)
+    fallback = np.where(can_sell, np.minimum(left, room[:, 0]), 0.0)
+    declined = (bids[:, 0] - costs[:, 0]) * np.where(fallback > EPS_GW, fallback, 0.0)
+    # Matching: the outside offer for what it can deliver (all of it, if not partial).
+    offer = out.best_outside
+    feasible = ~np.isnan(offer) & (room[:, 0] > EPS_GW) & (offer >= costs[:, 0])
+    if not partial:
+        feasible &= room[:, 0] >= q - EPS_GW
+    q_eff = np.where(q > EPS_GW, q, 0.0)
+    matching = np.where(
+        feasible, (np.nan_to_num(offer) - costs[:, 0]) * np.minimum(q_eff, room[:, 0]), -np.inf
+    )
+    np.testing.assert_allclose(chosen, np.maximum(matching, declined), atol=1e-9)

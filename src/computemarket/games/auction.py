@@ -202,9 +202,11 @@ def decide(
     ``open``: every provider quotes; merit order fills the tender.
     ``rofr``: the outside market's price (its best quote, or under ``second_price`` its
     clearing price) is shown to the holder. The holder matches it when the price covers
-    its cost: for what it can deliver, or, without ``partial_match``, only for the whole
-    tender. Outside providers fill the rest in merit order. What is still unfilled goes to
-    a holder that did not match, at its own quote.
+    its cost and matching earns it at least what declining would, declining meaning that
+    it sells, at its own quote, what the outside market leaves unfilled: for what it can
+    deliver, or, without ``partial_match``, only for the whole tender. Outside providers
+    fill the rest in merit order. What is still unfilled goes to a holder that did not
+    match, at its own quote.
     ``rofo``: the holder's quote is taken first, for what it can deliver, if it does not
     exceed ``threshold``; the rest goes to the outside market, with no later match.
 
@@ -236,15 +238,29 @@ def decide(
     elif rule == ROFR:
         eligible = acceptable & outside
         has_offer = eligible.any(axis=1)
+        # The outsiders' market for the whole tender: what it would leave unfilled, and
+        # under second_price the price it would clear at.
+        whole, unfilled = merit_order_fill(quantity, bids, room, eligible)
         if auction == "second_price":
-            # What the outsiders' market would clear at for the whole tender.
-            whole, _ = merit_order_fill(quantity, bids, room, eligible)
             offer = clearing_price(bids, room - whole, eligible, reserve_price)
         else:
             offer = np.min(np.where(eligible, bids, np.inf), axis=1)
         best_outside = np.where(has_offer, offer, np.nan)
         holder_room = room[:, holder]
-        matches = has_offer & (holder_room > 0.0) & (offer >= costs[:, holder])
+        holder_cost = costs[:, holder]
+        # The holder matches when matching earns at least what declining would: declining,
+        # it sells what the outsiders leave unfilled, as supplier of last resort at its own
+        # quote (docs/economics.md).
+        margin = np.where(has_offer, offer, holder_cost) - holder_cost
+        match_profit = margin * np.minimum(quantity, holder_room)
+        fallback = np.where(acceptable[:, holder], _snap(np.minimum(unfilled, holder_room)), 0.0)
+        decline_profit = (bids[:, holder] - holder_cost) * fallback
+        matches = (
+            has_offer
+            & (holder_room > 0.0)
+            & (offer >= holder_cost)
+            & (match_profit >= decline_profit)
+        )
         if not partial_match:
             matches &= holder_room >= quantity - EPS_GW
         matched = np.where(matches, np.minimum(quantity, holder_room), 0.0)

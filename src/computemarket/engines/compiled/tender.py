@@ -118,8 +118,8 @@ def decide(
         has_offer = False
         for p in range(providers):
             has_offer = has_offer or eligible[p]
+        unfilled = _fill(quantity, bids, room, eligible, whole, key, order)
         if second_price:
-            _fill(quantity, bids, room, eligible, whole, key, order)
             offer = _clearing(bids, room, whole, eligible, reserve)
         else:
             offer = np.inf
@@ -129,7 +129,17 @@ def decide(
         if has_offer:
             best_outside = offer
         holder_room = room[holder]
-        matches = has_offer and holder_room > 0.0 and offer >= costs[holder]
+        holder_cost = costs[holder]
+        # Match only when it earns at least what declining (last resort) would.
+        match_profit = (offer - holder_cost) * min(quantity, holder_room) if has_offer else 0.0
+        fallback = _snap(min(unfilled, holder_room)) if acceptable[holder] else 0.0
+        decline_profit = (bids[holder] - holder_cost) * fallback
+        matches = (
+            has_offer
+            and holder_room > 0.0
+            and offer >= holder_cost
+            and match_profit >= decline_profit
+        )
         if not partial:
             matches = matches and holder_room >= quantity - EPS_GW
         matched = min(quantity, holder_room) if matches else 0.0
