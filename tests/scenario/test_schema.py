@@ -247,3 +247,26 @@ def test_simulate_takes_the_scenario_as_a_mapping():
     assert cm.simulate(sc.to_dict(), paths=2, seed=1).identical(cm.simulate(sc, paths=2, seed=1))
     with pytest.raises(cm.ScenarioError, match="scenario"):
         cm.simulate(5)
+
+
+@pytest.mark.parametrize(
+    ("updates", "field", "phrase"),
+    [
+        ({"providers.oracle.base_cost": float("inf")}, "providers[1].base_cost", "finite"),
+        ({"providers.oracle.capacity[0].gw": float("inf")}, "capacity[0].gw", "finite"),
+        ({"initial_contracts[0].price": float("inf")}, "initial_contracts[0].price", "finite"),
+        ({"initial_contracts[0].gw": float("nan")}, "initial_contracts[0].gw", "finite"),
+        ({"buyer.term_months": 10**30}, "buyer.term_months", "less than or equal"),
+        ({"buyer.tender_every_months": 10**12}, "buyer.tender_every_months", "less than"),
+        ({"providers.oracle.spare_gw": 1e300}, "providers[1].spare_gw", "less than"),
+        ({"run.seed": 2**70}, "run.seed", "less than or equal"),
+        ({"start": "2325-01", "initial_contracts": []}, "start", "2262"),
+        ({"start": "1850-01", "initial_contracts": []}, "start", "1900"),
+        ({"initial_contracts[0].end": "9999-12"}, "initial_contracts[0].end", "2262"),
+    ],
+)
+def test_values_that_validate_but_cannot_be_right_are_refused(updates, field, phrase):
+    with pytest.raises(cm.ScenarioError) as caught:
+        load_scenario().with_updates(updates)
+    text = str(caught.value)
+    assert field in text and phrase in text, text

@@ -36,6 +36,14 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
         )
     elif holder is not None and holder not in names:
         yield Problem("contract.holder", holder, f"must be one of the providers {list(names)}")
+    first, last = month_index(sc.start, "1900-01"), month_index(sc.start, "2262-01")
+    if first < 0 or last + sc.horizon_months > 0:
+        yield Problem(
+            "start",
+            sc.start,
+            f"must lie between 1900-01 and {sc.horizon_months} months before 2262-01 (dates "
+            "are stored as datetime64[ns], which ends in April 2262)",
+        )
     lead = sc.buyer.lead_months
     if lead >= sc.horizon_months:
         yield Problem(
@@ -84,6 +92,12 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                     "capacity points must be in strictly increasing date order",
                 )
     for i, con in enumerate(sc.initial_contracts):
+        for key in ("start", "end"):
+            date = getattr(con, key)
+            if date is not None and not 0 <= month_index(date, "1900-01") < 12 * 362:
+                yield Problem(
+                    f"initial_contracts[{i}].{key}", date, "must lie between 1900-01 and 2262-01"
+                )
         if con.provider not in names:
             yield Problem(
                 f"initial_contracts[{i}].provider",

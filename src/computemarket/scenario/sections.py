@@ -40,10 +40,21 @@ Month = Annotated[str, BeforeValidator(parse_month)]
 Whole = Annotated[int, BeforeValidator(whole_number)]
 
 
+#: Bounds on quantities and prices: far beyond anything physical, and low enough that
+#: sums over a century of months cannot overflow.
+MOST_GW = 1e6
+MOST_PRICE = 1e6
+#: The longest span in months any contract, tender cycle or horizon may take.
+MOST_MONTHS = 1200
+
+
 def param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
-    """Declare a scenario parameter with its unit, description and bounds."""
+    """Declare a scenario parameter with its unit, description and bounds.
+
+    Floats, required ones included (``default`` is ``...``), must be finite.
+    """
     extra: dict[str, Any] = {"strict": True}
-    if isinstance(default, float):
+    if default is ... or isinstance(default, float):
         extra["allow_inf_nan"] = False
     return Field(
         default, description=description, json_schema_extra={"unit": unit}, **extra, **bounds
@@ -64,7 +75,7 @@ class Demand(Section):
     ``volatility`` (``docs/model.md``, section Demand).
     """
 
-    initial_gw: float = param(0.8, "GW", "Demand in the first month.", gt=0)
+    initial_gw: float = param(0.8, "GW", "Demand in the first month.", gt=0, le=MOST_GW)
     growth_initial: float = param(
         2.0,
         "1/year",
@@ -86,19 +97,27 @@ class Demand(Section):
 class Buyer(Section):
     """The buyer's procurement policy and valuation of compute."""
 
-    tender_every_months: Whole = param(6, "months", "Months between tenders.", ge=1)
+    tender_every_months: Whole = param(6, "months", "Months between tenders.", ge=1, le=MOST_MONTHS)
     lead_months: Whole = param(
         18, "months", "How far ahead a tender's capacity starts (and demand is forecast).", ge=1
     )
-    term_months: Whole = param(60, "months", "Length of each contract.", ge=1)
+    term_months: Whole = param(60, "months", "Length of each contract.", ge=1, le=MOST_MONTHS)
     safety_margin: float = param(
         0.10, "1", "Fraction added to the demand forecast when sizing a tender.", ge=0, le=10
     )
     reserve_price: float = param(
-        20.0, "$B/GW-year", "Highest price the buyer accepts; bids above it are refused.", gt=0
+        20.0,
+        "$B/GW-year",
+        "Highest price the buyer accepts; bids above it are refused.",
+        gt=0,
+        le=MOST_PRICE,
     )
     value_of_unmet: float = param(
-        20.0, "$B/GW-year", "Value the buyer loses per GW-year of demand not served.", ge=0
+        20.0,
+        "$B/GW-year",
+        "Value the buyer loses per GW-year of demand not served.",
+        ge=0,
+        le=MOST_PRICE,
     )
     discount_rate: float = param(0.08, "1/year", "Annual rate for discounting spend.", ge=0, le=1)
 
@@ -184,7 +203,9 @@ class CapacityPoint(Section):
     """One point of a provider's capacity ceiling schedule."""
 
     date: Month = Field(description="Month of this point.")
-    gw: float = param(..., "GW", "Ceiling on capacity committed to the buyer at this month.", ge=0)
+    gw: float = param(
+        ..., "GW", "Ceiling on capacity committed to the buyer at this month.", ge=0, le=MOST_GW
+    )
 
 
 class Provider(Section):
@@ -195,12 +216,16 @@ class Provider(Section):
         pattern=r"^[a-z][a-z0-9_]*$",
         strict=True,
     )
-    base_cost: float = param(..., "$B/GW-year", "Mean cost of supplying one GW for a year.", gt=0)
+    base_cost: float = param(
+        ..., "$B/GW-year", "Mean cost of supplying one GW for a year.", gt=0, le=MOST_PRICE
+    )
     cost_spread: float = param(
         0.15, "1", "Spread of the per-tender cost shock (see costs.distribution).", ge=0, le=3
     )
-    markup: float = param(0.15, "1", "Markup over cost under cost-plus bidding.", ge=0)
-    spare_gw: float = param(0.0, "GW", "Capacity built and free for the buyer at the start.", ge=0)
+    markup: float = param(0.15, "1", "Markup over cost under cost-plus bidding.", ge=0, le=100)
+    spare_gw: float = param(
+        0.0, "GW", "Capacity built and free for the buyer at the start.", ge=0, le=MOST_GW
+    )
     lead_time_months: float = param(15.0, "months", "Median construction lead time.", ge=1, le=240)
     lead_time_spread: float = param(
         0.25, "1", "Log-standard deviation of the construction lead time.", ge=0, le=3
@@ -218,8 +243,10 @@ class InitialContract(Section):
     """A contract signed before the scenario starts; its capacity is built by its start."""
 
     provider: str = Field(description="Provider supplying it.", strict=True)
-    gw: float = param(..., "GW", "Capacity contracted.", gt=0)
-    price: float = param(..., "$B/GW-year", "Price paid per GW-year delivered.", ge=0)
+    gw: float = param(..., "GW", "Capacity contracted.", gt=0, le=MOST_GW)
+    price: float = param(
+        ..., "$B/GW-year", "Price paid per GW-year delivered.", ge=0, le=MOST_PRICE
+    )
     start: Month | None = Field(None, description="First month of delivery (default: start).")
     end: Month = Field(description="First month after the contract ends.")
 
@@ -228,4 +255,4 @@ class Run(Section):
     """Defaults for a run of the scenario."""
 
     paths: Whole = param(1000, "-", "Monte Carlo paths simulated by default.", ge=1)
-    seed: Whole = param(20250121, "-", "Seed of the random inputs by default.", ge=0)
+    seed: Whole = param(20250121, "-", "Seed of the random inputs by default.", ge=0, le=2**63 - 1)
