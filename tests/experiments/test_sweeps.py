@@ -377,3 +377,37 @@ def test_the_python_api_says_how_to_resume(tmp_path):
     sweep(path, store=tmp_path / "store", engine="vector")
     with pytest.raises(cm.InputError, match="resume=True"):
         sweep(path, store=tmp_path / "store", engine="vector")
+
+
+def test_a_sweep_built_in_python(tmp_path):
+    base = cm.load_scenario("open")
+    spec = {
+        "sweep": {"paths": np.int64(10), "base": base, "seed": 3},
+        "design": {"kind": "grid"},
+        "axes": [{"path": "providers.oracle.base_cost", "values": np.array([10.0, 12.0])}],
+    }
+    result = cm.sweep(spec, engine="vector", store=tmp_path / "store")
+    expected = cm.simulate_summary(
+        base.with_updates({"providers.oracle.base_cost": 12.0}), paths=10, seed=3
+    )
+    assert float(result.unit_cost_stats.sel(statistic="mean")[1]) == float(
+        expected.unit_cost_stats.sel(statistic="mean")
+    )
+    assert (tmp_path / "store" / "sweep.toml").read_text().count("in memory") == 1
+    with pytest.raises(cm.ScenarioError, match="design"):
+        cm.load_sweep({"axes": [{"path": "x", "values": [1]}]})
+
+
+def test_a_script_without_a_main_guard_gets_a_message_not_a_broken_pool(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import computemarket as cm\n"
+        "spec = {'sweep': {'paths': 5}, 'design': {'kind': 'grid'},\n"
+        "        'axes': [{'path': 'contract.window_months', 'values': [0, 3]}]}\n"
+        "cm.sweep(spec, executor='processes', workers=2, engine='vector')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert proc.returncode != 0
+    assert "__name__ == '__main__'" in proc.stderr

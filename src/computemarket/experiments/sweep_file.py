@@ -31,10 +31,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import ValidationError
 
 from computemarket.errors import Problem, ScenarioError
@@ -187,18 +189,45 @@ class SweepSpec:
         return self.base.with_updates(point.updates)
 
 
+def _plain(spec: Mapping[str, Any]) -> tuple[dict[str, Any], Scenario | None]:
+    """A sweep built in Python as plain TOML data, and the base scenario if it is one.
+
+    NumPy scalars and arrays become Python numbers and lists; a base given as a scenario
+    is named in the data by its name and content hash.
+    """
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+            value = value.tolist() if hasattr(value, "tolist") else value
+            return [plain(v) for v in value] if isinstance(value, list) else value
+        return value
+
+    data = plain({k: v for k, v in spec.items()})
+    settings = spec.get("sweep") if isinstance(spec.get("sweep"), Mapping) else None
+    base = settings.get("base") if settings is not None else None
+    if isinstance(base, Scenario):
+        data["sweep"]["base"] = f"{base.name} (in memory, {base.content_hash[:12]})"
+        return data, base
+    return data, None
+
+
 def dim_name(path: str) -> str:
     """The result dimension named after a parameter path (``contract.window_months``...)."""
     return re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_")
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and validate a sweep file, and check every point's scenario before any work.
+def load_sweep(path: str | Path | Mapping[str, Any]) -> SweepSpec:
+    """Read and validate a sweep, and check every point's scenario before any work.
 
     Parameters
     ----------
-    path : str or Path
-        The sweep file (format in this module's docstring and ``docs/sweeps.md``).
+    path : str, Path or mapping
+        The sweep file (format in this module's docstring and ``docs/sweeps.md``), or the
+        same tables built in Python: ``{"sweep": {...}, "design": {...}, "axes": [...]}``.
+        In a mapping, ``sweep.base`` may also be a :class:`~computemarket.Scenario`, and a
+        relative base file is read from the working folder.
 
     Returns
     -------
@@ -228,23 +257,38 @@ def load_sweep(path: str | Path) -> SweepSpec:
     >>> spec = load_sweep(file)
     >>> len(spec.points), spec.dims
     (3, ('contract_window_months',))
+
+    The same sweep built in Python:
+
+    >>> spec = load_sweep({"sweep": {"paths": 20}, "design": {"kind": "grid"},
+    ...                    "axes": [{"path": "contract.window_months", "values": [0, 3, 6]}]})
+    >>> len(spec.points), spec.source
+    (3, 'mapping')
     """
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ScenarioError([Problem("", source, "no such sweep file")], source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
+    given_base: Scenario | None = None
+    if isinstance(path, Mapping):
+        data, given_base = _plain(path)
+        source, folder = "mapping", Path.cwd()
+        text = tomli_w.dumps(data)
+    else:
+        path = Path(path)
+        source, folder = str(path), path.parent
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except FileNotFoundError:
+            raise ScenarioError([Problem("", source, "no such sweep file")], source) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, data, SweepFile), source) from None
-    base_ref = spec.sweep.base
-    candidate = path.parent / base_ref
-    base = load_scenario(candidate if candidate.exists() else base_ref)
+    if given_base is not None:
+        base = given_base
+    else:
+        candidate = folder / spec.sweep.base
+        base = load_scenario(candidate if candidate.exists() else spec.sweep.base)
     raw_points = design_points(spec, base)
     problems: list[Problem] = []
     for i, updates in enumerate(raw_points):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def _run_point(
 
 
 def sweep(
-    spec: SweepSpec | str | Path,
+    spec: SweepSpec | str | Path | Mapping[str, Any],
     *,
     executor: Any = None,
     workers: int = 2,
@@ -80,8 +80,9 @@ def sweep(
 
     Parameters
     ----------
-    spec : SweepSpec, str or Path
-        A sweep, or a sweep file (see :mod:`computemarket.experiments.sweep_file`).
+    spec : SweepSpec, str, Path or mapping
+        A sweep, a sweep file (see :mod:`computemarket.experiments.sweep_file`), or the
+        file's tables built in Python (as :func:`~computemarket.load_sweep` takes them).
     executor : None, "processes", a concurrent.futures.Executor or a dask Client
         ``None`` runs points in this process; ``"processes"`` on ``workers`` local
         processes; an executor or ``distributed.Client`` on that.
@@ -226,11 +227,21 @@ def _execute(executor, workers, base_toml, todo, args):
     if executor == "processes":
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         workers = integer_argument("workers", workers, 1)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            yield from _drain(pool, base_toml, todo, args)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                yield from _drain(pool, base_toml, todo, args)
+        except BrokenProcessPool:
+            raise InputError(
+                "executor",
+                "processes",
+                "the worker processes died as they started. Each one imports the script "
+                "that called sweep(); a script must run the sweep only under "
+                "`if __name__ == '__main__':` (or use executor=None)",
+            ) from None
         return
     yield from _drain(executor, base_toml, todo, args)
 
