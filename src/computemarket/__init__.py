@@ -29,6 +29,7 @@ from computemarket.games import tender_study
 from computemarket.results.dataset import package_version
 from computemarket.results.plots import plot_delivered, plot_demand_fan
 from computemarket.results.summary import summarize
+from computemarket.results.tables import to_frame
 from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
 from computemarket.simulation import simulate, simulate_summary
 
@@ -56,6 +57,7 @@ __all__ = [
     "summarize",
     "sweep",
     "tender_study",
+    "to_frame",
 ]
 
 __version__ = package_version()
