@@ -9,7 +9,7 @@ tails (probabilities below 1% and above 99%, down to 1e-5).
 
 import numpy as np
 import pytest
-from best_response import largest_gains
+from best_response import largest_gains, refusal_gains
 from scipy import stats
 
 from computemarket.games.bids import market_bids
@@ -118,5 +118,41 @@ def test_outsiders_facing_a_right_of_first_refusal_best_respond(dist, available)
     outsiders = [one(1), one(2)]
     interior, tails = largest_gains(
         outsiders, [dist, dist], 1.0, 1.0, [1.0, 1.0], holder=(dist, available)
+    )
+    assert interior.max() <= 1e-3 and tails.max() <= 5e-3, (interior, tails)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "capacity", "holder_capacity"),
+    [
+        (1.5, [1.0, 1.0], 1.0),
+        (2.5, [1.0, 1.0], 1.0),
+        (1.5, [1.0, 1.0], 0.5),
+        (1.0, [1.0, 1.0], 3.0),
+    ],
+)
+def test_outsiders_best_respond_to_a_best_responding_holder_with_capacity(
+    quantity, capacity, holder_capacity
+):
+    costs = np.repeat(np.asarray(U.ppf(Q), dtype=float)[None, :], 3, axis=0)
+    rule = market_bids(
+        ROFR,
+        costs,
+        Q,
+        holder=0,
+        reserve=1.0,
+        quantity=quantity,
+        capacity=np.array([holder_capacity, *capacity]),
+    )
+
+    def one(i):
+        def bid(c):
+            c = np.asarray(c, dtype=float)
+            return rule(np.repeat(c[..., None], 3, axis=-1), 0, 1.0)[..., i]
+
+        return bid
+
+    interior, tails = refusal_gains(
+        [one(1), one(2)], [U, U], U, 1.0, quantity, capacity, holder_capacity
     )
     assert interior.max() <= 1e-3 and tails.max() <= 5e-3, (interior, tails)

@@ -140,10 +140,30 @@ def test_capacity_constrained_pay_as_bid_against_the_uniform_price():
         ({"rule": "open", "capacity": [1.0, float("inf")]}, "capacity"),
         ({"rule": "open", "quantity": 0.0}, "quantity"),
         ({"rule": "open", "quantity": float("nan")}, "quantity"),
-        ({"rule": "rofr", "capacity": [1.0, 1.0], "quantity": 1.5}, "capacity"),
+        ({"rule": "rofo", "capacity": [1.0, 1.0], "quantity": 1.5}, "capacity"),
+        ({"rule": "rofr", "outsiders": 2, "capacity": [1.0, 1.0, 0.5]}, "capacity"),
         ({"rule": "open", "capacity": [1.0, 1.0], "holder_available": 0.5}, "holder_available"),
     ],
 )
 def test_capacity_arguments_are_checked(kwargs, field):
     with pytest.raises(cm.InputError, match=field):
         cm.tender_study(draws=10, **kwargs)
+
+
+@pytest.mark.parametrize("quantity", [1.0, 1.25, 1.5, 1.75])
+def test_refusal_with_capacity_matches_the_closed_form(quantity):
+    # Holder and one outsider of one unit each, U(0, 1) costs, reserve 1: the outsider bids
+    # min((q + c) / 2, 1); the holder matches when c0 <= (b - q + 1) / (2 - q), with
+    # probability 1 - (2 - q) / 4; the buyer pays q - 5 (2 - q)^2 / 12 + (2 - q)^3 / 6.
+    ds = cm.tender_study("rofr", quantity=quantity, capacity=[1.0, 1.0], draws=60_000, seed=5)
+    w = 2.0 - quantity
+    total = ds.price * ds.awarded.sum("provider")
+    se = float(total.std()) / np.sqrt(ds.sizes["draw"])
+    assert float(total.mean()) == pytest.approx(quantity - 5 * w**2 / 12 + w**3 / 6, abs=4 * se)
+    matched = ds.awarded.sel(provider="holder") >= min(quantity, 1.0) - 1e-12
+    assert float(matched.mean()) == pytest.approx(1 - w / 4, abs=0.01)
+    np.testing.assert_allclose(
+        ds.bid.sel(provider="outsider_1"),
+        np.minimum((quantity + ds.cost.sel(provider="outsider_1")) / 2, 1.0),
+        atol=3e-3,
+    )

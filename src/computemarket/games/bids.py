@@ -18,6 +18,7 @@ from computemarket.games.asymmetric import asymmetric_first_price
 from computemarket.games.divisible import capacity_bids, capacity_gain
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import BidTable
+from computemarket.games.refusal import RefusalSales, refusal_gain
 from computemarket.games.winning import deviation_gain, expected_market_price
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
@@ -112,7 +113,8 @@ def market_bids(
     capacity : ndarray of shape (P,), optional
         Each provider's headroom, known to all: strategic bids are then the equilibrium of
         the capacity-constrained tender (:func:`computemarket.games.divisible.capacity_bids`),
-        so far under ``open`` and ``exclusive``. Without it, the single-unit game.
+        so far under ``open``, ``exclusive`` and ``rofr`` (first price, alike outsiders,
+        against a best-responding holder). Without it, the single-unit game.
 
     Returns
     -------
@@ -171,10 +173,12 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
     room = np.minimum(headroom, quantity)
     if rule == EXCLUSIVE:
         return RuleBids(BidTable(costs, costs.copy()), "reserve", np.nan, 0.0)
+    if rule == ROFR and auction == "first_price":
+        return _refusal_bids(costs, q, holder, reserve, quantity, room)
     if rule != OPEN:
         raise ValueError(
-            "capacity-constrained equilibria are computed under 'open' and 'exclusive' so "
-            "far; under rofr and rofo they need the holder's best response"
+            "capacity-constrained equilibria are computed under 'open', 'exclusive' and "
+            "'rofr' (first price) so far; under rofo they need the holder's best offer"
         )
     taking = room > 0.0
     if auction == "second_price":
@@ -195,6 +199,24 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
         raise ValueError(f"no equilibrium found for quantity {quantity} and headroom {room}")
     gain = capacity_gain(costs, bids, q, reserve, quantity=quantity, capacity=room)
     return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain.max(), 0.0)))
+
+
+def _refusal_bids(costs, q, holder, reserve, quantity, room) -> RuleBids:
+    """Outsiders' pay-as-bid equilibrium against a best-responding holder (alike outsiders)."""
+    outsiders = [p for p in range(costs.shape[0]) if p != holder]
+    mine, part = costs[outsiders], room[outsiders]
+    if not (np.all(mine == mine[:1]) and np.all(part == part[0])):
+        raise ValueError(
+            "under rofr with capacities the equilibrium is computed for alike outsiders "
+            "(the same costs and headroom) so far"
+        )
+    sales = RefusalSales(
+        quantity, part, float(room[holder]), costs[holder], q, holder_quote=reserve
+    )
+    bids = costs.copy()
+    bids[outsiders] = first_price_equilibrium(mine, q, reserve, sales=sales)
+    gain = refusal_gain(mine, bids[outsiders], q, reserve, sales)
+    return RuleBids(BidTable(costs, bids), "reserve", np.nan, float(max(gain.max(), 0.0)))
 
 
 def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:

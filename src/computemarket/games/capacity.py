@@ -64,11 +64,12 @@ class SalesTable:
         n = capacity.size
         self.quantity = float(quantity)
         self.capacity = capacity
-        self.subsets = np.array(list(itertools.product([False, True], repeat=n - 1)), dtype=bool)
-        self.subsets = self.subsets.reshape(-1, max(n - 1, 0))
+        choices = list(itertools.product([False, True], repeat=n - 1))
+        self.subsets = np.array(choices, dtype=bool).reshape(len(choices), n - 1)
         # Order the subsets by size, then lexicographically: the empty set first.
-        self.subsets = self.subsets[np.lexsort(self.subsets.T[::-1])]
-        self.subsets = self.subsets[np.argsort(self.subsets.sum(axis=1), kind="stable")]
+        if n > 1:
+            self.subsets = self.subsets[np.lexsort(self.subsets.T[::-1])]
+            self.subsets = self.subsets[np.argsort(self.subsets.sum(axis=1), kind="stable")]
         sales = np.empty((n, self.subsets.shape[0]))
         for i in range(n):
             rivals = np.delete(capacity, i)

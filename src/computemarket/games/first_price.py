@@ -23,6 +23,8 @@ per tender.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from computemarket.games.capacity import sales_table
@@ -44,6 +46,7 @@ def first_price_equilibrium(
     holder_available: float = 1.0,
     quantity: float = 1.0,
     capacity: np.ndarray | None = None,
+    sales: Callable[..., np.ndarray] | None = None,
     iterations: int = 2000,
     damping: float = 0.5,
     tolerance: float = 1e-9,
@@ -78,6 +81,10 @@ def first_price_equilibrium(
         Each bidder's headroom, offered at one price; awards go in merit order up to
         headroom. Without it, one unit and no capacity limit: the single-unit auction.
         Not combined with ``holder_costs``.
+    sales : callable, optional
+        ``sales(i, rivals, q, prices, grid)``: bidder ``i``'s expected sales at ``prices``
+        given its rivals' bid quantiles, for games whose sales neither of the above
+        describes (:class:`~computemarket.games.refusal.RefusalSales`); overrides them.
     iterations, damping, tolerance
         Limits of the fixed-point iteration.
 
@@ -117,6 +124,8 @@ def first_price_equilibrium(
             trades = c < reserve
 
             def win_at(b: np.ndarray, rivals=rivals, i=i) -> np.ndarray:
+                if sales is not None:
+                    return sales(i, rivals, q, np.atleast_1d(b), prices)
                 if table is not None:
                     below = np.array([cdf_from_grid(b, r, q) for r in rivals])
                     return table.expected(i, below.reshape(len(rivals), -1))

@@ -149,7 +149,7 @@ def tender_study(
             capacity=None if capacity is None else room,
         )
     except ValueError as exc:
-        raise InputError("capacity", list(room), str(exc)) from None
+        raise InputError("capacity", room.tolist(), str(exc)) from None
     root = np.random.SeedSequence(seed)
     cost_stream, available_stream = (np.random.Generator(np.random.PCG64(s)) for s in root.spawn(2))
     costs = np.asarray(cost.ppf(cost_stream.random((draws, providers))), dtype=float)
