@@ -69,7 +69,7 @@ def test_validate_explains_every_problem(tmp_path, capsys):
 @pytest.mark.parametrize("args", [["run", "--paths", "0"], ["run", "--workers", "0"]])
 def test_bad_options_exit_2(args, tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "o")]) == 2
-    assert "error:" in capsys.readouterr().err
+    assert "error:" in capsys.readouterr().err  # argparse's own refusal, exit 2
     assert not (tmp_path / "o").exists()
 
 
@@ -110,3 +110,52 @@ def test_summary_only_keeps_metrics_not_time_series(tmp_path, capsys):
     summary = xr.load_dataset(out / "summary.nc", engine="h5netcdf")
     assert summary.sizes["path"] == 300 and "unit_cost_stats" in summary
     assert "demand" not in summary
+
+
+def test_existing_outputs_are_refused_unless_overwrite(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--paths", "2", "--no-plots", "--out", str(out)]) == 0
+    before = (out / "results.nc").read_bytes()
+    assert main(["run", "--paths", "3", "--no-plots", "--out", str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert (out / "results.nc").read_bytes() == before  # untouched
+    assert main(["run", "--paths", "3", "--no-plots", "--out", str(out), "--overwrite"]) == 0
+    assert xr.load_dataset(out / "results.nc", engine="h5netcdf").sizes["path"] == 3
+
+
+def test_an_output_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
+    target = tmp_path / "a_file"
+    target.write_text("mine")
+    assert main(["run", "--paths", "2", "--out", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err and target.read_text() == "mine"
+
+
+def test_scenario_names_cannot_lead_outputs_out_of_the_folder(tmp_path, monkeypatch):
+    text = (ROOT / "scenarios" / "open.toml").read_text()
+    text = text.replace('name = "open"', 'name = "../../escaped"', 1)
+    scenario = tmp_path / "escape.toml"
+    scenario.write_text(text)
+    work = tmp_path / "work" / "inside"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    assert main(["run", str(scenario), "--paths", "2", "--no-plots"]) == 0
+    written = sorted(p.relative_to(work).as_posix() for p in work.rglob("results.nc"))
+    assert written == ["results/_.._escaped/results.nc"]  # separators replaced, dots dropped
+    assert not (tmp_path / "escaped").exists() and not (tmp_path / "work" / "escaped").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--workers", "0"],
+        ["run", "--workers", "-3"],
+        ["run", "--paths", "0"],
+        ["run", "--chunk-paths", "0"],
+        ["sweep", "x.toml", "--workers", "0"],
+        ["sweep", "x.toml", "--dask-local", "0"],
+        ["sweep", "x.toml", "--dask-local", "-1"],
+    ],
+)
+def test_counts_below_one_exit_2_before_any_work(args, capsys):
+    assert main(args) == 2
+    assert "is not at least 1" in capsys.readouterr().err

@@ -41,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status: 0 on success, 2 on bad input (scenario, options).
     """
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or options argparse refuses (it has said why)
+        return int(exc.code or 0)
     try:
         return _COMMANDS[args.command](args)
     except ComputeMarketError as exc:

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from computemarket.cli.output import write_outputs
+from computemarket.cli.output import FIGURES, check_output, safe_name, write_outputs
 from computemarket.cli.tables import comparison_table, summary_table
-from computemarket.errors import ScenarioError
+from computemarket.errors import InputError, ScenarioError
 from computemarket.scenario import load_scenario, shipped_scenarios
 
 __all__ = [
@@ -32,7 +32,12 @@ def run_scenario(args: argparse.Namespace) -> int:
     from computemarket.simulation import simulate, simulate_summary
 
     scenario = load_scenario(args.scenario)
-    out = args.out if args.out is not None else Path("results") / scenario.name
+    out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
+    if args.summary_only:
+        outputs = ["summary.nc"]
+    else:
+        outputs = ["results.nc"] + ([] if args.no_plots else list(FIGURES))
+    check_output(out, outputs, args.overwrite)
     paths = args.paths if args.paths is not None else scenario.run.paths
     options = {
         "engine": args.engine,
@@ -69,7 +74,8 @@ def compare_rules(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     rules = [r.strip() for r in args.rules.split(",") if r.strip()]
-    out = args.out if args.out is not None else Path("results") / scenario.name
+    out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
+    check_output(out, ["compare.nc", "compare.png"], args.overwrite)
     paths = args.paths if args.paths is not None else scenario.run.paths
     total = paths * len(set(rules) | {args.reference})
     with tqdm(total=total, unit="path", delay=2, file=sys.stderr, disable=None) as bar:
@@ -110,7 +116,10 @@ def run_sweep(args: argparse.Namespace) -> int:
     from computemarket.experiments.sweeps import sweep
 
     spec = load_sweep(args.file)  # every problem is reported before any work starts
-    store = args.out if args.out is not None else Path("results") / "sweeps" / spec.settings.name
+    default = Path("results") / "sweeps" / safe_name(spec.settings.name)
+    store = args.out if args.out is not None else default
+    if store.exists() and not store.is_dir():
+        raise InputError("--out", str(store), "is a file; name a folder for the store")
     cluster = client = None
     executor: object = None
     if args.scheduler or args.dask_local:

@@ -7,7 +7,44 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_outputs"]
+from computemarket.errors import InputError
+
+__all__ = ["FIGURES", "check_output", "safe_name", "write_outputs"]
+
+#: The figures ``computemarket run`` draws, in order.
+FIGURES = ("delivered_by_provider.png", "demand_vs_served.png")
+#: Characters kept in a folder named after a scenario or sweep; others become "_".
+_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def safe_name(name: str) -> str:
+    """A folder name made from a scenario's or sweep's name, that stays where it is put.
+
+    Path separators and other characters become ``_`` and leading dots are dropped, so
+    ``"../../escaped"`` or ``"/tmp/x"`` cannot leave the output folder.
+    """
+    text = "".join(ch if ch in _SAFE else "_" for ch in str(name)).lstrip(".")
+    return text or "unnamed"
+
+
+def check_output(out: Path, names: list[str], overwrite: bool) -> None:
+    """Refuse, before any work, an output folder that is a file or already holds outputs.
+
+    Raises
+    ------
+    InputError
+        If ``out`` is a file, or holds any of ``names`` and ``overwrite`` is False.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "is a file; name a folder")
+    clash = [name for name in names if (out / name).exists()]
+    if clash and not overwrite:
+        raise InputError(
+            "--out",
+            str(out),
+            f"already holds {', '.join(clash)}; pass --overwrite to replace them, or "
+            "choose another folder",
+        )
 
 
 def write_outputs(datasets: dict, out: Path, *, figures, extra: dict | None = None) -> list[Path]:
@@ -28,10 +65,7 @@ def write_outputs(datasets: dict, out: Path, *, figures, extra: dict | None = No
 
             from computemarket.results.plots import plot_delivered, plot_demand_fan
 
-            for name, draw in (
-                ("delivered_by_provider.png", plot_delivered),
-                ("demand_vs_served.png", plot_demand_fan),
-            ):
+            for name, draw in zip(FIGURES, (plot_delivered, plot_demand_fan), strict=True):
                 fig = draw(figures)
                 fig.savefig(staging / name, dpi=120)
                 plt.close(fig)

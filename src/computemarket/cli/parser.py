@@ -8,6 +8,17 @@ from pathlib import Path
 __all__ = ["build_parser"]
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least one, for counts of workers and paths."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
 def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None:
     """The scenario, paths, seed and workers options that ``run`` and ``compare`` share."""
     command.add_argument(
@@ -16,12 +27,17 @@ def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None
         default=None,
         help="TOML file or shipped scenario name (default: baseline)",
     )
-    command.add_argument("--paths", type=int, default=None, help=paths_help)
+    command.add_argument("--paths", type=_positive, default=None, help=paths_help)
     command.add_argument(
         "--seed", type=int, default=None, help="random seed (default: the scenario's)"
     )
     command.add_argument(
-        "--workers", type=int, default=1, help="threads running chunks (default: 1)"
+        "--workers", type=_positive, default=1, help="threads running chunks (default: 1)"
+    )
+    command.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace outputs already in the output folder (otherwise they are refused)",
     )
 
 
@@ -45,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
         "'fast' extra) or des (SimPy reference); all give the same results",
     )
     run.add_argument(
-        "--chunk-paths", type=int, default=None, help="paths simulated together (default: 2048)"
+        "--chunk-paths",
+        type=_positive,
+        default=None,
+        help="paths simulated together (default: 2048)",
     )
     run.add_argument(
         "--out",
@@ -80,12 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("file", type=Path, help="sweep file (see scenarios/sweeps/)")
     where = sw.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=int, default=1, help="local processes (default: 1, in-process)"
+        "--workers", type=_positive, default=1, help="local processes (default: 1, in-process)"
     )
     where.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run on")
     where.add_argument(
         "--dask-local",
-        type=int,
+        type=_positive,
         default=None,
         metavar="N",
         help="start a Dask LocalCluster with N worker processes and run on it",
