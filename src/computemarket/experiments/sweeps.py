@@ -238,9 +238,10 @@ def _execute(executor, workers, base_toml, todo, args):
             raise InputError(
                 "executor",
                 "processes",
-                "the worker processes died as they started. Each one imports the script "
-                "that called sweep(); a script must run the sweep only under "
-                "`if __name__ == '__main__':` (or use executor=None)",
+                "a worker process died. The usual cause: each worker imports the script "
+                "that called sweep() and runs its top level again, so a script must do its "
+                "work only under `if __name__ == '__main__':`; otherwise memory (fewer "
+                "workers), or executor=None",
             ) from None
         return
     yield from _drain(executor, base_toml, todo, args)
