@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from computemarket.games.capacity import sales_table
+from computemarket.games.capacity import capacity_table
 from computemarket.games.quantiles import spread_ties
 
 __all__ = ["asymmetric_first_price"]
@@ -114,11 +114,7 @@ def asymmetric_first_price(
         left = knots[rows, k - 1]
         return left + (knots[rows, k] - left) * (u - knots_u[k - 1]) / widths[k - 1]
 
-    table = None
-    if capacity is not None or quantity != 1.0:
-        if holder_costs is not None:
-            raise ValueError("capacities are not combined with a holder's match here")
-        table = sales_table(quantity, capacity, n)
+    table = capacity_table(quantity, capacity, n, holder=holder_costs is not None)
     others = _Rivals(table) if table is not None else None
 
     def slope(b: float, u: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import itertools
 
 import numpy as np
 
-__all__ = ["SalesTable", "sales_table"]
+__all__ = ["SalesTable", "capacity_table", "sales_table"]
 
 
 class SalesTable:
@@ -131,3 +131,44 @@ def sales_table(quantity: float, capacity: np.ndarray | None, bidders: int) -> S
         capacity = np.ones(bidders)
     capacity = np.minimum(np.asarray(capacity, dtype=float), quantity)
     return SalesTable(quantity, capacity)
+
+
+def capacity_table(
+    quantity: float, capacity: np.ndarray | None, bidders: int, *, holder: bool
+) -> SalesTable | None:
+    """The sales table a solver needs, or None for the single-unit game.
+
+    Parameters
+    ----------
+    quantity : float
+        The quantity tendered.
+    capacity : ndarray of shape (n,), or None
+        Headrooms.
+    bidders : int
+        Number of bidders.
+    holder : bool
+        Whether the solver also faces a holder's match (single-unit only).
+
+    Returns
+    -------
+    SalesTable or None
+        None when there is one unit and no capacity: the single-unit game.
+
+    Raises
+    ------
+    ValueError
+        If capacities come with a holder (see :mod:`computemarket.games.refusal`).
+
+    Examples
+    --------
+    >>> capacity_table(1.0, None, 2, holder=False) is None
+    True
+    """
+    if capacity is None and quantity == 1.0:
+        return None
+    if holder:
+        raise ValueError(
+            "capacities are not combined with a holder's match here; "
+            "see computemarket.games.refusal"
+        )
+    return sales_table(quantity, capacity, bidders)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from computemarket.games.capacity import sales_table
+from computemarket.games.capacity import capacity_table
 from computemarket.games.quantiles import cdf_from_grid
 from computemarket.games.winning import match_factor, win_probability
 
@@ -106,11 +106,7 @@ def first_price_equilibrium(
     n = costs.shape[0]
     low = min(float(costs.min()), reserve)
     prices = np.linspace(low, reserve, PRICE_POINTS)
-    table = None
-    if capacity is not None or quantity != 1.0:
-        if holder_costs is not None:
-            raise ValueError("capacities are not combined with a holder's match here")
-        table = sales_table(quantity, capacity, n)
+    table = capacity_table(quantity, capacity, n, holder=holder_costs is not None)
 
     def match_at(b: np.ndarray) -> np.ndarray:
         return match_factor(b, holder_costs, holder_available, q)
