@@ -159,3 +159,11 @@ def test_scenario_names_cannot_lead_outputs_out_of_the_folder(tmp_path, monkeypa
 def test_counts_below_one_exit_2_before_any_work(args, capsys):
     assert main(args) == 2
     assert "is not at least 1" in capsys.readouterr().err
+
+
+def test_the_default_folder_is_replaced_on_a_rerun(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "open", "--paths", "2", "--no-plots"]) == 0
+    assert main(["run", "open", "--paths", "3", "--no-plots"]) == 0
+    ds = xr.load_dataset(tmp_path / "results" / "open" / "results.nc", engine="h5netcdf")
+    assert ds.sizes["path"] == 3

@@ -37,7 +37,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         outputs = ["summary.nc"]
     else:
         outputs = ["results.nc"] + ([] if args.no_plots else list(FIGURES))
-    check_output(out, outputs, args.overwrite)
+    # A folder the user names is theirs: its outputs are not replaced unasked. The default
+    # folder, results/<name>, is the command's own, and a rerun replaces what it wrote.
+    check_output(out, outputs, args.overwrite or args.out is None)
     paths = args.paths if args.paths is not None else scenario.run.paths
     options = {
         "engine": args.engine,
@@ -75,7 +77,7 @@ def compare_rules(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     rules = [r.strip() for r in args.rules.split(",") if r.strip()]
     out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
-    check_output(out, ["compare.nc", "compare.png"], args.overwrite)
+    check_output(out, ["compare.nc", "compare.png"], args.overwrite or args.out is None)
     paths = args.paths if args.paths is not None else scenario.run.paths
     total = paths * len(set(rules) | {args.reference})
     with tqdm(total=total, unit="path", delay=2, file=sys.stderr, disable=None) as bar:

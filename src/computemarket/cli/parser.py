@@ -37,7 +37,8 @@ def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None
     command.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace outputs already in the output folder (otherwise they are refused)",
+        help="replace outputs already in the folder given by --out (otherwise refused; "
+        "the default folder, results/<name>, is replaced on each run)",
     )
 
 
