@@ -1,6 +1,7 @@
 """A single-tender lab for textbook comparisons of contract rules.
 
-One buyer values one unit at the reserve price. A holder and ``outsiders`` outside
+One buyer values each unit of a tender at the reserve price (one unit by default, or a
+divisible quantity with providers' headrooms). A holder and ``outsiders`` outside
 providers draw i.i.d. costs from any continuous ``scipy.stats`` distribution. The holder
 can serve with a probability the outsiders know but cannot observe. Quotes come from the
 same bidding code as the engines (:func:`computemarket.games.bids.market_bids`), and the
@@ -22,7 +23,7 @@ from computemarket.games.auction import decide, merit_order_fill
 from computemarket.games.bids import market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.scenario import RULES
-from computemarket.scenario.numbers import integer_argument, whole_number
+from computemarket.scenario.numbers import integer_argument
 
 __all__ = ["tender_study"]
 
@@ -85,9 +86,10 @@ def tender_study(
     capacity : sequence of float, optional
         Each provider's headroom, the holder first, then the outsiders, known to all;
         awards go in merit order up to headroom. Without it, every provider can serve the
-        whole tender (the single-unit game, today's behaviour). With it, strategic bids
-        are the capacity-constrained equilibrium, computed so far under ``open`` and
-        ``exclusive`` (``docs/economics.md``), with the holder always able to serve.
+        whole tender (the single-unit game). With it, strategic bids are the
+        capacity-constrained equilibrium, computed so far under ``open``, ``exclusive``
+        and ``rofr`` (first price, alike outsiders, against a holder that matches only
+        when that pays; ``docs/economics.md``), with the holder always able to serve.
     draws : int, default 100_000
         Number of independent tenders simulated.
     seed : int, default 0
@@ -127,8 +129,10 @@ def tender_study(
     (0.889, 1.5)
     """
     cost = stats.uniform(0, 1) if cost is None else cost
-    _check(rule, outsiders, cost, bidding, auction, reserve_price, holder_available, draws, seed)
-    outsiders, draws, seed = (int(whole_number(v)) for v in (outsiders, draws, seed))
+    outsiders = integer_argument("outsiders", outsiders, 1)
+    draws = integer_argument("draws", draws, 1)
+    seed = integer_argument("seed", seed, 0)
+    _check(rule, cost, bidding, auction, reserve_price, holder_available)
     providers = 1 + outsiders
     room = _capacity(quantity, capacity, providers, holder_available)
     code = RULES.index(rule)
@@ -253,11 +257,9 @@ def _describe(dist: Any) -> str:
     return f"{name}({', '.join(x for x in (args, kwds) if x)})"
 
 
-def _check(rule, outsiders, cost, bidding, auction, reserve, available, draws, seed) -> None:
+def _check(rule, cost, bidding, auction, reserve, available) -> None:
     if rule not in RULES:
         raise InputError("rule", rule, f"must be one of {list(RULES)}")
-    for name, value, least in (("outsiders", outsiders, 1), ("draws", draws, 1), ("seed", seed, 0)):
-        integer_argument(name, value, least)
     if not (hasattr(cost, "ppf") and hasattr(cost, "cdf")) or not isinstance(
         getattr(cost, "dist", None), stats.rv_continuous
     ):
