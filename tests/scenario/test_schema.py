@@ -270,3 +270,34 @@ def test_values_that_validate_but_cannot_be_right_are_refused(updates, field, ph
         load_scenario().with_updates(updates)
     text = str(caught.value)
     assert field in text and phrase in text, text
+
+
+def test_providers_are_added_and_removed_through_with_updates():
+    sc = load_scenario()
+    google = {"base_cost": 12.5, "capacity": [{"date": "2026-01", "gw": 2.0}]}
+    added = sc.with_updates({"providers.google": google})
+    assert added.provider_names == (*sc.provider_names, "google")
+    assert added.provider("google").base_cost == 12.5
+    assert added.get("providers.google.capacity[0].gw") == 2.0
+    removed = added.with_updates({"providers.google": None})
+    assert removed == sc
+    with pytest.raises(cm.ScenarioError, match="no item named 'google'"):
+        sc.with_updates({"providers.google": 3})  # not a table: nothing to add
+    with pytest.raises(cm.ScenarioError, match="providers"):
+        sc.with_updates({"providers.google": {"base_cost": 1.0}})  # capacity missing
+    # Removing a provider that a contract names is refused by the consistency checks.
+    named = sc.initial_contracts[0].provider
+    with pytest.raises(cm.ScenarioError, match="initial_contracts"):
+        sc.with_updates({f"providers.{named}": None})
+
+
+def test_parameter_table_gives_bounds_and_the_paths_of_a_scenario():
+    rows = {row["path"]: row for row in parameter_table()}
+    assert rows["providers[].base_cost"]["bounds"] == "> 0, <= 1e+06"
+    assert rows["run.seed"]["bounds"] == f">= 0, <= {2**63 - 1}"
+    sc = load_scenario()
+    named = {row["path"]: row for row in parameter_table(sc)}
+    for path, row in named.items():
+        assert row["value"] == repr(sc.get(path)), path
+        sc.with_updates({path: sc.get(path)})  # every listed path is one with_updates takes
+    assert "providers.oracle.base_cost" in named and "initial_contracts[0].gw" in named

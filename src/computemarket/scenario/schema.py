@@ -163,6 +163,9 @@ class Scenario(Section):
         updates : mapping of str to object
             Dotted parameter paths and their new values. List items are named by index or,
             for providers, by name: ``"providers.oracle.base_cost"``, ``"providers[1].markup"``.
+            A new provider is added by its name and table
+            (``{"providers.google": {...}}``); an item set to ``None`` is removed
+            (``{"providers.stargate": None}``).
 
         Returns
         -------
@@ -180,6 +183,9 @@ class Scenario(Section):
         >>> sc = load_scenario().with_updates({"providers.oracle.base_cost": 9.0})
         >>> sc.provider("oracle").base_cost
         9.0
+        >>> google = {"base_cost": 12.5, "capacity": [{"date": "2026-01", "gw": 2.0}]}
+        >>> sc.with_updates({"providers.google": google}).provider_names
+        ('azure', 'oracle', 'stargate', 'google')
         """
         data = self.model_dump(mode="python")
         problems = []

@@ -1,12 +1,15 @@
 """Dotted parameter paths: how ``Scenario.with_updates`` finds and sets a value.
 
 A path names tables by key and list items by index or, for items with a ``name``, by
-name: ``providers.oracle.base_cost``, ``providers[1].capacity[0].gw``.
+name: ``providers.oracle.base_cost``, ``providers[1].capacity[0].gw``. Setting a new
+name of a list of named tables to a table adds that item (``providers.google``); setting
+an item to ``None`` removes it.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["drop_none", "get_path", "set_path", "split_path"]
@@ -49,14 +52,32 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node[part] = _mutable(node[part])
                 node = node[part]
         elif isinstance(node, list):
+            if last and _adds(node, part, value):
+                node.append({"name": part, **value})
+                return
             index = _list_index(node, part, where)
-            if last:
+            if last and value is None:
+                del node[index]  # an item set to None is removed
+            elif last:
                 node[index] = value
             else:
                 node[index] = _mutable(node[index])
                 node = node[index]
         else:
             raise KeyError(f"{where} is a value, not a table")
+
+
+def _adds(items: list[Any], part: str, value: Any) -> bool:
+    """Whether setting ``part`` of a list of named tables to ``value`` adds a new item."""
+    names = [item.get("name") for item in items if isinstance(item, dict)]
+    named = bool(names) and len(names) == len(items)
+    return (
+        named
+        and isinstance(value, Mapping)
+        and not part.lstrip("-").isdigit()
+        and part not in names
+        and value.get("name", part) == part
+    )
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:
