@@ -26,6 +26,7 @@ from computemarket.games.asymmetric import asymmetric_first_price
 from computemarket.games.capacity import sales_table
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import cdf_from_grid
+from computemarket.games.winning import sales_gain
 
 __all__ = ["capacity_bids", "capacity_gain"]
 
@@ -146,21 +147,12 @@ def capacity_gain(
     >>> bool(gain.max() > 0.1)
     True
     """
-    n = costs.shape[0]
-    table = sales_table(quantity, np.asarray(capacity, dtype=float), n)
-    low = min(float(costs.min()), reserve)
-    prices = np.linspace(low, reserve, points)
-    gain = np.zeros_like(bids)
-    for i in range(n):
-        rivals = np.delete(bids, i, axis=0)
-        if table.capacity[i] <= 0.0:
-            continue
-        at_prices = table.expected(i, _below(rivals, q, prices))
-        best = np.max((prices[None, :] - costs[i][:, None]) * at_prices[None, :], axis=1)
-        own_sales = table.expected(i, _below(rivals, q, bids[i]))
-        own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_sales, 0.0)
-        gain[i] = np.maximum(best, 0.0) - own
-    return gain
+    table = sales_table(quantity, np.asarray(capacity, dtype=float), costs.shape[0])
+
+    def sales(i, rivals, q, prices, grid):
+        return table.expected(i, _below(rivals, q, prices))
+
+    return sales_gain(costs, bids, q, reserve, sales, points)
 
 
 def _below(rivals: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ import numpy as np
 
 from computemarket.games.capacity import SalesTable
 from computemarket.games.quantiles import cdf_from_grid
+from computemarket.games.winning import sales_gain
 
 __all__ = ["RefusalSales", "refusal_gain"]
 
@@ -194,13 +195,4 @@ def refusal_gain(
     >>> bool(refusal_gain(costs, costs, q, 1.0, table).max() > 0.05)
     True
     """
-    n = costs.shape[0]
-    prices = np.linspace(min(float(costs.min()), reserve), reserve, points)
-    gain = np.zeros_like(bids)
-    for i in range(n):
-        rivals = np.delete(bids, i, axis=0)
-        at_prices = sales(i, rivals, q, prices, prices)
-        best = np.max((prices[None, :] - costs[i][:, None]) * at_prices[None, :], axis=1)
-        own = (bids[i] - costs[i]) * sales(i, rivals, q, bids[i], prices)
-        gain[i] = np.maximum(best, 0.0) - np.where(bids[i] <= reserve, own, 0.0)
-    return gain
+    return sales_gain(costs, bids, q, reserve, sales, points)

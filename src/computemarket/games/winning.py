@@ -8,11 +8,19 @@ much a bidder could gain by leaving its bid function, and :func:`expected_market
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from computemarket.games.quantiles import cdf_from_grid
 
-__all__ = ["deviation_gain", "expected_market_price", "match_factor", "win_probability"]
+__all__ = [
+    "deviation_gain",
+    "expected_market_price",
+    "match_factor",
+    "sales_gain",
+    "win_probability",
+]
 
 
 def match_factor(
@@ -73,6 +81,60 @@ def deviation_gain(
         own_win = win_probability(rivals, q, bids[i], own_match)
         own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_win, 0.0)
         gain[i] = best - own
+    return gain
+
+
+def sales_gain(
+    costs: np.ndarray,
+    bids: np.ndarray,
+    q: np.ndarray,
+    reserve: float,
+    sales: Callable[..., np.ndarray],
+    points: int = 8193,
+) -> np.ndarray:
+    """Largest gain a bidder gets by deviating from ``bids``, for any expected-sales rule.
+
+    Parameters
+    ----------
+    costs, bids : ndarray, shape (n, G)
+        Cost quantiles on ``q`` and the bid at each.
+    q : ndarray, shape (G,)
+        The probability grid.
+    reserve : float
+        The buyer refuses bids above it.
+    sales : callable
+        ``sales(i, rivals, q, prices, grid)``: bidder ``i``'s expected sales at ``prices``
+        given its rivals' bid quantiles (a pay-as-bid game: profit is price less cost,
+        times sales).
+    points : int, default 8193
+        Deviation prices searched, from the lowest cost to the reserve.
+
+    Returns
+    -------
+    ndarray, shape (n, G)
+        Best deviation profit less the profit of the given bid (0: no gain).
+
+    Examples
+    --------
+    One unit, two bidders quoting cost: shading up pays.
+
+    >>> from computemarket.games.quantiles import quantile_grid
+    >>> q = quantile_grid()
+    >>> def unit(i, rivals, q, prices, grid):
+    ...     return win_probability(rivals, q, prices, np.ones_like(prices))
+    >>> costs = np.array([q, q])
+    >>> bool(sales_gain(costs, costs, q, 1.0, unit).max() > 0.1)
+    True
+    """
+    n = costs.shape[0]
+    prices = np.linspace(min(float(costs.min()), reserve), reserve, points)
+    gain = np.zeros_like(bids)
+    for i in range(n):
+        rivals = np.delete(bids, i, axis=0)
+        at_prices = sales(i, rivals, q, prices, prices)
+        best = np.max((prices[None, :] - costs[i][:, None]) * at_prices[None, :], axis=1)
+        own = (bids[i] - costs[i]) * sales(i, rivals, q, bids[i], prices)
+        gain[i] = np.maximum(best, 0.0) - np.where(bids[i] <= reserve, own, 0.0)
     return gain
 
 
