@@ -25,7 +25,7 @@ import numpy as np
 from computemarket.games.asymmetric import asymmetric_first_price
 from computemarket.games.capacity import sales_table
 from computemarket.games.first_price import first_price_equilibrium
-from computemarket.games.quantiles import cdf_from_grid
+from computemarket.games.quantiles import below_probabilities
 from computemarket.games.winning import sales_gain
 
 __all__ = ["capacity_bids", "capacity_gain"]
@@ -150,11 +150,6 @@ def capacity_gain(
     table = sales_table(quantity, np.asarray(capacity, dtype=float), costs.shape[0])
 
     def sales(i, rivals, q, prices, grid):
-        return table.expected(i, _below(rivals, q, prices))
+        return table.expected(i, below_probabilities(rivals, q, prices))
 
     return sales_gain(costs, bids, q, reserve, sales, points)
-
-
-def _below(rivals: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.ndarray:
-    """P(each rival bids below each price), shape (n - 1, M)."""
-    return np.array([cdf_from_grid(prices, bid, q) for bid in rivals]).reshape(len(rivals), -1)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from computemarket.games.capacity import capacity_table
-from computemarket.games.quantiles import cdf_from_grid
+from computemarket.games.quantiles import below_probabilities
 from computemarket.games.winning import match_factor, win_probability
 
 __all__ = ["PRICE_POINTS", "first_price_equilibrium"]
@@ -123,8 +123,7 @@ def first_price_equilibrium(
                 if sales is not None:
                     return sales(i, rivals, q, np.atleast_1d(b), prices)
                 if table is not None:
-                    below = np.array([cdf_from_grid(b, r, q) for r in rivals])
-                    return table.expected(i, below.reshape(len(rivals), -1))
+                    return table.expected(i, below_probabilities(rivals, q, b))
                 return win_probability(rivals, q, b, match_at(b))
 
             own = win_at(bids[i])

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GRID_POINTS", "BidTable", "cdf_from_grid", "quantile_grid", "spread_ties"]
+__all__ = [
+    "GRID_POINTS",
+    "BidTable",
+    "below_probabilities",
+    "cdf_from_grid",
+    "quantile_grid",
+    "spread_ties",
+]
 
 #: Points of the probability grid on which bid functions are tabulated.
 GRID_POINTS = 257
@@ -35,6 +42,33 @@ def cdf_from_grid(values: np.ndarray, grid: np.ndarray, q: np.ndarray) -> np.nda
     xp = np.concatenate([[strictly[0] - span * 1e-9], strictly, [strictly[-1] + span * 1e-9]])
     fp = np.concatenate([[lo_q], q, [hi_q]])
     return np.interp(values, xp, fp, left=0.0, right=1.0)
+
+
+def below_probabilities(bids: np.ndarray, q: np.ndarray, prices: np.ndarray) -> np.ndarray:
+    """P(each bidder's bid is at most each price), from bid quantiles ``bids`` on ``q``.
+
+    Parameters
+    ----------
+    bids : ndarray, shape (m, G)
+        Bid quantiles of ``m`` bidders (``m`` may be zero).
+    q : ndarray, shape (G,)
+        The probability grid.
+    prices : ndarray, shape (M,)
+        Where to evaluate.
+
+    Returns
+    -------
+    ndarray, shape (m, M)
+
+    Examples
+    --------
+    >>> q = quantile_grid(5)
+    >>> below_probabilities(np.array([q]), q, np.array([0.5])).round(6).tolist()
+    [[0.5]]
+    """
+    prices = np.atleast_1d(prices)
+    rows = [cdf_from_grid(prices, b, q) for b in bids]
+    return np.array(rows).reshape(len(bids), prices.size)
 
 
 def spread_ties(grid: np.ndarray) -> tuple[np.ndarray, float]:

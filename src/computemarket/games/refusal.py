@@ -28,7 +28,7 @@ import itertools
 import numpy as np
 
 from computemarket.games.capacity import SalesTable
-from computemarket.games.quantiles import cdf_from_grid
+from computemarket.games.quantiles import below_probabilities, cdf_from_grid
 from computemarket.games.winning import sales_gain
 
 __all__ = ["RefusalSales", "refusal_gain"]
@@ -123,8 +123,8 @@ class RefusalSales:
         ndarray, shape (M,)
         """
         m = rivals.shape[0]
-        at = np.array([cdf_from_grid(prices, b, q) for b in rivals]).reshape(m, prices.size)
-        on_grid = np.array([cdf_from_grid(grid, b, q) for b in rivals]).reshape(m, grid.size)
+        at = below_probabilities(rivals, q, prices)
+        on_grid = below_probabilities(rivals, q, grid)
         match_grid = self.match_probability(grid)
         # C_T(price) for every non-empty subset T of the rivals.
         integral = {}
