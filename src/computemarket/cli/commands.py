@@ -9,7 +9,7 @@ from pathlib import Path
 
 from computemarket.cli.output import FIGURES, check_output, safe_name, write_outputs
 from computemarket.cli.tables import comparison_table, summary_table
-from computemarket.errors import InputError, ScenarioError
+from computemarket.errors import ScenarioError
 from computemarket.scenario import load_scenario, shipped_scenarios
 
 __all__ = [
@@ -120,8 +120,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     spec = load_sweep(args.file)  # every problem is reported before any work starts
     default = Path("results") / "sweeps" / safe_name(spec.settings.name)
     store = args.out if args.out is not None else default
-    if store.exists() and not store.is_dir():
-        raise InputError("--out", str(store), "is a file; name a folder for the store")
+    check_output(store, [], overwrite=False)  # a file is refused; the store guards the rest
     cluster = client = None
     executor: object = None
     if args.scheduler or args.dask_local:
