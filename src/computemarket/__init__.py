@@ -14,7 +14,13 @@ Examples
 ['azure', 'oracle', 'stargate']
 """
 
-from computemarket.errors import ComputeMarketError, InputError, Problem, ScenarioError
+from computemarket.errors import (
+    ComputeMarketError,
+    InputError,
+    Problem,
+    ScenarioError,
+    StoreDamageWarning,
+)
 from computemarket.experiments import (
     SweepSpec,
     compare,
@@ -39,6 +45,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "StoreDamageWarning",
     "SweepSpec",
     "__version__",
     "compare",

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ComputeMarketError", "InputError", "Problem", "ScenarioError"]
+__all__ = [
+    "ComputeMarketError",
+    "InputError",
+    "Problem",
+    "ScenarioError",
+    "StoreDamageWarning",
+]
 
 
 class ComputeMarketError(Exception):
@@ -113,3 +119,17 @@ class InputError(ComputeMarketError, ValueError):
     def __init__(self, field: str, value: object, message: str) -> None:
         self.problem = Problem(field, value, message)
         super().__init__(str(self.problem))
+
+
+class StoreDamageWarning(UserWarning):
+    """A batch or record of a sweep store failed its checks; its points are computed again.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("points/0000000.nc cannot be read", StoreDamageWarning)
+    >>> caught[0].category.__name__
+    'StoreDamageWarning'
+    """

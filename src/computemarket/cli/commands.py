@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from computemarket.cli.output import FIGURES, check_output, safe_name, write_outputs
 from computemarket.cli.tables import comparison_table, summary_table
-from computemarket.errors import ScenarioError
+from computemarket.errors import ScenarioError, StoreDamageWarning
 from computemarket.scenario import load_scenario, shipped_scenarios
 
 __all__ = [
@@ -142,16 +143,19 @@ def run_sweep(args: argparse.Namespace) -> int:
         bar.refresh()
 
     try:
-        result = sweep(
-            spec,
-            executor=executor,
-            workers=args.workers,
-            store=store,
-            resume=args.resume,
-            progress=progress,
-            checkpoint_seconds=args.checkpoint_every,
-            engine=args.engine,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", StoreDamageWarning)
+            warnings.showwarning = _show_store_damage(warnings.showwarning)
+            result = sweep(
+                spec,
+                executor=executor,
+                workers=args.workers,
+                store=store,
+                resume=args.resume,
+                progress=progress,
+                checkpoint_seconds=args.checkpoint_every,
+                engine=args.engine,
+            )
     finally:
         bar.close()
         if client is not None:
@@ -169,6 +173,18 @@ def run_sweep(args: argparse.Namespace) -> int:
     written += _sweep_figures(result, store)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _show_store_damage(show):
+    """A ``warnings.showwarning`` that prints store damage as one plain line."""
+
+    def showwarning(message, category, *rest, **options):
+        if issubclass(category, StoreDamageWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            show(message, category, *rest, **options)
+
+    return showwarning
 
 
 def _sweep_figures(result, store: Path) -> list[Path]:

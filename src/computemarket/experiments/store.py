@@ -1,80 +1,88 @@
 """The sweep store: a folder that holds a sweep's points as they finish, and its result.
 
-Layout (format :data:`STORE_FORMAT`): ``sweep.json`` (the sweep's digest, format, point
-count and name), ``sweep.toml`` (the sweep file), ``points/NNNNNNN.nc`` (batches of
-finished points, each written atomically: a temporary file renamed into place),
-``failed/NNNNNNN.json`` (a failed point's error, parameters and seed) and ``result.nc``.
+Layout (format :data:`STORE_FORMAT`):
+
+``sweep.json``
+    The sweep's digest, the store's format, the point count and the sweep's name.
+``sweep.toml``
+    The sweep file.
+``points/NNNNNNN.nc``
+    Batches of finished points, named after their first point. Each carries the digest
+    of its sweep and a SHA-256 checksum of its content (attributes ``sweep_digest`` and
+    ``checksum``), and is written atomically: a temporary file renamed into place.
+``failed/NNNNNNN.json``
+    A failed point's index, parameters, seed and error, with the sweep's digest and a
+    checksum of the record.
+``damaged/``
+    Batches and records that failed their checks on a resume, moved aside, never deleted.
+``result.nc``
+    The gathered result, written last.
+``.lock``
+    Held by the run writing the store (:mod:`filelock`, an OS lock that ends with the
+    process, so a killed run leaves nothing stuck).
+
+A :class:`Store` is opened by one run at a time; :meth:`Store.load` checks every batch and
+record and says which are damaged and why (:attr:`Store.damage`), so that their points are
+computed again rather than trusted. ``docs/reliability.md`` states the guarantees.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import xarray as xr
+from filelock import FileLock, Timeout
 
 from computemarket.errors import InputError
 from computemarket.experiments.sweep_file import Point, SweepSpec
 
-__all__ = ["STORE_FORMAT", "atomic_netcdf", "load_done", "open_store", "write_failure"]
+__all__ = ["STORE_FORMAT", "Store", "atomic_netcdf", "checksum"]
 
-#: Version of the store's layout: sweep.json, batches of points, failures, the result.
-STORE_FORMAT = 2
+#: Version of the store's layout: sweep.json, checked batches and failure records, result.
+STORE_FORMAT = 3
 
-
-def open_store(folder: Path, spec: SweepSpec, resume: bool) -> Path:
-    """Create the store for ``spec`` in ``folder``, or check the one there and clean it up."""
-    marker = folder / "sweep.json"
-    if marker.exists():
-        recorded = json.loads(marker.read_text())
-        if recorded.get("digest") != spec.digest:
-            raise InputError("store", str(folder), "holds a different sweep; choose another folder")
-        if recorded.get("format") != STORE_FORMAT:
-            raise InputError(
-                "store",
-                str(folder),
-                f"was written by another version of computemarket (store format "
-                f"{recorded.get('format', 1)}, this version reads {STORE_FORMAT}); "
-                "run the sweep again into a new folder",
-            )
-        if not resume:
-            raise InputError(
-                "store",
-                str(folder),
-                "already holds this sweep; continue it with resume=True (--resume on the "
-                "command line), or choose another folder",
-            )
-    else:
-        (folder / "points").mkdir(parents=True, exist_ok=True)
-        (folder / "failed").mkdir(exist_ok=True)
-        (folder / "sweep.toml").write_text(spec.text)
-        marker.write_text(
-            json.dumps(
-                {
-                    "digest": spec.digest,
-                    "format": STORE_FORMAT,
-                    "points": len(spec.points),
-                    "name": spec.settings.name,
-                }
-            )
-        )
-    for stray in (folder / "points").glob(".*.tmp"):
-        stray.unlink()  # a batch being written when the sweep was killed
-    return folder
+_BATCH = re.compile(r"^\d{7}\.nc$")
+_RECORD = re.compile(r"^\d{7}\.json$")
+_FIELDS = ("index", "updates", "seed", "error", "sweep_digest")
 
 
-def load_done(folder: Path) -> tuple[list[xr.Dataset], dict[int, str]]:
-    """The batches of points a store holds, and the errors of its failed points."""
-    parts = [
-        xr.load_dataset(path, engine="h5netcdf")
-        for path in sorted((folder / "points").glob("*.nc"))
-    ]
-    errors = {}
-    for path in sorted((folder / "failed").glob("*.json")):
-        errors[int(path.stem)] = json.loads(path.read_text())["error"]
-    return parts, errors
+def checksum(ds: xr.Dataset) -> str:
+    """SHA-256 of a dataset's variables: names, dimensions, types and values, in name order.
+
+    Attributes are left out, so the checksum can be stored among them.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"x": ("point", np.array([1.0, 2.0]))})
+    >>> checksum(ds) == checksum(ds.copy(deep=True))
+    True
+    >>> checksum(ds) == checksum(ds.assign(x=ds.x + [0.0, 1e-12]))
+    False
+    """
+    digest = hashlib.sha256()
+    for name in sorted(map(str, ds.variables)):
+        var = ds.variables[name]
+        values = np.asarray(var.values)
+        text = values.dtype.kind in "OUS"  # strings read back as objects or as unicode
+        kind = "text" if text else values.dtype.str
+        digest.update(repr((name, var.dims, values.shape, kind)).encode())
+        if text:
+            digest.update("\0".join(map(str, values.ravel().tolist())).encode())
+        else:
+            digest.update(np.ascontiguousarray(values).tobytes())
+    return digest.hexdigest()
+
+
+def _record_checksum(record: dict[str, Any]) -> str:
+    fields = {key: record.get(key) for key in _FIELDS}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def atomic_netcdf(ds: xr.Dataset, target: Path) -> None:
@@ -91,14 +99,290 @@ def atomic_netcdf(ds: xr.Dataset, target: Path) -> None:
             os.unlink(temporary)
 
 
-def write_failure(folder: Path, point: Point, error: str) -> None:
-    """Record a failed point (index, parameters, seed, error) in the store, atomically."""
-    target = folder / "failed" / f"{point.index:07d}.json"
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(
-        json.dumps(
-            {"index": point.index, "updates": point.updates, "seed": point.seed, "error": error},
-            default=str,
+class Store:
+    """A sweep's store folder, opened for writing by this run alone.
+
+    Parameters
+    ----------
+    folder : Path
+    spec : SweepSpec
+        The sweep the store holds, or is to hold.
+    resume : bool
+        Continue a sweep the folder already holds; without it such a folder is refused.
+
+    Raises
+    ------
+    InputError
+        If another run is writing the store, it holds a different sweep or one written by
+        another store format, it already holds this sweep and ``resume`` is False, or its
+        subfolders are symbolic links.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from computemarket.experiments.sweep_file import load_sweep
+    >>> spec = load_sweep({"design": {"kind": "grid"},
+    ...     "axes": [{"path": "contract.window_months", "values": [0, 3]}]})
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> with Store(folder, spec, resume=False) as store:
+    ...     parts, errors = store.load()
+    >>> len(parts), errors, store.damage
+    (0, {}, [])
+    >>> Store(folder, spec, resume=False)
+    Traceback (most recent call last):
+    ...
+    computemarket.errors.InputError: store = '...': already holds this sweep; ...
+    """
+
+    def __init__(self, folder: Path, spec: SweepSpec, resume: bool) -> None:
+        self.folder = Path(folder)
+        self.spec = spec
+        #: One line per batch or record set aside on loading, saying why.
+        self.damage: list[str] = []
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(self.folder / ".lock")
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise InputError(
+                "store",
+                str(self.folder),
+                "is being written by another run; wait for it to finish, or choose another folder",
+            ) from None
+        try:
+            self._open(resume)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store for other runs."""
+        self._lock.release()
+
+    # -- opening ----------------------------------------------------------------------------
+    def _open(self, resume: bool) -> None:
+        folder, spec = self.folder, self.spec
+        for sub in ("points", "failed", "damaged"):
+            if (folder / sub).is_symlink() or (
+                (folder / sub).exists() and not (folder / sub).is_dir()
+            ):
+                raise InputError(
+                    "store",
+                    str(folder),
+                    f"has a '{sub}' that is not a plain folder; a store's folders must be its "
+                    "own: choose another folder",
+                )
+        marker = folder / "sweep.json"
+        held = any((folder / "points").glob("*.nc")) or any((folder / "failed").glob("*.json"))
+        recorded, problem = _recorded(marker) if marker.exists() else (None, None)
+        held = held or problem is not None
+        if recorded is not None:
+            if recorded.get("digest") != spec.digest:
+                raise InputError(
+                    "store", str(folder), "holds a different sweep; choose another folder"
+                )
+            if recorded.get("format") != STORE_FORMAT:
+                raise InputError(
+                    "store",
+                    str(folder),
+                    f"was written by another version of computemarket (store format "
+                    f"{recorded.get('format', 1)}, this version reads {STORE_FORMAT}); "
+                    "run the sweep again into a new folder",
+                )
+        if (recorded is not None or held) and not resume:
+            raise InputError(
+                "store",
+                str(folder),
+                "already holds this sweep; continue it with resume=True (--resume on the "
+                "command line), or choose another folder"
+                if recorded is not None
+                else "already holds sweep points; continue with resume=True (--resume on the "
+                "command line), or choose another folder",
+            )
+        if problem is not None:
+            self.damage.append(
+                f"sweep.json {problem}: set aside in damaged/; the batches' own sweep "
+                "identities are checked instead"
+            )
+            self._set_aside(marker)
+        (folder / "points").mkdir(exist_ok=True)
+        (folder / "failed").mkdir(exist_ok=True)
+        if recorded is None:
+            (folder / "sweep.toml").write_text(spec.text)
+            info = {
+                "digest": spec.digest,
+                "format": STORE_FORMAT,
+                "points": len(spec.points),
+                "name": spec.settings.name,
+            }
+            _atomic_text(marker, json.dumps(info))
+        # Temporary files of a run killed while writing (this run holds the lock, so no
+        # other run is writing them now); only names this module gives its temporaries.
+        for stray in (folder / "points").glob(".*.nc.*.tmp"):
+            stray.unlink()
+        for stray in (folder / "failed").glob(".*.json.*.tmp"):
+            stray.unlink()
+
+    # -- loading ----------------------------------------------------------------------------
+    def load(self) -> tuple[list[xr.Dataset], dict[int, str]]:
+        """The batches of points and the failed points' errors that pass their checks.
+
+        A batch or record that cannot be read, fails its checksum, or repeats or lies
+        outside the sweep's points is moved to ``damaged/`` and described in
+        :attr:`damage`; its points are left to compute again.
+
+        Raises
+        ------
+        InputError
+            If a batch or record belongs to a different sweep.
+        """
+        parts: list[xr.Dataset] = []
+        seen: dict[int, str] = {}
+        total = len(self.spec.points)
+        for path in sorted((self.folder / "points").glob("*.nc")):
+            if not _BATCH.match(path.name):
+                continue  # not a name this package gives; not ours to judge
+            problem, part = self._check_batch(path)
+            if problem is None:
+                indices = part["point"].values.astype(np.int64).tolist()
+                if any(not 0 <= i < total for i in indices):
+                    problem = "holds points outside the sweep's"
+                elif any(i in seen for i in indices):
+                    twin = next(seen[i] for i in indices if i in seen)
+                    problem = f"repeats points of {twin}"
+                else:
+                    seen.update(dict.fromkeys(indices, path.name))
+                    parts.append(part)
+                    continue
+            self._damaged(path, problem)
+        errors: dict[int, str] = {}
+        for path in sorted((self.folder / "failed").glob("*.json")):
+            if not _RECORD.match(path.name):
+                continue
+            problem, record = self._check_record(path)
+            if problem is None:
+                index = record["index"]
+                if not isinstance(index, int) or not 0 <= index < total:
+                    problem = "names a point outside the sweep's"
+                elif index in seen or index in errors:
+                    problem = "is for a point already finished"
+                elif record["updates"] != _plain(self.spec.points[index].updates):
+                    problem = "does not hold its point's parameters"
+                else:
+                    errors[index] = str(record["error"])
+                    continue
+            self._damaged(path, problem)
+        return parts, errors
+
+    def _check_batch(self, path: Path) -> tuple[str | None, xr.Dataset]:
+        try:
+            part = xr.load_dataset(path, engine="h5netcdf")
+        except Exception as exc:  # truncated, garbage, not NetCDF: any reader error
+            return f"cannot be read ({type(exc).__name__})", xr.Dataset()
+        self._check_identity(path, part.attrs.get("sweep_digest"))
+        if "point" not in part.coords:
+            return "holds no points", part
+        if part.attrs.get("checksum") != checksum(part):
+            return "does not match its checksum (edited or damaged)", part
+        part.attrs = {k: v for k, v in part.attrs.items() if k not in ("checksum", "sweep_digest")}
+        return None, part
+
+    def _check_record(self, path: Path) -> tuple[str | None, dict[str, Any]]:
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return f"cannot be read ({type(exc).__name__})", {}
+        if not isinstance(record, dict) or not all(key in record for key in _FIELDS):
+            return "is not a failure record", {}
+        self._check_identity(path, record["sweep_digest"])
+        if record.get("checksum") != _record_checksum(record):
+            return "does not match its checksum (edited or damaged)", record
+        return None, record
+
+    def _check_identity(self, path: Path, digest: object) -> None:
+        if digest is not None and digest != self.spec.digest:
+            raise InputError(
+                "store",
+                str(self.folder),
+                f"holds points of a different sweep ({path.parent.name}/{path.name}); "
+                "choose another folder",
+            )
+
+    def _damaged(self, path: Path, problem: str) -> None:
+        self.damage.append(f"{path.parent.name}/{path.name} {problem}: set aside in damaged/")
+        self._set_aside(path)
+
+    def _set_aside(self, path: Path) -> None:
+        aside = self.folder / "damaged"
+        aside.mkdir(exist_ok=True)
+        target = aside / f"{path.parent.name}-{path.name}"
+        copy = 1
+        while target.exists():
+            copy += 1
+            target = aside / f"{path.parent.name}-{path.name}.{copy}"
+        os.replace(path, target)
+
+    # -- writing ----------------------------------------------------------------------------
+    def write_batch(self, part: xr.Dataset) -> None:
+        """Write a batch of finished points, with the sweep's identity and its checksum."""
+        first = int(part["point"].values[0])
+        stamped = part.copy()
+        stamped.attrs = {
+            **part.attrs,
+            "sweep_digest": self.spec.digest,
+            "checksum": checksum(part),
+        }
+        atomic_netcdf(stamped, self.folder / "points" / f"{first:07d}.nc")
+
+    def write_failure(self, point: Point, error: str) -> None:
+        """Record a failed point (index, parameters, seed, error), atomically."""
+        record: dict[str, Any] = _plain(
+            {
+                "index": point.index,
+                "updates": point.updates,
+                "seed": point.seed,
+                "error": error,
+                "sweep_digest": self.spec.digest,
+            }
         )
+        record["checksum"] = _record_checksum(record)
+        _atomic_text(self.folder / "failed" / f"{point.index:07d}.json", json.dumps(record))
+
+    def write_result(self, result: xr.Dataset) -> None:
+        """Write the gathered result, atomically."""
+        atomic_netcdf(result, self.folder / "result.nc")
+
+
+def _recorded(marker: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """``sweep.json``'s content, or None and why it cannot be used."""
+    try:
+        recorded = json.loads(marker.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"cannot be read ({type(exc).__name__})"
+    if not isinstance(recorded, dict):
+        return None, "is not a JSON object"
+    return recorded, None
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples as lists, NumPy scalars as numbers)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _atomic_text(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
-    os.replace(temporary, target)
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

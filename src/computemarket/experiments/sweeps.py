@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import tomllib
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ from typing import Any
 import xarray as xr
 
 from computemarket.engines import check_engine, compiled
-from computemarket.errors import InputError
+from computemarket.errors import InputError, StoreDamageWarning
 from computemarket.experiments.gather import PointStatistics, assemble, stack
-from computemarket.experiments.store import atomic_netcdf, load_done, open_store, write_failure
+from computemarket.experiments.store import Store
 from computemarket.experiments.sweep_file import Point, SweepSpec, load_sweep
 from computemarket.results.summary import summarize
 from computemarket.scenario import Scenario
@@ -115,8 +116,16 @@ def sweep(
     ScenarioError
         If the sweep file is invalid (before any work starts).
     InputError
-        If ``store`` holds a different sweep, or holds one and ``resume`` is False; if
-        ``checkpoint_seconds`` or ``engine`` is invalid (before any work starts).
+        If ``store`` holds a different sweep, or holds one and ``resume`` is False, or
+        another run is writing it; if ``checkpoint_seconds`` or ``engine`` is invalid
+        (before any work starts).
+
+    Warns
+    -----
+    StoreDamageWarning
+        For each batch or failure record in ``store`` that cannot be read, fails its
+        checksum, or repeats points: it is moved to the store's ``damaged/`` folder and
+        its points are computed again.
 
     Examples
     --------
@@ -147,11 +156,21 @@ def sweep(
     _check_executor(executor)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
-    folder = open_store(Path(store), spec, resume) if store is not None else None
+    opened = Store(Path(store), spec, resume) if store is not None else None
+    try:
+        return _sweep(spec, opened, executor, workers, progress, checkpoint_seconds, engine)
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _sweep(spec, store, executor, workers, progress, checkpoint_seconds, engine) -> xr.Dataset:
     parts: list[xr.Dataset] = []
     errors: dict[int, str] = {}
-    if folder is not None:
-        parts, errors = load_done(folder)
+    if store is not None:
+        parts, errors = store.load()
+        for line in store.damage:
+            warnings.warn(f"store {store.folder}: {line}", StoreDamageWarning, stacklevel=3)
     finished = {int(i) for part in parts for i in part["point"].values} | set(errors)
     todo = [p for p in spec.points if p.index not in finished]
     total, done = len(spec.points), len(spec.points) - len(todo)
@@ -166,8 +185,8 @@ def sweep(
         nonlocal last_flush
         if buffer:
             part = stack(buffer)
-            if folder is not None:
-                atomic_netcdf(part, folder / "points" / f"{buffer[0][0]:07d}.nc")
+            if store is not None:
+                store.write_batch(part)
             parts.append(part)
             buffer.clear()
         last_flush = time.monotonic()
@@ -178,8 +197,8 @@ def sweep(
     ):
         if error:
             errors[index] = error
-            if folder is not None:
-                write_failure(folder, spec.points[index], error)
+            if store is not None:
+                store.write_failure(spec.points[index], error)
         else:
             buffer.append((index, result))
             if time.monotonic() - last_flush >= every:
@@ -189,8 +208,8 @@ def sweep(
             progress(done, total)
     flush()
     result = assemble(spec, parts, errors)
-    if folder is not None:
-        atomic_netcdf(result, folder / "result.nc")
+    if store is not None:
+        store.write_result(result)
     return result
 
 
