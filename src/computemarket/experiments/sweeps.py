@@ -11,6 +11,8 @@ its error and parameters; the sweep goes on.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import tomllib
 import warnings
@@ -251,7 +253,9 @@ def _execute(executor, workers, base_toml, todo, args):
         workers = integer_argument("workers", workers, 1)
         context = multiprocessing.get_context("spawn")
         try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_watch_parent, initargs=(os.getpid(),)
+            ) as pool:
                 yield from _drain(pool, base_toml, todo, args)
         except BrokenProcessPool:
             raise InputError(
@@ -264,6 +268,22 @@ def _execute(executor, workers, base_toml, todo, args):
             ) from None
         return
     yield from _drain(executor, base_toml, todo, args)
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    """In a pool worker: exit as soon as the process that started the pool is gone.
+
+    A pool's workers outlive a parent killed with SIGKILL (nothing can tell them); this
+    thread checks the parent every ``every`` seconds and ends the worker, so a killed sweep
+    leaves none of its processes behind (the resource tracker then exits too).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="computemarket-watch-parent", daemon=True).start()
 
 
 def _drain(pool, base_toml, todo, args):
