@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import computemarket as cm
 
@@ -49,3 +51,17 @@ def test_summary_of_one_path_has_no_standard_error():
 def test_summary_refuses_other_datasets():
     with pytest.raises(cm.InputError, match="results dataset"):
         cm.summarize(xr.Dataset({"x": ("a", [1.0])}))
+
+
+@settings(max_examples=8)
+@given(paths=st.integers(1, 40), chunk=st.integers(1, 40))
+def test_summary_does_not_depend_on_chunking(paths, chunk):
+    """A chunk of one path used to sum its months pairwise and move metrics by 1e-16."""
+    summary = cm.simulate_summary("baseline", paths=paths, seed=1, chunk_paths=chunk)
+    whole = cm.summarize(cm.simulate("baseline", paths=paths, seed=1))
+    xr.testing.assert_identical(summary, whole)
+
+
+def test_a_last_chunk_of_one_path_gives_the_same_summary():
+    summary = cm.simulate_summary("baseline", paths=2049, seed=1)
+    assert summary.identical(cm.summarize(cm.simulate("baseline", paths=2049, seed=1)))

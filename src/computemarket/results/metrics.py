@@ -124,31 +124,48 @@ def _metric_values(
     served, shortfall, demand = monthly("served"), monthly("shortfall"), monthly("demand")
     value = value_of_unmet
 
-    revenue = np.sum(spend * discount[None, :, None], axis=1)
-    total_spend = np.sum(revenue, axis=1)
-    delivered_pv = np.sum(np.sum(delivered, axis=2) * discount, axis=1) / 12.0
-    unmet = np.sum(shortfall * discount, axis=1) / 12.0 * value
-    volume = np.sum(delivered, axis=1)
-    profit = np.sum((spend - supply) * discount[None, :, None], axis=1)
+    revenue = _sum(spend * discount[None, :, None], axis=1)
+    total_spend = _sum(revenue, axis=1)
+    delivered_pv = _sum(_sum(delivered, axis=2) * discount, axis=1) / 12.0
+    unmet = _sum(shortfall * discount, axis=1) / 12.0 * value
+    volume = _sum(delivered, axis=1)
+    profit = _sum((spend - supply) * discount[None, :, None], axis=1)
     return {
         "total_spend": total_spend,
         "unit_cost": _divide(total_spend, delivered_pv),
-        "shortfall_gw_months": np.sum(shortfall, axis=1),
-        "served_fraction": _divide(np.sum(served, axis=1), np.sum(demand, axis=1)),
+        "shortfall_gw_months": _sum(shortfall, axis=1),
+        "served_fraction": _divide(_sum(served, axis=1), _sum(demand, axis=1)),
         "unmet_cost": unmet,
         "total_cost": total_spend + unmet,
         "revenue": revenue,
-        "share": _divide(volume, np.sum(volume, axis=1)[:, None]),
+        "share": _divide(volume, _sum(volume, axis=1)[:, None]),
         "hhi": _hhi(volume),
-        "hhi_contracted": _hhi(np.sum(contracted, axis=1)),
+        "hhi_contracted": _hhi(_sum(contracted, axis=1)),
         "holder_match_rate": _match_rate(tendered, is_rofr),
         "holder_price_premium": _premium(tendered, is_holder),
         "inefficient_award_rate": _inefficiency(tendered),
-        "late_gw_months": np.sum(contracted - delivered, axis=(1, 2)),
-        "buyer_surplus": np.sum(served * discount, axis=1) * value / 12.0 - total_spend,
-        "holder_surplus": np.sum(np.where(is_holder, profit, 0.0), axis=1),
-        "outsider_surplus": np.sum(np.where(is_holder, 0.0, profit), axis=1),
+        "late_gw_months": _sum(contracted - delivered, axis=(1, 2)),
+        "buyer_surplus": _sum(served * discount, axis=1) * value / 12.0 - total_spend,
+        "holder_surplus": _sum(np.where(is_holder, profit, 0.0), axis=1),
+        "outsider_surplus": _sum(np.where(is_holder, 0.0, profit), axis=1),
     }
+
+
+def _sum(values: np.ndarray, axis: int | tuple[int, ...]) -> np.ndarray:
+    """Sum over ``axis`` (several: the last first), adding the terms in index order.
+
+    ``np.sum`` adds pairwise along a contiguous axis and one by one along a strided one,
+    and which it is depends on how many paths the array holds (with one path, the month
+    axis becomes contiguous); a running sum fixes the order, so a path's metrics do not
+    depend on how many paths are computed beside it.
+    """
+    axes = (axis,) if isinstance(axis, int) else axis
+    for one in sorted(axes, reverse=True):
+        if values.shape[one] == 0:
+            values = np.zeros(np.delete(values.shape, one))
+        else:
+            values = np.cumsum(values, axis=one).take(-1, axis=one)
+    return values
 
 
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -158,17 +175,17 @@ def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def _hhi(volume: np.ndarray) -> np.ndarray:
-    share = _divide(volume, np.sum(volume, axis=1)[:, None])
-    total = np.sum((100.0 * np.nan_to_num(share)) ** 2, axis=1)
+    share = _divide(volume, _sum(volume, axis=1)[:, None])
+    total = _sum((100.0 * np.nan_to_num(share)) ** 2, axis=1)
     return np.where(np.isnan(share).all(axis=1), np.nan, total)
 
 
 def _premium(tendered, is_holder: np.ndarray) -> np.ndarray:
     award = tendered("award")
-    paid = np.sum(award * np.nan_to_num(tendered("award_price")), axis=1)  # (n, P)
-    volume = np.sum(award, axis=1)
-    holder = _divide(np.sum(paid[:, is_holder], axis=1), np.sum(volume[:, is_holder], axis=1))
-    outside = _divide(np.sum(paid[:, ~is_holder], axis=1), np.sum(volume[:, ~is_holder], axis=1))
+    paid = _sum(award * np.nan_to_num(tendered("award_price")), axis=1)  # (n, P)
+    volume = _sum(award, axis=1)
+    holder = _divide(_sum(paid[:, is_holder], axis=1), _sum(volume[:, is_holder], axis=1))
+    outside = _divide(_sum(paid[:, ~is_holder], axis=1), _sum(volume[:, ~is_holder], axis=1))
     return holder - outside
 
 
