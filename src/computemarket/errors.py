@@ -45,20 +45,28 @@ class Problem:
         The value found there (``None`` when the field is missing).
     message : str
         What is wrong and what is allowed.
+    show_value : bool, default True
+        Whether the message shows the value. Values of keys the schema does not know are
+        not shown: a file named as a scenario may hold anything (a token, a password).
 
     Examples
     --------
     >>> print(Problem("buyer.lead_months", 0, "must be >= 1"))
     buyer.lead_months = 0: must be >= 1
+    >>> print(Problem("buyer.password", "hunter2", "unknown key", show_value=False))
+    buyer.password: unknown key
     """
 
     field: str
     value: object
     message: str
+    show_value: bool = True
 
     def __str__(self) -> str:
         if not self.field:
             return self.message
+        if not self.show_value:
+            return f"{self.field}: {self.message}"
         return f"{self.field} = {self.value!r}: {self.message}"
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from computemarket.experiments.designs import design_points, point_seeds
 from computemarket.experiments.sweep_tables import Axis, Design, SweepFile, SweepSettings
 from computemarket.scenario import Scenario, load_scenario
 from computemarket.scenario.problems import problems_from
+from computemarket.scenario.toml_files import check_depth, read_toml
 
 __all__ = ["Point", "SweepSpec", "dim_name", "load_sweep"]
 
@@ -273,13 +273,8 @@ def load_sweep(path: str | Path | Mapping[str, Any]) -> SweepSpec:
     else:
         path = Path(path)
         source, folder = str(path), path.parent
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
-        except FileNotFoundError:
-            raise ScenarioError([Problem("", source, "no such sweep file")], source) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
+        data, text = read_toml(path, "sweep file")
+    check_depth(data, source)
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:

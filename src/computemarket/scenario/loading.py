@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario.schema import Scenario
+from computemarket.scenario.toml_files import parse_toml, read_toml
 
 __all__ = ["as_scenario", "load_scenario", "shipped_scenarios"]
 
@@ -65,24 +65,17 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     if not candidate.exists() and str(path) in shipped_scenarios():
         text = (_SHIPPED / f"{path}.toml").read_text()
         return _from_text(text, f"{path} (shipped)")
-    try:
-        text = candidate.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not candidate.exists():
         known = ", ".join(shipped_scenarios())
         raise ScenarioError(
             [Problem("", str(path), f"no such file, nor a shipped scenario ({known})")], str(path)
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem("", str(path), f"cannot be read: {exc}")], str(path)) from None
-    return _from_text(text, str(path))
+        )
+    data, _ = read_toml(candidate, "scenario file")
+    return Scenario.from_dict(data, str(path))
 
 
 def _from_text(text: str, source: str) -> Scenario:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem("", None, f"not valid TOML: {exc}")], source) from None
-    return Scenario.from_dict(data, source)
+    return Scenario.from_dict(parse_toml(text, source), source)
 
 
 def as_scenario(scenario: Scenario | Mapping | str | Path | None) -> Scenario:

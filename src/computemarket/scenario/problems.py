@@ -77,6 +77,7 @@ def problems_from(
         loc = tuple(err["loc"])
         value = _lookup(data, loc)
         kind = err["type"]
+        shown = kind != "extra_forbidden"
         if kind == "extra_forbidden":
             model = _model_at(loc[:-1], root)
             allowed = sorted(model.model_fields) if model else []
@@ -85,5 +86,5 @@ def problems_from(
             message = "required but missing"
         else:
             message = err["msg"].replace("Input should be", "must be").replace("Value error, ", "")
-        problems.append(Problem(_dotted(loc), value, message))
+        problems.append(Problem(_dotted(loc), value, message, show_value=shown))
     return problems

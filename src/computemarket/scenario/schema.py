@@ -38,6 +38,7 @@ from computemarket.scenario.sections import (
     Whole,
     param,
 )
+from computemarket.scenario.toml_files import check_depth
 from computemarket.scenario.updates import drop_none, get_path, set_path
 
 __all__ = ["Scenario"]
@@ -150,6 +151,7 @@ class Scenario(Section):
         computemarket.errors.ScenarioError: mine: 1 problem
           buyer.lead_months = 0: must be greater than or equal to 1
         """
+        check_depth(data, source)
         try:
             return cls.model_validate(dict(data))
         except ValidationError as exc:
