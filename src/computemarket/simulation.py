@@ -22,6 +22,7 @@ from computemarket.market.draws import BLOCK_PATHS, draw
 from computemarket.market.inputs import prepare, validate_demand
 from computemarket.market.plan import Plan, make_plan
 from computemarket.market.records import Records
+from computemarket.market.sizes import check_memory
 from computemarket.results.dataset import build_dataset
 from computemarket.results.metrics import record_metrics
 from computemarket.results.statistics import metrics_dataset, statistics_of
@@ -84,7 +85,8 @@ def simulate(
     ScenarioError
         If the scenario is invalid.
     InputError
-        If the engine, paths, seed, chunk size, workers or demand paths are invalid.
+        If the engine, paths, seed, chunk size, workers or demand paths are invalid, or
+        the arrays would not fit in free memory (checked before any is allocated).
 
     Examples
     --------
@@ -95,6 +97,7 @@ def simulate(
     True
     """
     run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    run.check_memory("records")
     full = Records(run.plan, run.paths)
     for _ in run.chunks(progress, out=full):
         pass
@@ -154,7 +157,8 @@ def simulate_summary(
     ScenarioError
         If the scenario is invalid.
     InputError
-        If the engine, paths, seed, chunk size, workers or demand paths are invalid.
+        If the engine, paths, seed, chunk size, workers or demand paths are invalid, or
+        the arrays would not fit in free memory (checked before any is allocated).
 
     Examples
     --------
@@ -164,6 +168,7 @@ def simulate_summary(
     True
     """
     run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    run.check_memory("metrics")
     values = _path_values(run, progress)
     attrs = {"scenario_name": run.scenario.name, "seed": int(run.seed), "engine": engine}
     return metrics_dataset(
@@ -194,6 +199,7 @@ def summary_statistics(
         ``(statistic, provider)``: the values of ``simulate_summary(...)[f"{m}_stats"]``.
     """
     run = _Run(scenario, engine, paths, seed, None, None, 1)
+    run.check_memory("metrics")
     values = _path_values(run, None)
     return {f"{name}_stats": statistics_of(metric) for name, metric in values.items()}
 
@@ -223,6 +229,11 @@ class _Run:
         chunk = DEFAULT_CHUNK_PATHS if chunk_paths is None else chunk_paths
         self.chunk_paths = integer_argument("chunk_paths", chunk, 1)
         self.workers = integer_argument("workers", workers, 1)
+        self.in_flight = self.chunk_paths * (1 if self.workers == 1 else 2 * self.workers)
+
+    def check_memory(self, keep: str) -> None:
+        """Refuse at once a run whose arrays would not fit in free memory."""
+        check_memory(self.plan, self.paths, keep, self.in_flight)
 
     def _one(
         self, first: int, progress: Callable[[int], None] | None, out: Records | None

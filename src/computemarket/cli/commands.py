@@ -10,7 +10,7 @@ from pathlib import Path
 
 from computemarket.cli.output import FIGURES, check_output, safe_name, write_outputs
 from computemarket.cli.tables import comparison_table, summary_table
-from computemarket.errors import ScenarioError, StoreDamageWarning
+from computemarket.errors import InputError, ScenarioError, StoreDamageWarning
 from computemarket.scenario import load_scenario, shipped_scenarios
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
 ]
 
 EXIT_BAD_INPUT = 2
+#: Seconds to wait for a Dask scheduler named with --scheduler.
+SCHEDULER_TIMEOUT = 10
 
 
 def run_scenario(args: argparse.Namespace) -> int:
@@ -128,7 +130,15 @@ def run_sweep(args: argparse.Namespace) -> int:
         from distributed import Client, LocalCluster
 
         if args.scheduler:
-            client = Client(args.scheduler)
+            try:
+                client = Client(args.scheduler, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    "--scheduler",
+                    args.scheduler,
+                    f"cannot be reached within {SCHEDULER_TIMEOUT} s ({type(exc).__name__}); "
+                    "check the address, or run with --dask-local N",
+                ) from None
         else:
             cluster = LocalCluster(n_workers=args.dask_local, threads_per_worker=1, processes=True)
             client = Client(cluster)

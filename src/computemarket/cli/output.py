@@ -33,10 +33,12 @@ def check_output(out: Path, names: list[str], overwrite: bool) -> None:
     Raises
     ------
     InputError
-        If ``out`` is a file, or holds any of ``names`` and ``overwrite`` is False.
+        If ``out`` is a file or lies inside one, cannot be written, or holds any of
+        ``names`` and ``overwrite`` is False.
     """
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "is a file; name a folder")
+    _check_writable(out)
     clash = [name for name in names if (out / name).exists()]
     if clash and not overwrite:
         raise InputError(
@@ -45,6 +47,22 @@ def check_output(out: Path, names: list[str], overwrite: bool) -> None:
             f"already holds {', '.join(clash)}; pass --overwrite to replace them, or "
             "choose another folder",
         )
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse a folder that cannot be made or written, by writing a probe where it would be."""
+    existing = out.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError("--out", str(out), f"lies inside a file ({existing}); name a folder")
+    try:
+        probe = tempfile.mkdtemp(prefix=".computemarket-probe-", dir=existing)
+    except OSError as exc:
+        raise InputError(
+            "--out", str(out), f"cannot be written ({exc.strerror or exc}); name another folder"
+        ) from None
+    os.rmdir(probe)
 
 
 def write_outputs(datasets: dict, out: Path, *, figures, extra: dict | None = None) -> list[Path]:

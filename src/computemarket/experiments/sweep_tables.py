@@ -7,6 +7,7 @@ is built; :mod:`computemarket.experiments.sweep_file` reads the file and builds 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,7 +16,10 @@ from computemarket.errors import Problem
 from computemarket.scenario.problems import CrossFieldError
 from computemarket.scenario.sections import Whole
 
-__all__ = ["Axis", "Design", "SweepFile", "SweepSettings"]
+__all__ = ["MOST_POINTS", "Axis", "Design", "SweepFile", "SweepSettings"]
+
+#: Most points one sweep may have (a sweep of 10,003 points takes about 5 minutes).
+MOST_POINTS = 1_000_000
 
 
 class _Section(BaseModel):
@@ -116,6 +120,25 @@ class SweepFile(_Section):
         paths = [a.path for a in self.axes]
         if len(set(paths)) != len(paths):
             problems.append(Problem("axes", paths, "each parameter may appear on one axis only"))
+        if not problems and self.point_count() > MOST_POINTS:
+            problems.append(
+                Problem(
+                    "design",
+                    f"{self.point_count():,} points",
+                    f"a sweep has at most {MOST_POINTS:,} points; split it into several sweeps "
+                    "or sample it (lhs, sobol)",
+                )
+            )
         if problems:
             raise CrossFieldError(problems)
         return self
+
+    def point_count(self) -> int:
+        """How many points the design has, counted without making them."""
+        kind = self.design.kind
+        if kind == "grid":
+            return math.prod(len(a.values or ()) for a in self.axes)
+        if kind == "zip":
+            return len(self.axes[0].values or ())
+        samples = self.design.samples or 0
+        return samples * (len(self.axes) + 2) if kind == "sobol" else samples

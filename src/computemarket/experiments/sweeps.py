@@ -27,10 +27,17 @@ from computemarket.errors import InputError, StoreDamageWarning
 from computemarket.experiments.gather import PointStatistics, assemble, stack
 from computemarket.experiments.store import Store
 from computemarket.experiments.sweep_file import Point, SweepSpec, load_sweep
+from computemarket.market.plan import make_plan
+from computemarket.market.sizes import check_bytes, check_memory, kept_bytes_per_path
 from computemarket.results.summary import summarize
 from computemarket.scenario import Scenario
 from computemarket.scenario.numbers import integer_argument
-from computemarket.simulation import simulate, simulate_summary, summary_statistics
+from computemarket.simulation import (
+    DEFAULT_CHUNK_PATHS,
+    simulate,
+    simulate_summary,
+    summary_statistics,
+)
 
 __all__ = ["sweep"]
 
@@ -158,6 +165,7 @@ def sweep(
     _check_executor(executor)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
+    _check_size(spec)
     opened = Store(Path(store), spec, resume) if store is not None else None
     try:
         return _sweep(spec, opened, executor, workers, progress, checkpoint_seconds, engine)
@@ -213,6 +221,23 @@ def _sweep(spec, store, executor, workers, progress, checkpoint_seconds, engine)
     if store is not None:
         store.write_result(result)
     return result
+
+
+def _check_size(spec: SweepSpec) -> None:
+    """Refuse, before any work, a sweep whose points or result would not fit in memory."""
+    paths, keep = spec.settings.paths, spec.settings.keep
+    plan = make_plan(spec.base)
+    check_memory(plan, paths, "records" if keep == "full" else "metrics", DEFAULT_CHUNK_PATHS)
+    per_point = (kept_bytes_per_path(plan) if keep == "full" else 8 * 64) * (
+        paths if keep != "summary" else 1
+    )
+    check_bytes(
+        "points",
+        len(spec.points),
+        len(spec.points) * per_point,
+        f"the result would hold every point's {'time series' if keep == 'full' else 'paths'}; "
+        'keep = "summary" keeps statistics only, or use fewer points or paths',
+    )
 
 
 def _engine(engine: str) -> str:

@@ -16,6 +16,7 @@ from computemarket.errors import InputError
 from computemarket.market.draws import Draws
 from computemarket.market.plan import Plan
 from computemarket.market.quotes import quotes
+from computemarket.scenario.sections import MOST_GW
 
 __all__ = ["MarketInputs", "demand_paths", "prepare", "validate_demand"]
 
@@ -125,9 +126,15 @@ def validate_demand(plan: Plan, demand: object, paths: int | None = None) -> np.
                 )
         demand = demand.values
     try:
-        values = np.asarray(demand, dtype=float)
+        given = np.asarray(demand)
     except (TypeError, ValueError):
-        raise InputError("demand", type(demand).__name__, "must be numeric (GW)") from None
+        raise InputError("demand", type(demand).__name__, "must be real numbers (GW)") from None
+    if given.dtype.kind in "cmMSUV":  # complex, times, text, raw bytes: no GW there
+        raise InputError("demand", f"array of {given.dtype}", "must be real numbers (GW)")
+    try:
+        values = given.astype(float)
+    except (TypeError, ValueError):
+        raise InputError("demand", f"array of {given.dtype}", "must be real numbers (GW)") from None
     if values.ndim != 2 or values.shape[1] != plan.months:
         raise InputError(
             "demand",
@@ -140,11 +147,13 @@ def validate_demand(plan: Plan, demand: object, paths: int | None = None) -> np.
         raise InputError(
             "paths", paths, f"must match the {values.shape[0]} demand paths given (or be omitted)"
         )
-    bad = ~np.isfinite(values) | (values < 0)
+    bad = ~np.isfinite(values) | (values < 0) | (values > MOST_GW)
     if bad.any():
         path, month = (int(i) for i in np.argwhere(bad)[0])
         raise InputError(
-            f"demand[{path}, {month}]", float(values[path, month]), "must be finite and >= 0 (GW)"
+            f"demand[{path}, {month}]",
+            float(values[path, month]),
+            f"must be finite, >= 0 and at most {MOST_GW:g} (GW)",
         )
     return values
 

@@ -37,6 +37,10 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
     InputError
         If ``ds`` lacks the variables or attributes of a results dataset.
     """
+    if not isinstance(ds, xr.Dataset):
+        raise InputError(
+            "ds", type(ds).__name__, "must be an xarray.Dataset from computemarket.simulate"
+        )
     needed = (
         "spend",
         "supply_cost",

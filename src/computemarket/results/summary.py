@@ -45,7 +45,7 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> float(s["share"].sum("provider")[0])
     1.0
     """
-    if ds.attrs.get("kind") == "tender_study":
+    if isinstance(ds, xr.Dataset) and ds.attrs.get("kind") == "tender_study":
         return _study_summary(ds)
     return add_statistics(path_metrics(ds))
 

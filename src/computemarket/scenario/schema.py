@@ -189,9 +189,29 @@ class Scenario(Section):
         >>> sc.with_updates({"providers.google": google}).provider_names
         ('azure', 'oracle', 'stargate', 'google')
         """
+        if not isinstance(updates, Mapping):
+            raise ScenarioError(
+                [
+                    Problem(
+                        "updates",
+                        type(updates).__name__,
+                        "must be a mapping of dotted parameter paths to values",
+                    )
+                ],
+                "update",
+            )
         data = self.model_dump(mode="python")
         problems = []
         for path, value in updates.items():
+            if not isinstance(path, str):
+                problems.append(
+                    Problem(
+                        repr(path),
+                        value,
+                        "parameter paths are dotted strings, e.g. 'buyer.lead_months'",
+                    )
+                )
+                continue
             try:
                 set_path(data, path, value)
             except KeyError as exc:
