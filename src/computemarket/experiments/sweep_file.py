@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from computemarket.errors import Problem, ScenarioError
 from computemarket.experiments.designs import design_points, point_seeds
 from computemarket.experiments.sweep_tables import Axis, Design, SweepFile, SweepSettings
-from computemarket.scenario import Scenario, load_scenario
+from computemarket.scenario import Scenario, load_scenario, shipped_scenarios
 from computemarket.scenario.problems import problems_from
 from computemarket.scenario.toml_files import check_depth, read_toml
 
@@ -218,6 +218,27 @@ def dim_name(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_")
 
 
+def _load_base(folder: Path, name: str, source: str) -> Scenario:
+    """The sweep's base scenario: a file beside the sweep file, or a shipped scenario."""
+    candidate = folder / name
+    if not candidate.exists() and name not in shipped_scenarios():
+        raise ScenarioError(
+            [
+                Problem(
+                    "sweep.base",
+                    name,
+                    f"no such file in {folder}, nor a shipped scenario "
+                    f"({', '.join(shipped_scenarios())})",
+                )
+            ],
+            source,
+        )
+    try:
+        return load_scenario(candidate if candidate.exists() else name)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, f"{exc.source} (the base of {source})") from None
+
+
 def load_sweep(path: str | Path | Mapping[str, Any]) -> SweepSpec:
     """Read and validate a sweep, and check every point's scenario before any work.
 
@@ -282,8 +303,7 @@ def load_sweep(path: str | Path | Mapping[str, Any]) -> SweepSpec:
     if given_base is not None:
         base = given_base
     else:
-        candidate = folder / spec.sweep.base
-        base = load_scenario(candidate if candidate.exists() else spec.sweep.base)
+        base = _load_base(folder, spec.sweep.base, source)
     raw_points = design_points(spec, base)
     problems: list[Problem] = []
     for i, updates in enumerate(raw_points):
