@@ -18,6 +18,7 @@ many more.
 """
 
 import contextlib
+import copy
 import io
 import math
 import subprocess
@@ -98,6 +99,8 @@ def _mutate(data: dict, path: tuple, value: object) -> dict:
     target = data
     for key in path[:-1]:
         target = target[key]
+    if isinstance(target, dict) and path[-1] not in target:
+        raise KeyError(path[-1])  # an earlier mutation replaced the table this was in
     target[path[-1]] = value
     return data
 
@@ -108,7 +111,7 @@ def _mutated_file(tmp_path: Path, source: Path, draw, name: str) -> Path:
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
         try:
-            _mutate(data, path, draw(HOSTILE))
+            _mutate(data, path, copy.deepcopy(draw(HOSTILE)))
         except (KeyError, IndexError, TypeError):
             pass  # the path went away with an earlier mutation
     file = tmp_path / name

@@ -233,3 +233,14 @@ def test_symlinked_folders_are_refused(tmp_path):
     with pytest.raises(cm.InputError, match="'points' that is not a plain folder"):
         sweep(path, store=store)
     assert (elsewhere / ".keep.nc.x.tmp").exists()
+
+
+def test_a_folder_with_the_users_files_is_not_written_over(tmp_path):
+    path = _file(tmp_path)
+    store = tmp_path / "mine"
+    store.mkdir()
+    (store / "result.nc").write_text("the user's own file")
+    with pytest.raises(cm.InputError, match=r"already holds result\.nc but no sweep store"):
+        sweep(path, store=store)
+    assert (store / "result.nc").read_text() == "the user's own file"
+    assert not (store / "sweep.toml").exists()

@@ -8,29 +8,25 @@ to each axis's bounds, with sampled values of integer parameters rounded.
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Any
 
 import numpy as np
 
+from computemarket.errors import Problem, ScenarioError
 from computemarket.experiments.sweep_tables import SweepFile
 from computemarket.scenario import Scenario
 
 __all__ = ["design_points", "point_seeds"]
 
 
-def _rounding(base: Scenario, path: str) -> bool:
+def _rounding(base: Scenario, path: str, where: str) -> bool:
     """Whether the base value at ``path`` is an integer (sampled values are then rounded)."""
-    data: Any = base.model_dump()
-    for part in re.split(r"\.|\[|\]", path):
-        if not part:
-            continue
-        if isinstance(data, list | tuple):
-            names = [item.get("name") for item in data if isinstance(item, dict)]
-            data = data[int(part)] if part.lstrip("-").isdigit() else data[names.index(part)]
-        else:
-            data = data[part]
-    return isinstance(data, int) and not isinstance(data, bool)
+    try:
+        value = base.get(path)
+    except ScenarioError as exc:
+        problem = exc.problems[0]
+        raise ScenarioError([Problem(where, path, problem.message)], "sweep") from None
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def design_points(spec: SweepFile, base: Scenario) -> list[dict[str, Any]]:
@@ -67,7 +63,7 @@ def design_points(spec: SweepFile, base: Scenario) -> list[dict[str, Any]]:
         samples = saltelli.sample(
             problem, spec.design.samples, calc_second_order=False, seed=spec.design.sample_seed
         )
-    rounded = [_rounding(base, a.path) for a in axes]
+    rounded = [_rounding(base, a.path, f"axes[{i}].path") for i, a in enumerate(axes)]
     return [
         {
             a.path: (round(float(v)) if r else float(v))

@@ -205,6 +205,14 @@ class Store:
                 else "already holds sweep points; continue with resume=True (--resume on the "
                 "command line), or choose another folder",
             )
+        clash = [n for n in ("sweep.toml", "result.nc") if (folder / n).exists()]
+        if recorded is None and problem is None and not held and clash:
+            raise InputError(
+                "store",
+                str(folder),
+                f"already holds {', '.join(clash)} but no sweep store; choose another folder "
+                "(nothing there is replaced)",
+            )
         if problem is not None:
             self.damage.append(
                 f"sweep.json {problem}: set aside in damaged/; the batches' own sweep "

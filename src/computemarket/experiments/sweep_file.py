@@ -304,7 +304,10 @@ def load_sweep(path: str | Path | Mapping[str, Any]) -> SweepSpec:
         base = given_base
     else:
         base = _load_base(folder, spec.sweep.base, source)
-    raw_points = design_points(spec, base)
+    try:
+        raw_points = design_points(spec, base)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, source) from None
     problems: list[Problem] = []
     for i, updates in enumerate(raw_points):
         try:
