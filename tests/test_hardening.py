@@ -145,3 +145,25 @@ def test_a_huge_grid_is_refused_unmade(tmp_path, capsys):
     assert time.perf_counter() - start < 10
     err = capsys.readouterr().err
     assert "design = '1,073,741,824 points': a sweep has at most 1,000,000 points" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "phrase"),
+    [
+        ({"reserve_price": True}, "reserve_price = True: must be a finite number > 0.0"),
+        ({"quantity": "1"}, "quantity = '1': must be a finite number > 0.0"),
+        ({"holder_available": 1.5}, "holder_available = 1.5: must be a finite number >= 0.0"),
+        ({"draws": 10**12}, "draws = 1000000000000: must be at most 100,000,000"),
+    ],
+)
+def test_tender_study_checks_its_numbers_by_one_rule(options, phrase):
+    with pytest.raises(cm.InputError, match=phrase.replace("(", r"\(").replace(".", r"\.")):
+        cm.tender_study("rofr", **options)
+
+
+def test_tender_study_takes_numpy_reals():
+    plain = cm.tender_study("rofr", reserve_price=1.0, quantity=1.5, capacity=[1, 1], draws=500)
+    numpy = cm.tender_study(
+        "rofr", reserve_price=np.float32(1.0), quantity=np.float64(1.5), capacity=[1, 1], draws=500
+    )
+    assert plain.price.identical(numpy.price)

@@ -23,9 +23,12 @@ from computemarket.games.auction import decide, merit_order_fill
 from computemarket.games.bids import market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.scenario import RULES
-from computemarket.scenario.numbers import integer_argument
+from computemarket.scenario.numbers import integer_argument, real_argument
 
-__all__ = ["tender_study"]
+__all__ = ["MOST_DRAWS", "tender_study"]
+
+#: Most draws of one study: about 10 GB of arrays at two providers.
+MOST_DRAWS = 100_000_000
 
 _UNITS = {
     "cost": ("price units", "provider's cost"),
@@ -131,8 +134,11 @@ def tender_study(
     cost = stats.uniform(0, 1) if cost is None else cost
     outsiders = integer_argument("outsiders", outsiders, 1)
     draws = integer_argument("draws", draws, 1)
+    if draws > MOST_DRAWS:
+        raise InputError("draws", draws, f"must be at most {MOST_DRAWS:,} (memory grows with it)")
     seed = integer_argument("seed", seed, 0)
     _check(rule, cost, bidding, auction, reserve_price, holder_available)
+    reserve_price, holder_available = float(reserve_price), float(holder_available)
     providers = 1 + outsiders
     room = _capacity(quantity, capacity, providers, holder_available)
     code = RULES.index(rule)
@@ -225,12 +231,7 @@ def tender_study(
 
 def _capacity(quantity, capacity, providers: int, available: float) -> np.ndarray:
     """Each provider's headroom, validated; the quantity itself when unconstrained."""
-    if (
-        isinstance(quantity, bool)
-        or not isinstance(quantity, int | float | np.integer | np.floating)
-        or not (np.isfinite(quantity) and quantity > 0)
-    ):
-        raise InputError("quantity", quantity, "must be a positive finite number")
+    quantity = real_argument("quantity", quantity, above=0.0)
     if capacity is None:
         return np.full(providers, float(quantity))
     try:
@@ -268,10 +269,8 @@ def _check(rule, cost, bidding, auction, reserve, available) -> None:
         raise InputError("bidding", bidding, "must be 'strategic' or 'cost_plus'")
     if auction not in ("first_price", "second_price"):
         raise InputError("auction", auction, "must be 'first_price' or 'second_price'")
-    if not (isinstance(reserve, int | float) and np.isfinite(reserve) and reserve > 0):
-        raise InputError("reserve_price", reserve, "must be a positive finite number")
-    if not (isinstance(available, int | float) and 0.0 <= available <= 1.0):
-        raise InputError("holder_available", available, "must be a probability in [0, 1]")
+    real_argument("reserve_price", reserve, above=0.0)
+    real_argument("holder_available", available, least=0.0, most=1.0)
     low = cost.ppf(0.0)
     if not np.isfinite(low) or low < 0:
         raise InputError("cost", _describe(cost), "must have a finite, non-negative lower bound")

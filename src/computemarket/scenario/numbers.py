@@ -15,9 +15,11 @@ import numbers
 import operator
 from typing import Any
 
+import numpy as np
+
 from computemarket.errors import InputError
 
-__all__ = ["integer_argument", "whole_number"]
+__all__ = ["integer_argument", "real_argument", "whole_number"]
 
 
 def whole_number(value: Any) -> Any:
@@ -88,4 +90,64 @@ def integer_argument(name: str, value: Any, least: int) -> int:
     number = whole_number(value)
     if isinstance(number, bool) or not isinstance(number, int) or number < least:
         raise InputError(name, value, f"must be a whole number >= {least}")
+    return number
+
+
+def real_argument(
+    name: str,
+    value: Any,
+    *,
+    above: float | None = None,
+    least: float | None = None,
+    most: float | None = None,
+) -> float:
+    """``value`` as a finite ``float`` within bounds, or an :class:`InputError` naming ``name``.
+
+    Python and NumPy reals (integers and floats of any width) are accepted; booleans,
+    strings, complex numbers, NaN and infinities are not.
+
+    Parameters
+    ----------
+    name : str
+        The argument, named in the error.
+    value : object
+    above : float, optional
+        The value must be greater than this.
+    least, most : float, optional
+        The value must be at least ``least`` and at most ``most``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> real_argument("reserve_price", np.float32(1.5), above=0.0)
+    1.5
+    >>> real_argument("reserve_price", True, above=0.0)
+    Traceback (most recent call last):
+    ...
+    computemarket.errors.InputError: reserve_price = True: must be a finite number > 0.0
+    """
+    bounds = []
+    if above is not None:
+        bounds.append(f"> {above}")
+    if least is not None:
+        bounds.append(f">= {least}")
+    if most is not None:
+        bounds.append(f"<= {most}")
+    allowed = "must be a finite number" + (" " + " and ".join(bounds) if bounds else "")
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise InputError(name, value, allowed)
+    number = float(value)
+    if (
+        not np.isfinite(number)
+        or (above is not None and not number > above)
+        or (least is not None and number < least)
+        or (most is not None and number > most)
+    ):
+        raise InputError(name, value, allowed)
     return number
