@@ -21,6 +21,7 @@ import contextlib
 import copy
 import io
 import math
+import os
 import subprocess
 import sys
 import tomllib
@@ -37,6 +38,7 @@ from computemarket.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.toml"))
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 FUNCTION = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 HOSTILE = st.one_of(
@@ -217,3 +219,27 @@ def test_generated_cases_in_a_subprocess(tmp_path):
             assert proc.returncode == 2, (case[:40], proc.stderr)
             assert "Traceback" not in proc.stderr and proc.stderr.startswith("error: ")
             assert not out.exists()
+
+
+ARGUMENTS = st.one_of(HOSTILE, st.sampled_from(["vector", "des", "compiled", "auto", None]))
+
+
+@settings(max_examples=40 if not THOROUGH else 400, deadline=None)
+@given(
+    options=st.dictionaries(
+        st.sampled_from(["paths", "seed", "engine", "chunk_paths", "workers"]),
+        ARGUMENTS,
+        min_size=1,
+    )
+)
+def test_api_arguments_are_refused_cleanly(options):
+    """``simulate_summary`` with hostile arguments: it runs, or raises the package's error."""
+    from computemarket import ComputeMarketError, simulate_summary
+
+    options.setdefault("paths", 2)
+    if isinstance(options["paths"], int) and not isinstance(options["paths"], bool):
+        options["paths"] = min(options["paths"], 4) if options["paths"] > 0 else options["paths"]
+    try:
+        simulate_summary("open", **options)
+    except ComputeMarketError:
+        pass
