@@ -36,6 +36,7 @@ from computemarket.results.dataset import package_version
 from computemarket.results.plots import plot_delivered, plot_demand_fan
 from computemarket.results.summary import summarize
 from computemarket.results.tables import to_frame
+from computemarket.results.units import unit_registry
 from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
 from computemarket.simulation import simulate, simulate_summary
 
@@ -65,6 +66,7 @@ __all__ = [
     "sweep",
     "tender_study",
     "to_frame",
+    "unit_registry",
 ]
 
 __version__ = package_version()

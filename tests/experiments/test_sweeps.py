@@ -245,7 +245,7 @@ def test_results_keep_units_and_sensitivity_runs(tmp_path, capsys):
     from computemarket.experiments.sensitivity import plot_response, sobol_indices
 
     grid = sweep(_write(tmp_path, GRID))
-    assert grid.unit_cost_stats.attrs["units"] == "$B/GW-year"
+    assert grid.unit_cost_stats.attrs["units"] == "GUSD / GW / year"
     plot_response(grid)  # two axes: a line per value of the second
     body = """
 [design]
@@ -294,7 +294,7 @@ def test_full_time_series_on_request(tmp_path):
     np.testing.assert_array_equal(
         point.delivered.transpose(*direct.delivered.dims), direct.delivered
     )
-    assert point.unit_cost_stats.attrs["units"] == "$B/GW-year"
+    assert point.unit_cost_stats.attrs["units"] == "GUSD / GW / year"
 
 
 def test_one_axis_grid_and_duplicate_values(tmp_path, capsys):

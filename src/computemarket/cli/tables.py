@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xarray as xr
 
+from computemarket.results.units import label as unit_label
+
 __all__ = ["comparison_table", "summary_table"]
 
 _ROWS = (
@@ -36,7 +38,7 @@ def summary_table(summary: xr.Dataset) -> str:
     lines = [header, "-" * len(header)]
     for name, label in _ROWS:
         var = summary[f"{name}_stats"]
-        unit = var.attrs["units"]
+        unit = unit_label(var.attrs["units"])
         if "provider" in var.dims:
             rows = [(f"{label}: {p}", var.sel(provider=p)) for p in var["provider"].values]
         else:

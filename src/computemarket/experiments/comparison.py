@@ -10,6 +10,7 @@ import xarray as xr
 
 from computemarket.errors import InputError
 from computemarket.results.statistics import add_statistics
+from computemarket.results.units import label
 from computemarket.scenario import RULES, Scenario, as_scenario
 from computemarket.simulation import simulate_summary
 
@@ -187,7 +188,7 @@ def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = HEADLINE[:6
         colours = ["tab:grey" if r == reference else "tab:blue" for r in rules]
         ax.bar(rules, mean, yerr=half, color=colours, capsize=4)
         ax.axhline(0.0, color="black", lw=0.8)
-        units = comparison[name].attrs.get("units", "")
+        units = label(comparison[name].attrs.get("units", ""))
         ax.set_title(f"{name} ({units})", fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes.ravel()[len(metrics) :]:

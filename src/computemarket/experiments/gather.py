@@ -17,6 +17,8 @@ import xarray as xr
 from computemarket.errors import InputError
 from computemarket.experiments.sweep_file import SweepSpec, dim_name
 from computemarket.results.statistics import STATISTICS, statistics_variable
+from computemarket.results.units import parameter_units
+from computemarket.scenario import parameter_table
 
 __all__ = ["PointStatistics", "assemble", "stack"]
 
@@ -110,9 +112,12 @@ def assemble(spec: SweepSpec, parts: list[xr.Dataset], errors: dict[int, str]) -
         np.array([errors.get(p.index, "") for p in spec.points], dtype=object),
     )
     names = [a.path for a in spec.axes]
+    units = {row["path"]: parameter_units(row["unit"]) for row in parameter_table(spec.base)}
     for path, dim in zip(names, _axis_dims(spec), strict=True):
         data = data.assign_coords({dim: ("point", [p.updates[path] for p in spec.points])})
         data[dim].attrs["parameter"] = path
+        if units.get(path):
+            data[dim].attrs["units"] = units[path]
     dims = _axis_dims(spec)
     if spec.design.kind == "grid" and len(dims) == 1:
         data = data.swap_dims(point=dims[0]).transpose(..., dims[0])  # axes last, as unstack does

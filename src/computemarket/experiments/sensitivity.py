@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from computemarket.errors import InputError
+from computemarket.results.units import label
 
 __all__ = ["plot_response", "plot_sobol", "sobol_indices"]
 
@@ -236,6 +237,6 @@ def plot_response(result: xr.Dataset, metric: str = "total_cost", statistic: str
             )
         ax.legend(fontsize=8)
     ax.set_xlabel(result[first].attrs.get("parameter", first))
-    ax.set_ylabel(f"{metric} ({values.attrs.get('units', '')}), {statistic} over paths")
+    ax.set_ylabel(f"{metric} ({label(values.attrs.get('units', ''))}), {statistic} over paths")
     ax.grid(alpha=0.3)
     return fig

@@ -31,24 +31,24 @@ __all__ = ["MOST_DRAWS", "tender_study"]
 MOST_DRAWS = 100_000_000
 
 _UNITS = {
-    "cost": ("price units", "provider's cost"),
+    "cost": ("1", "provider's cost"),
     "bid": (
-        "price units",
+        "1",
         "provider's quote (the holder's posted or first offer where it makes one)",
     ),
     "holder_available": ("1", "whether the holder could serve"),
     "trade": ("1", "whether the unit was sold"),
-    "awarded": ("quantity units", "quantity the provider sold"),
-    "price": ("price units", "what the buyer paid per unit bought (0 without trade)"),
+    "awarded": ("1", "quantity the provider sold"),
+    "price": ("1", "what the buyer paid per unit bought (0 without trade)"),
     "holder_won": ("1", "whether the holder sold something"),
     "efficient": (
         "1",
         "the awards are the merit order of costs among providers able to serve "
         "(no trade: not efficient)",
     ),
-    "buyer_surplus": ("price units", "reserve price less price, on every unit bought"),
-    "holder_surplus": ("price units", "the holder's price less its cost, on what it sold"),
-    "outsider_surplus": ("price units", "outsiders' prices less their costs, on what they sold"),
+    "buyer_surplus": ("1", "reserve price less price, on every unit bought"),
+    "holder_surplus": ("1", "the holder's price less its cost, on what it sold"),
+    "outsider_surplus": ("1", "outsiders' prices less their costs, on what they sold"),
 }
 
 

@@ -69,7 +69,7 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
             records.first_path + np.arange(records.paths),
             {"long_name": "path index"},
         ),
-        "time": ("time", month, {"long_name": "month"}),
+        "time": ("time", month, {"long_name": "month", "standard_name": "time", "axis": "T"}),
         "provider": ("provider", np.array(plan.providers, dtype=object)),
         "tender": ("tender", np.arange(plan.n_tenders), {"long_name": "tender index"}),
         "tender_issued": ("tender", _month_date(plan, plan.tender_month)),

@@ -41,7 +41,7 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> from computemarket import simulate
     >>> s = summarize(simulate(paths=3, seed=2))
     >>> s["unit_cost_stats"].sel(statistic="mean").attrs["units"]
-    '$B/GW-year'
+    'GUSD / GW / year'
     >>> float(s["share"].sum("provider")[0])
     1.0
     """

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 __all__ = ["METRICS", "VARIABLES"]
 
-_GW = "GW"
-_PRICE = "$B/GW-year"
+from computemarket.results.units import GW as _GW
+from computemarket.results.units import GW_MONTHS, MONEY, MONTHS
+from computemarket.results.units import PRICE as _PRICE
 
 #: Every variable of a results dataset: (dimensions, units, long name).
 VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -22,10 +23,10 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "delivered": (("path", "time", "provider"), _GW, "contracted capacity delivered"),
     "served": (("path", "time"), _GW, "demand served by delivered capacity"),
     "shortfall": (("path", "time"), _GW, "demand not served"),
-    "spend": (("path", "time", "provider"), "$B", "buyer's payment in the month"),
+    "spend": (("path", "time", "provider"), MONEY, "buyer's payment in the month"),
     "supply_cost": (
         ("path", "time", "provider"),
-        "$B",
+        MONEY,
         "provider's cost of the capacity it delivered in the month",
     ),
     "price": (
@@ -66,7 +67,7 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "bid": (("path", "tender", "provider"), _PRICE, "provider's quote for the tender"),
     "lead_time": (
         ("path", "tender", "provider"),
-        "months",
+        MONTHS,
         "construction lead time if the provider builds for the tender",
     ),
 }
@@ -74,18 +75,18 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
 
 #: Each metric's units and long name.
 METRICS = {
-    "total_spend": ("$B", "buyer's spend, present value at the start"),
-    "unit_cost": ("$B/GW-year", "buyer's spend per GW-year delivered, both discounted"),
-    "shortfall_gw_months": ("GW-months", "demand not served, summed over months"),
+    "total_spend": (MONEY, "buyer's spend, present value at the start"),
+    "unit_cost": (_PRICE, "buyer's spend per GW-year delivered, both discounted"),
+    "shortfall_gw_months": (GW_MONTHS, "demand not served, summed over months"),
     "served_fraction": ("1", "share of demand served"),
-    "unmet_cost": ("$B", "value of demand not served, present value"),
-    "total_cost": ("$B", "spend plus the value of demand not served, present value"),
-    "revenue": ("$B", "provider's revenue from the buyer, present value"),
+    "unmet_cost": (MONEY, "value of demand not served, present value"),
+    "total_cost": (MONEY, "spend plus the value of demand not served, present value"),
+    "revenue": (MONEY, "provider's revenue from the buyer, present value"),
     "share": ("1", "provider's share of delivered GW-months"),
     "hhi": ("1", "Herfindahl-Hirschman index of delivered GW-months (0 to 10,000)"),
     "hhi_contracted": ("1", "Herfindahl-Hirschman index of contracted GW-months (0 to 10,000)"),
     "holder_price_premium": (
-        "$B/GW-year",
+        _PRICE,
         "holder's average award price minus outsiders' "
         "(volume-weighted; NaN if either won nothing)",
     ),
@@ -95,16 +96,16 @@ METRICS = {
         "a lower cost had headroom left (NaN where nothing was awarded)",
     ),
     "late_gw_months": (
-        "GW-months",
+        GW_MONTHS,
         "capacity under contract but not yet built, summed over months",
     ),
     "buyer_surplus": (
-        "$B",
+        MONEY,
         "value of demand served (at value_of_unmet per GW-year) less spend, present value",
     ),
-    "holder_surplus": ("$B", "holder's revenue less its cost of supply, present value"),
+    "holder_surplus": (MONEY, "holder's revenue less its cost of supply, present value"),
     "outsider_surplus": (
-        "$B",
+        MONEY,
         "outside providers' revenue less their cost of supply, present value",
     ),
     "holder_match_rate": (
