@@ -19,6 +19,7 @@ import xarray as xr
 
 from computemarket.engines import ENGINES, check_engine
 from computemarket.market.draws import BLOCK_PATHS, draw
+from computemarket.market.forecast import forecast_factor, with_forecast
 from computemarket.market.inputs import prepare, validate_demand
 from computemarket.market.plan import Plan, make_plan
 from computemarket.market.records import Records
@@ -41,6 +42,7 @@ def simulate(
     paths: int | None = None,
     seed: int | None = None,
     demand: object = None,
+    forecast: object = None,
     chunk_paths: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
@@ -63,7 +65,12 @@ def simulate(
         Seed of the random inputs; ``scenario.run.seed`` by default.
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
-        demand process. The buyer still forecasts with the scenario's demand model.
+        demand process.
+    forecast : {"model", "paths"} or array-like of shape (T,), optional
+        How the buyer forecasts demand growth over the lead time when it sizes a tender
+        (:mod:`computemarket.market.forecast`): the scenario's demand model, a forecast
+        fitted to the ``demand`` paths (the default when they are given), or your own
+        growth factor for each month.
     chunk_paths : int, optional
         Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
         memory. Results do not depend on it.
@@ -96,12 +103,14 @@ def simulate(
     >>> float(abs(ds.served + ds.shortfall - ds.demand).max()) < 1e-12
     True
     """
-    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers, forecast)
     run.check_memory("records")
     full = Records(run.plan, run.paths)
     for _ in run.chunks(progress, out=full):
         pass
-    return build_dataset(run.scenario, full, seed=run.seed, engine=engine)
+    results = build_dataset(run.scenario, full, seed=run.seed, engine=engine)
+    results.attrs["forecast"] = run.forecast
+    return results
 
 
 def simulate_summary(
@@ -111,6 +120,7 @@ def simulate_summary(
     paths: int | None = None,
     seed: int | None = None,
     demand: object = None,
+    forecast: object = None,
     chunk_paths: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
@@ -137,7 +147,12 @@ def simulate_summary(
         Seed of the random inputs; ``scenario.run.seed`` by default.
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
-        demand process. The buyer still forecasts with the scenario's demand model.
+        demand process.
+    forecast : {"model", "paths"} or array-like of shape (T,), optional
+        How the buyer forecasts demand growth over the lead time when it sizes a tender
+        (:mod:`computemarket.market.forecast`): the scenario's demand model, a forecast
+        fitted to the ``demand`` paths (the default when they are given), or your own
+        growth factor for each month.
     chunk_paths : int, optional
         Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
         memory. Results do not depend on it.
@@ -167,7 +182,7 @@ def simulate_summary(
     >>> small.identical(summarize(simulate(paths=130, seed=1)))
     True
     """
-    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers)
+    run = _Run(scenario, engine, paths, seed, demand, chunk_paths, workers, forecast)
     run.check_memory("metrics")
     values = _path_values(run, progress)
     attrs = {"scenario_name": run.scenario.name, "seed": int(run.seed), "engine": engine}
@@ -215,13 +230,23 @@ def _path_values(run: _Run, progress: Callable[[int], None] | None) -> dict[str,
 class _Run:
     """A validated simulation request, split into chunks of paths."""
 
-    def __init__(self, scenario, engine, paths, seed, demand, chunk_paths, workers) -> None:
+    def __init__(
+        self, scenario, engine, paths, seed, demand, chunk_paths, workers, forecast=None
+    ) -> None:
         scenario = as_scenario(scenario)
         check_engine(engine)
         self.scenario = scenario
         self.engine = engine
         self.plan: Plan = make_plan(scenario)
         self.demand = None if demand is None else validate_demand(self.plan, demand, paths)
+        factor = forecast_factor(self.plan, forecast, self.demand, scenario.buyer.safety_margin)
+        self.plan = with_forecast(self.plan, factor)
+        if isinstance(forecast, str):
+            self.forecast = forecast
+        elif forecast is None:
+            self.forecast = "model" if factor is None else "paths"
+        else:
+            self.forecast = "user"
         if paths is None:
             paths = scenario.run.paths if self.demand is None else self.demand.shape[0]
         self.paths = integer_argument("paths", paths, 1)

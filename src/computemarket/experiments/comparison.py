@@ -42,6 +42,8 @@ def compare(
     workers: int = 1,
     chunk_paths: int | None = None,
     progress: Callable[[int], None] | None = None,
+    demand: object = None,
+    forecast: object = None,
 ) -> xr.Dataset:
     """Run a scenario under several contract rules on common random numbers.
 
@@ -70,6 +72,11 @@ def compare(
         Paths simulated together (bounds memory).
     progress : callable, optional
         Called with the number of paths finished, as they finish.
+    demand : array-like or xarray.DataArray, optional
+        Demand paths of your own, the same under every rule (as for
+        :func:`computemarket.simulate`).
+    forecast : {"model", "paths"} or array-like, optional
+        The buyer's forecaster, as for :func:`computemarket.simulate`.
 
     Returns
     -------
@@ -113,6 +120,8 @@ def compare(
             workers=workers,
             chunk_paths=chunk_paths,
             progress=progress,
+            demand=demand,
+            forecast=forecast,
         )
         per_path = summary[[name for name in summary.data_vars if not name.endswith("_stats")]]
         parts.append(per_path.drop_vars("statistic", errors="ignore"))
