@@ -32,6 +32,7 @@ from computemarket.experiments import (
     sweep,
 )
 from computemarket.games import tender_study
+from computemarket.market.bidding import BiddingModel, QuoteRequest, register_bidding
 from computemarket.results.dataset import package_version
 from computemarket.results.plots import plot_delivered, plot_demand_fan
 from computemarket.results.summary import summarize
@@ -41,9 +42,11 @@ from computemarket.scenario import Scenario, load_scenario, parameter_table, shi
 from computemarket.simulation import simulate, simulate_summary
 
 __all__ = [
+    "BiddingModel",
     "ComputeMarketError",
     "InputError",
     "Problem",
+    "QuoteRequest",
     "Scenario",
     "ScenarioError",
     "StoreDamageWarning",
@@ -58,6 +61,7 @@ __all__ = [
     "plot_demand_fan",
     "plot_response",
     "plot_sobol",
+    "register_bidding",
     "shipped_scenarios",
     "simulate",
     "simulate_summary",

@@ -16,6 +16,8 @@ Two bidding modes (``bidding.mode``):
     strategic holder posts the reserve price under ``exclusive``, quotes the highest
     price the buyer accepts under ``rofo`` (when that covers its cost), and asks the
     reserve price as supplier of last resort under ``rofr``.
+
+Any other mode names a registered plug-in (:mod:`computemarket.market.bidding`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import numpy as np
 
 from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
+from computemarket.market.bidding import plugin_quotes
 from computemarket.market.plan import Plan, cost_quantiles
+from computemarket.scenario.registry import KINDS, lookup
 
 __all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids"]
 
@@ -60,6 +64,8 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> bids[0, 0].round(2).tolist(), bool(np.isnan(threshold).all())
     ([11.5, 12.0, 11.0], True)
     """
+    if plan.bidding_mode not in KINDS["bidding"]:
+        return plugin_quotes(lookup("bidding", plan.bidding_mode), plan, cost)
     bids = np.empty_like(cost)
     threshold = np.full(plan.n_tenders, np.nan)
     for code in np.unique(plan.tender_rule):

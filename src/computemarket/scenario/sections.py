@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from computemarket.scenario.calendar import parse_month
 from computemarket.scenario.numbers import whole_number
+from computemarket.scenario.registry import registered
 from computemarket.scenario.rules import Rule
 
 __all__ = [
@@ -153,11 +154,12 @@ class Contract(Section):
 class Bidding(Section):
     """How providers set their prices, and how winners are paid."""
 
-    mode: Literal["cost_plus", "strategic"] = Field(
+    mode: str = Field(
         "cost_plus",
         description=(
-            "Bidding rule: 'cost_plus' (price = cost x (1 + markup)) or 'strategic' "
-            "(equilibrium bids given the contract rule; docs/economics.md)."
+            "Bidding rule: 'cost_plus' (price = cost x (1 + markup)), 'strategic' "
+            "(equilibrium bids given the contract rule; docs/economics.md), or the name of "
+            "a registered bidding model (computemarket.register_bidding)."
         ),
     )
     auction: Literal["first_price", "second_price"] = Field(
@@ -185,6 +187,14 @@ class Bidding(Section):
             "docs/economics.md)."
         ),
     )
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, mode: str) -> str:
+        known = registered("bidding")
+        if mode not in known:
+            raise ValueError(f"must be one of {known} (register a plug-in to add one)")
+        return mode
 
 
 class Costs(Section):

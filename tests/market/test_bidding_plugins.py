@@ -1,0 +1,91 @@
+"""Bidding plug-ins: registered by name, used by every engine, checked, found by workers."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import computemarket as cm
+
+
+class Undercut:
+    """Oracle quotes a tenth of its cost; the others quote cost plus markup."""
+
+    def quotes(self, request):
+        bids = request.cost * (1.0 + request.markup)
+        oracle = request.providers.index("oracle")
+        bids[..., oracle] = request.cost[..., oracle] * 0.1
+        return bids
+
+
+class Broken:
+    def quotes(self, request):
+        return np.full(request.cost.shape[:-1], np.nan)
+
+
+cm.register_bidding("undercut", Undercut())
+cm.register_bidding("broken", Broken())
+
+
+def test_a_plugin_sets_the_quotes_and_wins_the_awards():
+    scenario = cm.load_scenario("open").with_updates({"bidding.mode": "undercut"})
+    ds = cm.simulate(scenario, paths=20, seed=1)
+    oracle = ds.bid.sel(provider="oracle")
+    np.testing.assert_allclose(oracle, ds.cost.sel(provider="oracle") * 0.1)
+    # The cheapest quote fills first: where Oracle had headroom, it was awarded first.
+    room = ds.headroom.sel(provider="oracle")
+    quantity = ds.tender_quantity
+    expected = np.minimum(room, quantity)
+    np.testing.assert_allclose(ds.award.sel(provider="oracle"), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "des"])
+def test_every_engine_honours_a_plugin(engine):
+    scenario = cm.load_scenario().with_updates({"bidding.mode": "undercut"})
+    vector = cm.simulate(scenario, paths=6, seed=2)
+    other = cm.simulate(scenario, paths=6, seed=2, engine=engine)
+    assert other.drop_attrs().identical(vector.drop_attrs())
+
+
+def test_scenario_files_refer_to_plugins_by_name(tmp_path):
+    text = cm.load_scenario().to_toml().replace('mode = "cost_plus"', 'mode = "undercut"')
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    assert cm.load_scenario(path).bidding.mode == "undercut"
+    path.write_text(text.replace('"undercut"', '"nobody"'))
+    with pytest.raises(cm.ScenarioError, match=r"bidding.mode = 'nobody': must be one of"):
+        cm.load_scenario(path)
+
+
+def test_bad_plugins_are_refused():
+    scenario = cm.load_scenario().with_updates({"bidding.mode": "broken"})
+    with pytest.raises(cm.InputError, match=r"bidding\.mode = 'broken'"):
+        cm.simulate(scenario, paths=2)
+    with pytest.raises(cm.InputError, match="quotes"):
+        cm.register_bidding("nothing", object())
+    with pytest.raises(cm.InputError, match="built-in"):
+        cm.register_bidding("strategic", Undercut())
+
+
+def test_process_pool_workers_find_a_plugin_registered_at_the_top_level(tmp_path):
+    script = tmp_path / "plugin_sweep.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import computemarket as cm\n"
+        "class Flat:\n"
+        "    def quotes(self, request):\n"
+        "        return np.full(request.cost.shape, 14.0)\n"
+        "cm.register_bidding('flat', Flat())\n"
+        "if __name__ == '__main__':\n"
+        "    spec = {'sweep': {'paths': 5, 'base': cm.load_scenario().with_updates(\n"
+        "            {'bidding.mode': 'flat'})}, 'design': {'kind': 'grid'},\n"
+        "            'axes': [{'path': 'contract.window_months', 'values': [0, 3]}]}\n"
+        "    result = cm.sweep(spec, executor='processes', workers=2, engine='vector')\n"
+        "    assert int(result.failed.sum()) == 0, result.error.values\n"
+        "    print('ok')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr[-2000:]
