@@ -8,6 +8,8 @@ start and end, each provider's capacity ceiling, and the demand drift and foreca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
@@ -15,6 +17,7 @@ from scipy.special import ndtri
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.calendar import month_dates, month_index
+from computemarket.scenario.distributions import frozen_distribution
 
 __all__ = ["Plan", "cost_quantiles", "make_plan"]
 
@@ -101,6 +104,7 @@ class Plan:
     auction: str
     holder_available: float
     equilibrium: str = "own_type"
+    cost_tables: tuple[tuple[tuple[str, Any], ...] | None, ...] = ()
 
     @property
     def n_providers(self) -> int:
@@ -120,14 +124,25 @@ class Plan:
     def cost_at(self, u: np.ndarray, min_spread: float = 0.0) -> np.ndarray:
         """Providers' costs at probabilities ``u`` of shape ``(..., P)`` ($B per GW-year).
 
-        See :func:`cost_quantiles`; spreads below ``min_spread`` are raised to it.
+        See :func:`cost_quantiles`; spreads below ``min_spread`` are raised to it. A
+        provider with a distribution of its own (``providers[].cost``) draws from it.
         """
         spread = np.maximum(self.cost_spread, min_spread)
-        return cost_quantiles(self.cost_distribution, self.base_cost, spread, u)
+        costs = cost_quantiles(self.cost_distribution, self.base_cost, spread, u)
+        for provider, table in enumerate(self.cost_tables):
+            if table is not None:
+                costs[..., provider] = cost_distribution_of(table).ppf(u[..., provider])
+        return costs
 
     def active(self, month: int) -> np.ndarray:
         """Boolean mask over contracts: which are active in ``month``."""
         return (self.contract_start <= month) & (month < self.contract_end)
+
+
+@lru_cache(maxsize=256)
+def cost_distribution_of(table: tuple[tuple[str, Any], ...]) -> Any:
+    """The frozen distribution of a provider's ``cost`` table (as sorted items), cached."""
+    return frozen_distribution(dict(table))
 
 
 def cost_quantiles(family: str, base: np.ndarray, spread: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -273,4 +288,7 @@ def make_plan(sc: Scenario) -> Plan:
         auction=sc.bidding.auction,
         holder_available=sc.bidding.holder_available,
         equilibrium=sc.bidding.equilibrium,
+        cost_tables=tuple(
+            None if p.cost is None else tuple(sorted(p.cost.items())) for p in sc.providers
+        ),
     )

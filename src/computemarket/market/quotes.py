@@ -29,7 +29,7 @@ import numpy as np
 from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import plugin_quotes
-from computemarket.market.plan import Plan, cost_quantiles
+from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.scenario.registry import KINDS, lookup
 
 __all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids"]
@@ -93,16 +93,17 @@ def rule_bids(plan: Plan, rule: int) -> RuleBids:
         tuple(plan.cost_spread),
         tuple(plan.markup),
         plan.equilibrium,
+        plan.cost_tables,
     )
     return _rule_bids(key)
 
 
 @lru_cache(maxsize=64)
 def _rule_bids(key: tuple) -> RuleBids:
-    mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq = key
+    mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq, own = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
-    costs = _cost_grid(family, np.array(base), np.maximum(np.array(spread), floor), q)
+    costs = _cost_grid(family, np.array(base), np.maximum(np.array(spread), floor), q, own)
     return market_bids(
         rule,
         costs,
@@ -117,6 +118,16 @@ def _rule_bids(key: tuple) -> RuleBids:
     )
 
 
-def _cost_grid(family: str, base: np.ndarray, spread: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Each provider's cost quantiles on the grid ``q``, shape (P, G)."""
-    return cost_quantiles(family, base, spread, q[:, None]).T
+def _cost_grid(
+    family: str, base: np.ndarray, spread: np.ndarray, q: np.ndarray, own: tuple = ()
+) -> np.ndarray:
+    """Each provider's cost quantiles on the grid ``q``, shape (P, G).
+
+    Providers with a distribution of their own (``own``, as ``Plan.cost_tables``) take
+    its quantiles.
+    """
+    grid = cost_quantiles(family, base, spread, q[:, None]).T
+    for provider, table in enumerate(own):
+        if table is not None:
+            grid[provider] = cost_distribution_of(table).ppf(q)
+    return grid

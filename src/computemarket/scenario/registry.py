@@ -7,6 +7,10 @@ plugin-based scientific packages find each other). Kinds:
 ``"bidding"``
     A bidding model (:class:`computemarket.market.bidding.BiddingModel`): a scenario's
     ``bidding.mode`` may name it.
+``"cost"``
+    A frozen continuous distribution of costs that ``scipy.stats`` does not name: a
+    provider's ``cost = { distribution = "<name>" }`` may name it
+    (:mod:`computemarket.scenario.distributions`).
 
 Scenario validation checks names here; the market layer looks the objects up. Names
 registered in a script are known to that process and to process-pool workers that
@@ -22,7 +26,7 @@ from typing import Any
 __all__ = ["KINDS", "lookup", "register", "registered"]
 
 #: The kinds of plug-in, and the names the package itself defines for each.
-KINDS: dict[str, tuple[str, ...]] = {"bidding": ("cost_plus", "strategic")}
+KINDS: dict[str, tuple[str, ...]] = {"bidding": ("cost_plus", "strategic"), "cost": ()}
 
 _REGISTRY: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
 
@@ -32,7 +36,7 @@ def register(kind: str, name: str, plugin: Any) -> Any:
 
     Parameters
     ----------
-    kind : {"bidding"}
+    kind : {"bidding", "cost"}
     name : str
         The name scenario files use; not one the package defines itself.
     plugin : object

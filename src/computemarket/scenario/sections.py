@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from computemarket.scenario.calendar import parse_month
+from computemarket.scenario.distributions import as_cost_table, frozen_distribution
 from computemarket.scenario.numbers import whole_number
 from computemarket.scenario.registry import registered
 from computemarket.scenario.rules import Rule
@@ -247,6 +248,22 @@ class Provider(Section):
             "flat before the first and after the last."
         ),
     )
+    cost: Annotated[dict[str, Any] | None, BeforeValidator(as_cost_table)] = Field(
+        None,
+        description=(
+            "The provider's own cost distribution: a continuous scipy.stats distribution "
+            "by name and parameters, e.g. {distribution = 'gamma', a = 16.0, scale = 0.72} "
+            "(or a frozen one from Python); its draws replace base_cost times the shock. "
+            "base_cost stays the cost of initial contracts."
+        ),
+    )
+
+    @field_validator("cost")
+    @classmethod
+    def _known_cost(cls, cost: dict[str, Any] | None) -> dict[str, Any] | None:
+        if cost is not None:
+            frozen_distribution(cost)
+        return cost
 
 
 class InitialContract(Section):
