@@ -36,6 +36,9 @@ NEVER_RAISES = {
     "computemarket.QuoteRequest",  # a plain record
     "computemarket.BiddingModel",  # a protocol: what a plug-in raises is its own
     "computemarket.BiddingModel.quotes",
+    "computemarket.ForecastRequest",  # a plain record
+    "computemarket.Forecaster",  # a protocol
+    "computemarket.Forecaster.growth",
 }
 
 

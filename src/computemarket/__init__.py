@@ -33,6 +33,7 @@ from computemarket.experiments import (
 )
 from computemarket.games import tender_study
 from computemarket.market.bidding import BiddingModel, QuoteRequest, register_bidding
+from computemarket.market.forecast import Forecaster, ForecastRequest, register_forecaster
 from computemarket.results.dataset import package_version
 from computemarket.results.plots import plot_delivered, plot_demand_fan
 from computemarket.results.summary import summarize
@@ -44,6 +45,8 @@ from computemarket.simulation import simulate, simulate_summary
 __all__ = [
     "BiddingModel",
     "ComputeMarketError",
+    "ForecastRequest",
+    "Forecaster",
     "InputError",
     "Problem",
     "QuoteRequest",
@@ -62,6 +65,7 @@ __all__ = [
     "plot_response",
     "plot_sobol",
     "register_bidding",
+    "register_forecaster",
     "shipped_scenarios",
     "simulate",
     "simulate_summary",

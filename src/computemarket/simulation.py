@@ -66,11 +66,12 @@ def simulate(
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
         demand process.
-    forecast : {"model", "paths"} or array-like of shape (T,), optional
+    forecast : str or array-like of shape (T,), optional
         How the buyer forecasts demand growth over the lead time when it sizes a tender
-        (:mod:`computemarket.market.forecast`): the scenario's demand model, a forecast
-        fitted to the ``demand`` paths (the default when they are given), or your own
-        growth factor for each month.
+        (:mod:`computemarket.market.forecast`): ``"model"`` (the scenario's demand
+        model), ``"paths"`` (fitted to the ``demand`` paths), ``"auto"`` (``"paths"``
+        with demand paths, else ``"model"``), a registered forecaster's name, or your own
+        growth factor for each month. ``buyer.forecast`` (default ``"auto"``) otherwise.
     chunk_paths : int, optional
         Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
         memory. Results do not depend on it.
@@ -148,11 +149,12 @@ def simulate_summary(
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own over ``(path, time)`` in GW, replacing the scenario's
         demand process.
-    forecast : {"model", "paths"} or array-like of shape (T,), optional
+    forecast : str or array-like of shape (T,), optional
         How the buyer forecasts demand growth over the lead time when it sizes a tender
-        (:mod:`computemarket.market.forecast`): the scenario's demand model, a forecast
-        fitted to the ``demand`` paths (the default when they are given), or your own
-        growth factor for each month.
+        (:mod:`computemarket.market.forecast`): ``"model"`` (the scenario's demand
+        model), ``"paths"`` (fitted to the ``demand`` paths), ``"auto"`` (``"paths"``
+        with demand paths, else ``"model"``), a registered forecaster's name, or your own
+        growth factor for each month. ``buyer.forecast`` (default ``"auto"``) otherwise.
     chunk_paths : int, optional
         Paths simulated together (default :data:`DEFAULT_CHUNK_PATHS`); bounds the working
         memory. Results do not depend on it.
@@ -239,14 +241,14 @@ class _Run:
         self.engine = engine
         self.plan: Plan = make_plan(scenario)
         self.demand = None if demand is None else validate_demand(self.plan, demand, paths)
+        if forecast is None:
+            forecast = scenario.buyer.forecast
         factor = forecast_factor(self.plan, forecast, self.demand, scenario.buyer.safety_margin)
         self.plan = with_forecast(self.plan, factor)
-        if isinstance(forecast, str):
-            self.forecast = forecast
-        elif forecast is None:
+        if isinstance(forecast, str) and forecast == "auto":
             self.forecast = "model" if factor is None else "paths"
         else:
-            self.forecast = "user"
+            self.forecast = forecast if isinstance(forecast, str) else "user"
         if paths is None:
             paths = scenario.run.paths if self.demand is None else self.demand.shape[0]
         self.paths = integer_argument("paths", paths, 1)

@@ -87,3 +87,39 @@ def test_compare_takes_demand_paths(scenario):
 def test_bad_forecasts_are_refused(scenario, forecast, demand, phrase):
     with pytest.raises(cm.InputError, match=phrase):
         cm.simulate(scenario, paths=2, forecast=forecast, demand=demand)
+
+
+class Halved:
+    """Forecasts half the scenario's growth over the lead time (at least no decline)."""
+
+    def growth(self, request):
+        return np.maximum(1.0 + (request.model_growth - 1.0) / 2.0, 1.0)
+
+
+cm.register_forecaster("halved", Halved())
+
+
+def test_a_registered_forecaster_is_named_in_the_scenario(scenario, tmp_path):
+    text = scenario.to_toml().replace('forecast = "auto"', 'forecast = "halved"')
+    path = tmp_path / "halved.toml"
+    path.write_text(text)
+    halved = cm.load_scenario(path)
+    assert halved.buyer.forecast == "halved"
+    runs = [cm.simulate(halved, paths=10, seed=1, engine=e) for e in ("vector", "compiled", "des")]
+    for other in runs[1:]:
+        assert other.drop_attrs().identical(runs[0].drop_attrs())
+    model = cm.simulate(scenario, paths=10, seed=1)
+    # Less growth forecast: never more tendered in the first tender, less in total.
+    first = runs[0].tender_quantity.isel(tender=0)
+    assert (first <= model.tender_quantity.isel(tender=0) + 1e-12).all()
+    assert float(runs[0].tender_quantity.sum()) < float(model.tender_quantity.sum())
+    assert runs[0].attrs["forecast"] == "halved"
+
+
+def test_forecasters_are_checked_when_registered_and_named(scenario):
+    with pytest.raises(cm.InputError, match="growth"):
+        cm.register_forecaster("nothing", object())
+    with pytest.raises(cm.InputError, match="built-in"):
+        cm.register_forecaster("model", Halved())
+    with pytest.raises(cm.ScenarioError, match=r"buyer\.forecast = 'psychic'"):
+        scenario.with_updates({"buyer.forecast": "psychic"})

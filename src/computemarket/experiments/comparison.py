@@ -75,7 +75,7 @@ def compare(
     demand : array-like or xarray.DataArray, optional
         Demand paths of your own, the same under every rule (as for
         :func:`computemarket.simulate`).
-    forecast : {"model", "paths"} or array-like, optional
+    forecast : str or array-like, optional
         The buyer's forecaster, as for :func:`computemarket.simulate`.
 
     Returns

@@ -15,24 +15,154 @@ forecasters give that factor (:func:`forecast_factor`):
     forecast to grow as the scenario's would.
 an array of shape ``(T,)``
     Your own factor for each month (growth over the lead time, before the margin).
+a registered name
+    A plug-in (:class:`Forecaster`, registered with :func:`register_forecaster`) whose
+    ``growth(request)`` gives that array from a :class:`ForecastRequest`.
+
+The scenario's ``buyer.forecast`` names the forecaster (``"auto"``: ``"paths"`` with
+demand paths, else ``"model"``); ``simulate(forecast=...)`` overrides it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from computemarket.errors import InputError
 from computemarket.market.plan import Plan
+from computemarket.scenario.registry import lookup, register, registered
 
-__all__ = ["FORECASTS", "fitted_growth", "forecast_factor", "with_forecast"]
+__all__ = [
+    "FORECASTS",
+    "ForecastRequest",
+    "Forecaster",
+    "fitted_growth",
+    "forecast_factor",
+    "register_forecaster",
+    "with_forecast",
+]
 
-#: Forecasters known by name.
-FORECASTS = ("model", "paths")
+#: Forecasters the package defines (more may be registered).
+FORECASTS = ("auto", "model", "paths")
 
 #: Largest growth factor over the lead time accepted from a user's forecast.
 MOST_GROWTH = 1e6
+
+
+@dataclass(frozen=True)
+class ForecastRequest:
+    """What a forecaster sees: the calendar, the lead time, and any demand paths given.
+
+    Parameters
+    ----------
+    dates : ndarray of datetime64, shape (T,)
+        The scenario's months.
+    lead_months : int
+        Months from a tender to its contract's start: the forecast's horizon.
+    model_growth : ndarray, shape (T,)
+        The scenario's own forecast of growth over the lead time (before the margin).
+    demand : ndarray of shape (n, T), or None
+        The user's demand paths, if any.
+
+    Examples
+    --------
+    >>> request = ForecastRequest(np.arange("2025-01", "2025-04", dtype="datetime64[M]"),
+    ...                           2, np.array([1.2, 1.2, 1.0]), None)
+    >>> request.model_growth.tolist()
+    [1.2, 1.2, 1.0]
+    """
+
+    dates: np.ndarray
+    lead_months: int
+    model_growth: np.ndarray
+    demand: np.ndarray | None
+
+
+@runtime_checkable
+class Forecaster(Protocol):
+    """What a forecasting plug-in provides: ``growth(request)``, one factor per month.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        None: a protocol describes plug-ins and is not instantiated itself.
+
+    Examples
+    --------
+    >>> class NoGrowth:
+    ...     def growth(self, request):
+    ...         return np.ones(request.dates.size)
+    >>> isinstance(NoGrowth(), Forecaster)
+    True
+    """
+
+    def growth(self, request: ForecastRequest) -> np.ndarray:
+        """Expected growth of demand over the lead time from each month.
+
+        Parameters
+        ----------
+        request : ForecastRequest
+            The calendar, the lead time, the scenario's own forecast and any demand paths.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(T,)``, finite and positive.
+
+        Examples
+        --------
+        >>> class Doubling:
+        ...     def growth(self, request):
+        ...         return np.full(request.dates.size, 2.0)
+        >>> isinstance(Doubling(), Forecaster)
+        True
+        """
+        ...
+
+
+def register_forecaster(name: str, forecaster: Forecaster) -> Forecaster:
+    """Register a forecaster under ``name``, for ``buyer.forecast = name`` in scenarios.
+
+    Parameters
+    ----------
+    name : str
+        The name scenarios give as ``buyer.forecast``; not ``"auto"``, ``"model"`` or
+        ``"paths"``.
+    forecaster : Forecaster
+        An object with a ``growth(request)`` method.
+
+    Returns
+    -------
+    Forecaster
+        ``forecaster``.
+
+    Raises
+    ------
+    InputError
+        If ``forecaster`` has no ``growth`` method, or ``name`` is a built-in one.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> class Flat:
+    ...     def growth(self, request):
+    ...         return np.ones(request.dates.size)
+    >>> _ = cm.register_forecaster("flat", Flat())
+    >>> cm.load_scenario().with_updates({"buyer.forecast": "flat"}).buyer.forecast
+    'flat'
+    """
+    if not isinstance(forecaster, Forecaster):
+        raise InputError(
+            "forecaster", type(forecaster).__name__, "must have a growth(request) method"
+        )
+    if name == "auto":
+        raise InputError("name", name, "must be a new name, not 'auto'")
+    try:
+        return register("forecast", name, forecaster)
+    except ValueError as exc:
+        raise InputError("name", name, str(exc).split(": ", 1)[-1]) from None
 
 
 def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
@@ -58,7 +188,7 @@ def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
     >>> bool((fitted_growth(plan, flat) == 1.0).all())
     True
     """
-    lead = int(plan.tender_start[0] - plan.tender_month[0]) if plan.n_tenders else 0
+    lead = _lead(plan)
     growth = np.ones(plan.months)
     if lead <= 0 or lead >= plan.months:
         return growth
@@ -71,6 +201,10 @@ def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
     return growth
 
 
+def _lead(plan: Plan) -> int:
+    return int(plan.tender_start[0] - plan.tender_month[0]) if plan.n_tenders else 0
+
+
 def forecast_factor(
     plan: Plan, forecast: object, demand: np.ndarray | None, margin: float
 ) -> np.ndarray | None:
@@ -79,8 +213,8 @@ def forecast_factor(
     Parameters
     ----------
     plan : Plan
-    forecast : None, "model", "paths" or array-like of shape (T,)
-        None is ``"paths"`` with demand paths and ``"model"`` without.
+    forecast : None, "auto", "model", "paths", a registered name, or array-like (T,)
+        None and ``"auto"`` are ``"paths"`` with demand paths and ``"model"`` without.
     demand : ndarray of shape (n, T), optional
         The user's demand paths.
     margin : float
@@ -102,18 +236,28 @@ def forecast_factor(
     >>> float(forecast_factor(plan, np.ones(plan.months), None, 0.1)[0])
     1.1
     """
-    if forecast is None:
+    if forecast is None or (isinstance(forecast, str) and forecast == "auto"):
         forecast = "model" if demand is None else "paths"
     if isinstance(forecast, str):
-        if forecast not in FORECASTS:
+        if forecast not in registered("forecast"):
             raise InputError(
-                "forecast", forecast, f"must be one of {list(FORECASTS)} or an array of factors"
+                "forecast",
+                forecast,
+                f"must be one of {['auto', *registered('forecast')]} or an array of factors",
             )
         if forecast == "model":
             return None
-        if demand is None:
-            raise InputError("forecast", forecast, "'paths' needs demand paths (demand=)")
-        return fitted_growth(plan, demand) * (1.0 + margin)
+        if forecast == "paths":
+            if demand is None:
+                raise InputError("forecast", forecast, "'paths' needs demand paths (demand=)")
+            return fitted_growth(plan, demand) * (1.0 + margin)
+        request = ForecastRequest(
+            dates=plan.dates.copy(),
+            lead_months=_lead(plan),
+            model_growth=plan.forecast_factor / (1.0 + margin),
+            demand=None if demand is None else demand.copy(),
+        )
+        forecast = lookup("forecast", forecast).growth(request)
     try:
         growth = np.asarray(forecast, dtype=float)
     except (TypeError, ValueError):

@@ -11,6 +11,9 @@ plugin-based scientific packages find each other). Kinds:
     A frozen continuous distribution of costs that ``scipy.stats`` does not name: a
     provider's ``cost = { distribution = "<name>" }`` may name it
     (:mod:`computemarket.scenario.distributions`).
+``"forecast"``
+    The buyer's demand forecaster (:class:`computemarket.market.forecast.Forecaster`):
+    ``buyer.forecast`` may name it.
 
 Scenario validation checks names here; the market layer looks the objects up. Names
 registered in a script are known to that process and to process-pool workers that
@@ -26,7 +29,11 @@ from typing import Any
 __all__ = ["KINDS", "lookup", "register", "registered"]
 
 #: The kinds of plug-in, and the names the package itself defines for each.
-KINDS: dict[str, tuple[str, ...]] = {"bidding": ("cost_plus", "strategic"), "cost": ()}
+KINDS: dict[str, tuple[str, ...]] = {
+    "bidding": ("cost_plus", "strategic"),
+    "cost": (),
+    "forecast": ("model", "paths"),
+}
 
 _REGISTRY: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
 
@@ -36,7 +43,7 @@ def register(kind: str, name: str, plugin: Any) -> Any:
 
     Parameters
     ----------
-    kind : {"bidding", "cost"}
+    kind : {"bidding", "cost", "forecast"}
     name : str
         The name scenario files use; not one the package defines itself.
     plugin : object

@@ -107,6 +107,24 @@ class Buyer(Section):
     safety_margin: float = param(
         0.10, "1", "Fraction added to the demand forecast when sizing a tender.", ge=0, le=10
     )
+    forecast: str = Field(
+        "auto",
+        description=(
+            "How the buyer forecasts demand growth over the lead time: 'model' (the demand "
+            "process above), 'paths' (fitted to demand paths given to simulate), 'auto' "
+            "('paths' when demand paths are given, else 'model'), or a registered "
+            "forecaster's name (docs/model.md, Forecast)."
+        ),
+    )
+
+    @field_validator("forecast")
+    @classmethod
+    def _known_forecast(cls, forecast: str) -> str:
+        known = ["auto", *registered("forecast")]
+        if forecast not in known:
+            raise ValueError(f"must be one of {known} (register a plug-in to add one)")
+        return forecast
+
     reserve_price: float = param(
         20.0,
         "$B/GW-year",
