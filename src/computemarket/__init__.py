@@ -32,7 +32,12 @@ from computemarket.experiments import (
     sweep,
 )
 from computemarket.games import tender_study
-from computemarket.market.bidding import BiddingModel, QuoteRequest, register_bidding
+from computemarket.market.bidding import (
+    BiddingModel,
+    GridBidding,
+    QuoteRequest,
+    register_bidding,
+)
 from computemarket.market.forecast import Forecaster, ForecastRequest, register_forecaster
 from computemarket.results.dataset import package_version
 from computemarket.results.plots import plot_delivered, plot_demand_fan
@@ -47,6 +52,7 @@ __all__ = [
     "ComputeMarketError",
     "ForecastRequest",
     "Forecaster",
+    "GridBidding",
     "InputError",
     "Problem",
     "QuoteRequest",

@@ -89,3 +89,39 @@ def test_process_pool_workers_find_a_plugin_registered_at_the_top_level(tmp_path
         [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
     )
     assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr[-2000:]
+
+
+class AtCostGrid(cm.GridBidding):
+    """Bids its cost at every quantile: truthful, which pay-as-bid does not reward."""
+
+    def bid_grid(self, rule, request):
+        return request.cost_grid.copy()
+
+
+class Truncated(cm.GridBidding):
+    def bid_grid(self, rule, request):
+        return request.cost_grid[:, :10]
+
+
+cm.register_bidding("at_cost_grid", AtCostGrid())
+cm.register_bidding("truncated", Truncated())
+
+
+def test_a_strategic_plugin_is_interpolated_and_checked_by_the_package():
+    open_market = cm.load_scenario("open")
+    plugin = cm.simulate(open_market.with_updates({"bidding.mode": "at_cost_grid"}), paths=10)
+    np.testing.assert_allclose(plugin.bid, plugin.cost, rtol=1e-6)
+    strategic = cm.simulate(open_market.with_updates({"bidding.mode": "strategic"}), paths=10)
+    # Bidding one's cost leaves money on the table; the package's equilibrium does not.
+    assert plugin.attrs["strategic_epsilon"] > 5 * strategic.attrs["strategic_epsilon"]
+    assert plugin.attrs["strategic_epsilon"] > 0.05
+    compiled = cm.simulate(
+        open_market.with_updates({"bidding.mode": "at_cost_grid"}), paths=10, engine="compiled"
+    )
+    assert compiled.drop_attrs().identical(plugin.drop_attrs())
+
+
+def test_a_strategic_plugin_with_a_bad_grid_is_refused():
+    scenario = cm.load_scenario().with_updates({"bidding.mode": "truncated"})
+    with pytest.raises(cm.InputError, match=r"Truncated\.bid_grid"):
+        cm.simulate(scenario, paths=2)

@@ -28,14 +28,11 @@ import numpy as np
 
 from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
-from computemarket.market.bidding import plugin_quotes
+from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.scenario.registry import KINDS, lookup
 
 __all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids"]
-
-#: Strategic bidding needs continuous costs: spreads below this are raised to it.
-MIN_STRATEGIC_SPREAD = 1e-3
 
 
 def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,10 +12,12 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import xarray as xr
 
+from computemarket.market.bidding import GridBidding, grid_epsilon
 from computemarket.market.quotes import rule_bids
 from computemarket.market.records import Records
 from computemarket.results.variables import VARIABLES
 from computemarket.scenario import RULES, Scenario
+from computemarket.scenario.registry import KINDS, lookup
 
 __all__ = ["build_dataset", "package_version"]
 
@@ -94,6 +96,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         # over the rules in force ($B per GW-year; see docs/economics.md).
         epsilons = [rule_bids(plan, int(r)).epsilon for r in np.unique(plan.tender_rule)]
         attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
+    elif plan.bidding_mode not in KINDS["bidding"]:
+        model = lookup("bidding", plan.bidding_mode)
+        if isinstance(model, GridBidding):
+            # The same deviation check, applied to a strategic plug-in's bids.
+            attrs["strategic_epsilon"] = grid_epsilon(model, plan)
     dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     return dataset.transpose("path", "time", "tender", "provider")
 
