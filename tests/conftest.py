@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,6 +18,10 @@ settings.register_profile(
     "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Equilibrium solutions go to a cache of this test run's own (subprocesses inherit it),
+# never to the user's, so every run starts cold and leaves the user's cache alone.
+os.environ.setdefault("COMPUTEMARKET_CACHE", tempfile.mkdtemp(prefix="computemarket-cache-"))
 
 
 def small_scenario(**overrides) -> Scenario:

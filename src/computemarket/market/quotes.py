@@ -30,9 +30,10 @@ from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
+from computemarket.market.solutions import cached
 from computemarket.scenario.registry import KINDS, lookup
 
-__all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids"]
+__all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids", "rule_key"]
 
 
 def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,9 +77,16 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def rule_bids(plan: Plan, rule: int) -> RuleBids:
     """How providers bid under ``rule`` (an index into ``RULES``) in this plan's market.
 
-    Computed once per plan and rule, and cached.
+    Computed once per plan and rule, and cached: in memory, and for strategic bidding
+    on disk too (:mod:`computemarket.market.solutions`), so other processes and later
+    runs read the solution rather than solve again.
     """
-    key = (
+    return _rule_bids(rule_key(plan, rule))
+
+
+def rule_key(plan: Plan, rule: int) -> tuple:
+    """What determines how providers bid under ``rule`` in ``plan``'s market."""
+    return (
         plan.bidding_mode,
         plan.auction,
         rule,
@@ -92,11 +100,15 @@ def rule_bids(plan: Plan, rule: int) -> RuleBids:
         plan.equilibrium,
         plan.cost_tables,
     )
-    return _rule_bids(key)
 
 
 @lru_cache(maxsize=64)
 def _rule_bids(key: tuple) -> RuleBids:
+    """Solved once per process; strategic solutions also kept on disk across processes."""
+    return cached(_solve, key) if key[0] == "strategic" else _solve(key)
+
+
+def _solve(key: tuple) -> RuleBids:
     mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq, own = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0

@@ -1,0 +1,153 @@
+"""Equilibrium solutions cached on disk, across processes and runs.
+
+Solving a strategic equilibrium takes from milliseconds to seconds per rule (the exact
+asymmetric solve; ``benchmarks/bench_equilibria.py``); a sweep's workers and repeated
+runs would each solve the same games again. :func:`cached` keeps every solution on disk
+(``joblib.Memory``) in the user's cache folder (``platformdirs``), keyed by what
+determines it: the arguments, and a digest of the source of the modules that compute
+it (``games/`` and this layer's quotes), so a changed solver never reads an old answer.
+
+``COMPUTEMARKET_CACHE`` sets the folder; ``COMPUTEMARKET_CACHE=off`` turns the disk
+cache off. A folder that cannot be written is skipped silently: the solution is then
+computed, as without a cache. A solution read back is the pickled object itself, so
+results are bit-identical with and without the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["cache_folder", "cached", "is_cached", "solver_digest"]
+
+#: The environment variable naming the cache folder (or "off").
+ENVIRONMENT = "COMPUTEMARKET_CACHE"
+
+
+def cache_folder() -> Path | None:
+    """Where solutions are kept: ``$COMPUTEMARKET_CACHE``, else the user cache folder.
+
+    None when the variable is ``off``.
+
+    Examples
+    --------
+    >>> import os
+    >>> saved = os.environ.get("COMPUTEMARKET_CACHE")
+    >>> os.environ["COMPUTEMARKET_CACHE"] = "off"
+    >>> cache_folder() is None
+    True
+    >>> os.environ["COMPUTEMARKET_CACHE"] = "/tmp/solutions"
+    >>> str(cache_folder())
+    '/tmp/solutions'
+    >>> _ = os.environ.pop("COMPUTEMARKET_CACHE")
+    >>> cache_folder().name
+    'equilibria'
+    >>> if saved is not None:
+    ...     os.environ["COMPUTEMARKET_CACHE"] = saved
+    """
+    setting = os.environ.get(ENVIRONMENT, "")
+    if setting.lower() in ("off", "none", "0", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("computemarket")) / "equilibria"
+
+
+@lru_cache(maxsize=1)
+def solver_digest() -> str:
+    """SHA-256 of the source of the modules that compute equilibria.
+
+    Examples
+    --------
+    >>> len(solver_digest())
+    64
+    """
+    digest = hashlib.sha256()
+    package = resources.files("computemarket")
+    files = [*sorted((package / "games").iterdir(), key=lambda f: f.name)]
+    files += [package / "market" / "quotes.py", package / "market" / "plan.py"]
+    for file in files:
+        if file.name.endswith(".py"):
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def cached(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)``, read from the disk cache when it has been computed before.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function of hashable, picklable arguments.
+    *args
+        Its arguments.
+
+    Returns
+    -------
+    object
+        What ``function`` returns.
+
+    Examples
+    --------
+    >>> import math
+    >>> cached(math.hypot, 3.0, 4.0)
+    5.0
+    """
+    folder = cache_folder()
+    if folder is None:
+        return function(*args)
+    memory = _memory(str(folder))
+    if memory is None:
+        return function(*args)
+    with warnings.catch_warnings():
+        # joblib warns and computes when a cache entry cannot be read or written.
+        warnings.simplefilter("ignore")
+        try:
+            return memory.cache(_call)(function, args, solver_digest())
+        except OSError:
+            return function(*args)
+
+
+def is_cached(function: Callable[..., Any], *args: Any) -> bool:
+    """Whether ``function(*args)`` is in the disk cache now.
+
+    Examples
+    --------
+    >>> import math
+    >>> _ = cached(math.hypot, 6.0, 8.0)
+    >>> is_cached(math.hypot, 6.0, 8.0) or cache_folder() is None
+    True
+    """
+    folder = cache_folder()
+    memory = None if folder is None else _memory(str(folder))
+    if memory is None:
+        return False
+    return bool(memory.cache(_call).check_call_in_cache(function, args, solver_digest()))
+
+
+def _call(function: Callable[..., Any], args: tuple, digest: str) -> Any:
+    """What the disk cache keys: the function, its arguments and the solver's digest."""
+    del digest  # part of the key only
+    return function(*args)
+
+
+@lru_cache(maxsize=8)
+def _memory(folder: str) -> Any:
+    from joblib import Memory
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return Memory(folder, verbose=0)

@@ -1,0 +1,78 @@
+"""Equilibrium solutions kept on disk: another process reads them, bit for bit."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import computemarket as cm
+from computemarket.market import quotes, solutions
+from computemarket.market.plan import make_plan
+
+SOLVE = """
+import sys
+import numpy as np
+import computemarket as cm
+from computemarket.market import quotes, solutions
+from computemarket.market.plan import make_plan
+plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
+key_known = solutions.is_cached(quotes._solve, quotes.rule_key(plan, 2))
+bids = quotes.rule_bids(plan, 2)
+np.save(sys.argv[1], bids.table.bids)
+print("cached-before" if key_known else "solved")
+"""
+
+
+def _run(tmp_path, cache, name):
+    script = tmp_path / "solve.py"
+    script.write_text(SOLVE)
+    env = {**os.environ, "COMPUTEMARKET_CACHE": str(cache)}
+    out = tmp_path / f"{name}.npy"
+    proc = subprocess.run(
+        [sys.executable, str(script), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.strip(), np.load(out)
+
+
+def test_a_second_process_reads_the_solution_bit_for_bit(tmp_path):
+    cache = tmp_path / "cache"
+    first, bids = _run(tmp_path, cache, "first")
+    second, again = _run(tmp_path, cache, "second")
+    assert (first, second) == ("solved", "cached-before")
+    assert np.array_equal(bids, again)
+    assert any(cache.rglob("*.pkl"))
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", "off")
+    assert solutions.cache_folder() is None
+    plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
+    quotes._rule_bids.cache_clear()
+    assert quotes.rule_bids(plan, 2).epsilon >= 0.0
+    assert not solutions.is_cached(quotes._solve, quotes.rule_key(plan, 2))
+
+
+def test_a_changed_solver_does_not_read_old_solutions(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", str(tmp_path / "cache"))
+    plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
+    key = quotes.rule_key(plan, 2)
+    solutions.cached(quotes._solve, key)
+    assert solutions.is_cached(quotes._solve, key)
+    monkeypatch.setattr(solutions, "solver_digest", lambda: "another solver")
+    assert not solutions.is_cached(quotes._solve, key)
+
+
+def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", str(blocker / "cache"))
+    plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
+    quotes._rule_bids.cache_clear()
+    assert quotes.rule_bids(plan, 2).epsilon >= 0.0
