@@ -83,6 +83,7 @@ def market_bids(
     equilibrium: str = "own_type",
     quantity: float = 1.0,
     capacity: np.ndarray | None = None,
+    tail_costs: np.ndarray | None = None,
 ) -> RuleBids:
     """How each provider bids under ``rule``, given its cost quantiles.
 
@@ -115,6 +116,9 @@ def market_bids(
         the capacity-constrained tender (:func:`computemarket.games.divisible.capacity_bids`),
         so far under ``open``, ``exclusive`` and ``rofr`` (first price, alike outsiders,
         against a best-responding holder). Without it, the single-unit game.
+    tail_costs : ndarray of shape (P, m), optional
+        Costs of types beyond the grid (the distributions' tails): the single-unit
+        ``epsilon`` then also covers them, their bids extrapolated as quotes are.
 
     Returns
     -------
@@ -150,15 +154,16 @@ def market_bids(
             bids[bidders] = _first_price_bids(
                 costs[bidders], q, reserve, holder_costs, holder_available, equilibrium
             )
-            gain = deviation_gain(
-                costs[bidders],
-                bids[bidders],
-                q,
-                reserve,
-                holder_costs=holder_costs,
-                holder_available=holder_available,
-            )
+            check = {"holder_costs": holder_costs, "holder_available": holder_available}
+            gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
             epsilon = float(max(gain.max(), 0.0))
+            if tail_costs is not None:
+                tails = tail_costs[bidders]
+                table = BidTable(costs[bidders], bids[bidders])(tails.T).T
+                tail_bids = np.where(tails < reserve, np.minimum(table, reserve), table)
+                check["types"] = (tails, tail_bids)
+                gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
+                epsilon = max(epsilon, float(gain.max()))
         if rule == ROFR:
             holder_quote = "reserve"
         elif rule == ROFO:

@@ -56,30 +56,46 @@ def deviation_gain(
     holder_costs: np.ndarray | None = None,
     holder_available: float = 1.0,
     points: int = 8193,
+    types: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Largest gain any bidder gets by deviating from ``bids``, per bidder and cost.
 
     Rivals keep the bids ``bids``. The deviation searches ``points`` prices between the
     lowest cost and the reserve, a finer grid than the solver's.
 
+    Parameters
+    ----------
+    costs, bids : ndarray, shape (n, G)
+        Cost quantiles on ``q`` and the bid at each.
+    q : ndarray, shape (G,)
+    reserve : float
+    holder_costs : ndarray of shape (G,), optional
+        The holder's cost quantiles, when a holder may match (``rofr``).
+    holder_available : float
+    points : int
+    types : (ndarray, ndarray), optional
+        Own costs and bids to check instead of the grid's, each of shape ``(n, m)``: for
+        instance types in the tails, beyond the grid (their bids extrapolated).
+
     Returns
     -------
-    ndarray, shape (n, G)
+    ndarray, shape (n, G) or (n, m)
         Best deviation profit minus the profit of the given bid (0 means no gain).
     """
     n = costs.shape[0]
-    low = min(float(costs.min()), reserve)
+    own_costs, own_bids = (costs, bids) if types is None else types
+    low = min(float(costs.min()), float(own_costs.min()), reserve)
     prices = np.linspace(low, reserve, points)
     match = match_factor(prices, holder_costs, holder_available, q)
-    gain = np.empty_like(bids)
+    gain = np.empty_like(own_bids, dtype=float)
     for i in range(n):
         rivals = np.delete(bids, i, axis=0)
         win = win_probability(rivals, q, prices, match)
-        best = np.max((prices[None, :] - costs[i][:, None]) * win[None, :], axis=1)
+        best = np.max((prices[None, :] - own_costs[i][:, None]) * win[None, :], axis=1)
         best = np.maximum(best, 0.0)
-        own_match = match_factor(bids[i], holder_costs, holder_available, q)
-        own_win = win_probability(rivals, q, bids[i], own_match)
-        own = np.where(bids[i] <= reserve, (bids[i] - costs[i]) * own_win, 0.0)
+        own_match = match_factor(own_bids[i], holder_costs, holder_available, q)
+        own_win = win_probability(rivals, q, own_bids[i], own_match)
+        own = np.where(own_bids[i] <= reserve, (own_bids[i] - own_costs[i]) * own_win, 0.0)
         gain[i] = best - own
     return gain
 

@@ -33,7 +33,10 @@ from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.market.solutions import cached
 from computemarket.scenario.registry import KINDS, lookup
 
-__all__ = ["MIN_STRATEGIC_SPREAD", "quotes", "rule_bids", "rule_key"]
+__all__ = ["MIN_STRATEGIC_SPREAD", "TAIL_PROBABILITIES", "quotes", "rule_bids", "rule_key"]
+
+#: Where ``epsilon`` also checks types beyond the grid: the distributions' far tails.
+TAIL_PROBABILITIES = np.array([1e-6, 1e-5, 1e-4, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6])
 
 
 def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +115,10 @@ def _solve(key: tuple) -> RuleBids:
     mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq, own = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
-    costs = _cost_grid(family, np.array(base), np.maximum(np.array(spread), floor), q, own)
+    spreads = np.maximum(np.array(spread), floor)
+    costs = _cost_grid(family, np.array(base), spreads, q, own)
+    # Types in the tails, far beyond the grid's first and last quantiles (1 / 514).
+    tails = _cost_grid(family, np.array(base), spreads, TAIL_PROBABILITIES, own)
     return market_bids(
         rule,
         costs,
@@ -124,6 +130,7 @@ def _solve(key: tuple) -> RuleBids:
         holder_available=available,
         markup=np.array(markup),
         equilibrium=eq,
+        tail_costs=tails if mode == "strategic" else None,
     )
 
 

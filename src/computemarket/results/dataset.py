@@ -93,7 +93,8 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     }
     if plan.bidding_mode == "strategic":
         # The largest gain any provider could make by deviating from its strategic bid,
-        # over the rules in force ($B per GW-year; see docs/economics.md).
+        # over the rules in force and every type, the grid's and the tails' down to
+        # probability 1e-6 ($B per GW-year; see docs/economics.md).
         epsilons = [rule_bids(plan, int(r)).epsilon for r in np.unique(plan.tender_rule)]
         attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
     elif plan.bidding_mode not in KINDS["bidding"]:
@@ -101,6 +102,9 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         if isinstance(model, GridBidding):
             # The same deviation check, applied to a strategic plug-in's bids.
             attrs["strategic_epsilon"] = grid_epsilon(model, plan)
+    if "strategic_epsilon" in attrs:
+        # The same as a share of the reserve price, the scale of every price here.
+        attrs["strategic_epsilon_share"] = attrs["strategic_epsilon"] / plan.reserve_price
     dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     return dataset.transpose("path", "time", "tender", "provider")
 
