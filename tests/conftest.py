@@ -21,7 +21,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Equilibrium solutions go to a cache of this test run's own (subprocesses inherit it),
 # never to the user's, so every run starts cold and leaves the user's cache alone.
-os.environ.setdefault("COMPUTEMARKET_CACHE", tempfile.mkdtemp(prefix="computemarket-cache-"))
+os.environ["COMPUTEMARKET_CACHE"] = tempfile.mkdtemp(prefix="computemarket-cache-")
 
 
 def small_scenario(**overrides) -> Scenario:

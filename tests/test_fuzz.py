@@ -107,8 +107,32 @@ def _mutate(data: dict, path: tuple, value: object) -> dict:
     return data
 
 
+COST_TABLES = st.fixed_dictionaries(
+    {"distribution": st.sampled_from(["gamma", "norm", "uniform", "lognorm", "poisson", "x"])},
+    optional={
+        "a": HOSTILE,
+        "s": HOSTILE,
+        "loc": HOSTILE,
+        "scale": HOSTILE,
+        "api_token": st.just("never-shown"),
+    },
+)
+
+
+def _new_inputs(data: dict, draw) -> None:
+    """Add what the shipped files do not hold: a provider's cost table, a forecaster."""
+    if "providers" in data and draw(st.booleans()):
+        provider = draw(st.integers(0, len(data["providers"]) - 1))
+        data["providers"][provider]["cost"] = copy.deepcopy(draw(COST_TABLES))
+    if "buyer" in data and draw(st.booleans()):
+        data["buyer"]["forecast"] = draw(
+            st.one_of(st.sampled_from(["auto", "paths", "x"]), HOSTILE)
+        )
+
+
 def _mutated_file(tmp_path: Path, source: Path, draw, name: str) -> Path:
     data = tomllib.loads(source.read_text())
+    _new_inputs(data, draw)
     paths = _paths(data)
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
@@ -132,6 +156,7 @@ def test_mutated_scenarios_are_refused_or_run_finite(tmp_path_factory, data):
     out = tmp_path / "out"
     argv = ["run", str(file), "--paths", "3", "--no-plots", "--out", str(out)]
     run_code, run_err = _run_cli(argv)
+    assert "never-shown" not in err + run_err
     _assert_clean_refusal(run_code, run_err, file, out)
     assert run_code == code, (err, run_err)
     if run_code == 0:

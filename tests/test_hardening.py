@@ -167,3 +167,36 @@ def test_tender_study_takes_numpy_reals():
         "rofr", reserve_price=np.float32(1.0), quantity=np.float64(1.5), capacity=[1, 1], draws=500
     )
     assert plain.price.identical(numpy.price)
+
+
+@pytest.mark.parametrize(
+    ("call", "phrase"),
+    [
+        (
+            lambda: cm.load_scenario().with_updates(
+                {"providers.oracle.cost": {"distribution": "gamma", "a": 10**400}}
+            ),
+            "must be finite",
+        ),
+        (
+            lambda: cm.load_scenario().with_updates(
+                {"providers.oracle.cost": __import__("scipy").stats.norm(loc=[11.0, 12.0])}
+            ),
+            "scalar, real parameters",
+        ),
+        (lambda: cm.tender_study("open", reserve_price=10**400), "must be a finite number"),
+        (lambda: cm.load_sweep("a\0b.toml"), "not a usable file name"),
+    ],
+    ids=["huge-parameter", "array-parameter", "huge-reserve", "nul-in-path"],
+)
+def test_new_inputs_are_refused_cleanly(call, phrase):
+    with pytest.raises(cm.ComputeMarketError, match=phrase):
+        call()
+
+
+def test_a_cost_table_is_not_echoed_with_what_it_holds():
+    with pytest.raises(cm.ScenarioError) as info:
+        cm.load_scenario().with_updates(
+            {"providers.oracle.cost": {"distribution": "gamma", "api_token": SECRET}}
+        )
+    assert "providers[1].cost:" in str(info.value) and SECRET not in str(info.value)

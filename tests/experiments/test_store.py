@@ -20,7 +20,8 @@ import xarray as xr
 
 import computemarket as cm
 from computemarket.cli import main
-from computemarket.experiments.store import STORE_FORMAT, Store, checksum
+from computemarket.experiments.store import STORE_FORMAT, Store
+from computemarket.experiments.store_files import bound, checksum
 from computemarket.experiments.sweep_file import load_sweep
 from computemarket.experiments.sweeps import sweep
 
@@ -87,7 +88,7 @@ def test_every_batch_carries_its_sweep_and_a_checksum(finished):
     for batch in sorted((store / "points").glob("*.nc")):
         part = xr.load_dataset(batch, engine="h5netcdf")
         assert part.attrs["sweep_digest"] == spec.digest
-        assert part.attrs["checksum"] == checksum(part)
+        assert part.attrs["checksum"] == bound(checksum(part), spec.digest)
 
 
 @pytest.mark.parametrize(
@@ -143,8 +144,15 @@ def test_a_different_sweep_is_refused_even_without_sweep_json(finished, tmp_path
     _, store, _ = _copy(finished, tmp_path)
     (store / "sweep.json").unlink()
     other = _file(tmp_path, seed=4, name="other.toml")  # same grid, another seed
+    before = (store / "sweep.toml").read_text()
     with pytest.raises(cm.InputError, match=r"holds points of a different sweep"):
         sweep(other, store=store, resume=True)
+    # The refused sweep marked nothing: the store still resumes as the first sweep's.
+    assert (store / "sweep.toml").read_text() == before
+    assert not (store / "sweep.json").exists()
+    path = _file(tmp_path)
+    _, _, recomputed = _resume(path, store)
+    assert recomputed == 0
 
 
 @pytest.mark.parametrize(
@@ -244,3 +252,28 @@ def test_a_folder_with_the_users_files_is_not_written_over(tmp_path):
         sweep(path, store=store)
     assert (store / "result.nc").read_text() == "the user's own file"
     assert not (store / "sweep.toml").exists()
+
+
+def test_an_edited_digest_is_damage_not_another_sweep(finished, tmp_path):
+    path, store, expected = _copy(finished, tmp_path)
+    with h5py.File(_batch(store, 3), "r+") as file:
+        file.attrs["sweep_digest"] = "0" * 64
+    record = store / "failed" / "0000001.json"
+    spec = load_sweep(path)
+    with Store(store, spec, resume=True) as opened:
+        opened.write_failure(spec.points[1], "RuntimeError: x")
+    _batch(store, 1).unlink()
+    text = json.loads(record.read_text())
+    text["sweep_digest"] = "f" * 64
+    record.write_text(json.dumps(text))
+    result, reports, recomputed = _resume(path, store)
+    xr.testing.assert_identical(result, expected)
+    assert recomputed == 2 and len(reports) == 2
+    assert all("does not match its checksum" in line for line in reports)
+
+
+def test_a_store_that_cannot_be_made_is_refused(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("mine")
+    with pytest.raises(cm.InputError, match="cannot be made"):
+        sweep(_file(tmp_path), store=blocker / "store")

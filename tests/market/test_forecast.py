@@ -38,7 +38,7 @@ def test_a_saturating_demand_is_contracted_to_its_level(scenario):
 
 def test_every_engine_honours_the_forecaster(scenario):
     t = np.arange(T)
-    demand = np.tile(0.5 + t / 20.0, (3, 1))
+    demand = np.tile(2.0 + t / 20.0, (3, 1))
     growth = np.full(T, 1.3)
     runs = [
         cm.simulate(scenario, demand=demand, forecast=growth, engine=engine, seed=2)
@@ -46,12 +46,13 @@ def test_every_engine_honours_the_forecaster(scenario):
     ]
     for other in runs[1:]:
         assert other.drop_attrs().identical(runs[0].drop_attrs())
-    tendered = runs[0].tender_quantity.isel(path=0, tender=0)
-    assert (
-        float(tendered)
-        == pytest.approx(0.5 * 1.3 * (1 + scenario.buyer.safety_margin) - 1.1, abs=1e-9)
-        or float(tendered) == 0.0
-    )
+    # The first tender asks for the forecast less what the initial contracts cover at its
+    # start (all three, 1.3 GW, run from mid-2025 to 2030).
+    tendered = runs[0].tender_quantity.isel(tender=0).values
+    covered = sum(c.gw for c in scenario.initial_contracts)
+    expected = demand[:, 0] * 1.3 * (1 + scenario.buyer.safety_margin) - covered
+    assert (expected > 0).all()
+    np.testing.assert_allclose(tendered, expected, atol=1e-9)
 
 
 def test_the_fitted_forecast_is_the_mean_growth_of_the_paths(scenario):

@@ -51,12 +51,16 @@ def test_a_second_process_reads_the_solution_bit_for_bit(tmp_path):
 
 
 def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
     monkeypatch.setenv("COMPUTEMARKET_CACHE", "off")
     assert solutions.cache_folder() is None
     plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
     quotes._rule_bids.cache_clear()
     assert quotes.rule_bids(plan, 2).epsilon >= 0.0
+    # Nothing was written anywhere: pointing the cache at a folder finds it empty.
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", str(folder))
     assert not solutions.is_cached(quotes._solve, quotes.rule_key(plan, 2))
+    assert not any(folder.rglob("*.pkl"))
 
 
 def test_a_changed_solver_does_not_read_old_solutions(tmp_path, monkeypatch):
@@ -76,3 +80,22 @@ def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch):
     plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
     quotes._rule_bids.cache_clear()
     assert quotes.rule_bids(plan, 2).epsilon >= 0.0
+
+
+def test_a_registered_distribution_is_keyed_by_what_it_is(monkeypatch, tmp_path):
+    from scipy import stats
+
+    from computemarket.scenario.registry import register
+
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", str(tmp_path / "cache"))
+    keys = []
+    for scale in (0.72, 1.2):
+        register("cost", "mine_for_keys", stats.gamma(16.0, scale=scale))
+        scenario = cm.load_scenario("open").with_updates(
+            {
+                "bidding.mode": "strategic",
+                "providers.oracle.cost": {"distribution": "mine_for_keys"},
+            }
+        )
+        keys.append(quotes.rule_key(make_plan(scenario), 2))
+    assert keys[0] != keys[1]

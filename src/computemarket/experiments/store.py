@@ -28,11 +28,9 @@ computed again rather than trusted. ``docs/reliability.md`` states the guarantee
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,16 @@ import xarray as xr
 from filelock import FileLock, Timeout
 
 from computemarket.errors import InputError
+from computemarket.experiments.store_files import (
+    RECORD_FIELDS,
+    atomic_netcdf,
+    atomic_text,
+    bound,
+    checksum,
+    plain,
+    read_marker,
+    record_checksum,
+)
 from computemarket.experiments.sweep_file import Point, SweepSpec
 
 __all__ = ["STORE_FORMAT", "Store", "atomic_netcdf", "checksum"]
@@ -50,53 +58,6 @@ STORE_FORMAT = 3
 
 _BATCH = re.compile(r"^\d{7}\.nc$")
 _RECORD = re.compile(r"^\d{7}\.json$")
-_FIELDS = ("index", "updates", "seed", "error", "sweep_digest")
-
-
-def checksum(ds: xr.Dataset) -> str:
-    """SHA-256 of a dataset's variables: names, dimensions, types and values, in name order.
-
-    Attributes are left out, so the checksum can be stored among them.
-
-    Examples
-    --------
-    >>> ds = xr.Dataset({"x": ("point", np.array([1.0, 2.0]))})
-    >>> checksum(ds) == checksum(ds.copy(deep=True))
-    True
-    >>> checksum(ds) == checksum(ds.assign(x=ds.x + [0.0, 1e-12]))
-    False
-    """
-    digest = hashlib.sha256()
-    for name in sorted(map(str, ds.variables)):
-        var = ds.variables[name]
-        values = np.asarray(var.values)
-        text = values.dtype.kind in "OUS"  # strings read back as objects or as unicode
-        kind = "text" if text else values.dtype.str
-        digest.update(repr((name, var.dims, values.shape, kind)).encode())
-        if text:
-            digest.update("\0".join(map(str, values.ravel().tolist())).encode())
-        else:
-            digest.update(np.ascontiguousarray(values).tobytes())
-    return digest.hexdigest()
-
-
-def _record_checksum(record: dict[str, Any]) -> str:
-    fields = {key: record.get(key) for key in _FIELDS}
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def atomic_netcdf(ds: xr.Dataset, target: Path) -> None:
-    """Write ``ds`` to ``target`` through a temporary file, so a reader never sees half of it."""
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    os.close(handle)
-    try:
-        ds.to_netcdf(temporary, engine="h5netcdf")
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 class Store:
@@ -139,7 +100,12 @@ class Store:
         self.spec = spec
         #: One line per batch or record set aside on loading, saying why.
         self.damage: list[str] = []
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                "store", str(self.folder), f"cannot be made ({exc.strerror or exc}); name a folder"
+            ) from None
         self._lock = FileLock(self.folder / ".lock")
         try:
             self._lock.acquire(timeout=0)
@@ -180,7 +146,7 @@ class Store:
                 )
         marker = folder / "sweep.json"
         held = any((folder / "points").glob("*.nc")) or any((folder / "failed").glob("*.json"))
-        recorded, problem = _recorded(marker) if marker.exists() else (None, None)
+        recorded, problem = read_marker(marker) if marker.exists() else (None, None)
         held = held or problem is not None
         if recorded is not None:
             if recorded.get("digest") != spec.digest:
@@ -221,15 +187,8 @@ class Store:
             self._set_aside(marker)
         (folder / "points").mkdir(exist_ok=True)
         (folder / "failed").mkdir(exist_ok=True)
-        if recorded is None:
-            (folder / "sweep.toml").write_text(spec.text)
-            info = {
-                "digest": spec.digest,
-                "format": STORE_FORMAT,
-                "points": len(spec.points),
-                "name": spec.settings.name,
-            }
-            _atomic_text(marker, json.dumps(info))
+        # Written by load(), once every batch's own identity has been checked.
+        self._marker_needed = recorded is None
         # Temporary files of a run killed while writing (this run holds the lock, so no
         # other run is writing them now); only names this module gives its temporaries.
         for stray in (folder / "points").glob(".*.nc.*.tmp"):
@@ -280,24 +239,41 @@ class Store:
                     problem = "names a point outside the sweep's"
                 elif index in seen or index in errors:
                     problem = "is for a point already finished"
-                elif record["updates"] != _plain(self.spec.points[index].updates):
+                elif record["updates"] != plain(self.spec.points[index].updates):
                     problem = "does not hold its point's parameters"
                 else:
                     errors[index] = str(record["error"])
                     continue
             self._damaged(path, problem)
+        self._write_marker()
         return parts, errors
+
+    def _write_marker(self) -> None:
+        """``sweep.toml`` and ``sweep.json``, for a store that has none (checked first)."""
+        if not self._marker_needed:
+            return
+        spec = self.spec
+        atomic_text(self.folder / "sweep.toml", spec.text)
+        info = {
+            "digest": spec.digest,
+            "format": STORE_FORMAT,
+            "points": len(spec.points),
+            "name": spec.settings.name,
+        }
+        atomic_text(self.folder / "sweep.json", json.dumps(info))
+        self._marker_needed = False
 
     def _check_batch(self, path: Path) -> tuple[str | None, xr.Dataset]:
         try:
             part = xr.load_dataset(path, engine="h5netcdf")
         except Exception as exc:  # truncated, garbage, not NetCDF: any reader error
             return f"cannot be read ({type(exc).__name__})", xr.Dataset()
-        self._check_identity(path, part.attrs.get("sweep_digest"))
         if "point" not in part.coords:
             return "holds no points", part
-        if part.attrs.get("checksum") != checksum(part):
+        digest = part.attrs.get("sweep_digest")
+        if part.attrs.get("checksum") != bound(checksum(part), digest):
             return "does not match its checksum (edited or damaged)", part
+        self._check_identity(path, digest)  # intact, so truly another sweep's if it differs
         part.attrs = {k: v for k, v in part.attrs.items() if k not in ("checksum", "sweep_digest")}
         return None, part
 
@@ -306,11 +282,11 @@ class Store:
             record = json.loads(path.read_text())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             return f"cannot be read ({type(exc).__name__})", {}
-        if not isinstance(record, dict) or not all(key in record for key in _FIELDS):
+        if not isinstance(record, dict) or not all(key in record for key in RECORD_FIELDS):
             return "is not a failure record", {}
-        self._check_identity(path, record["sweep_digest"])
-        if record.get("checksum") != _record_checksum(record):
+        if record.get("checksum") != record_checksum(record):
             return "does not match its checksum (edited or damaged)", record
+        self._check_identity(path, record["sweep_digest"])
         return None, record
 
     def _check_identity(self, path: Path, digest: object) -> None:
@@ -339,18 +315,22 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def write_batch(self, part: xr.Dataset) -> None:
         """Write a batch of finished points, with the sweep's identity and its checksum."""
+        if self._marker_needed:
+            self.load()  # checks what the store holds before it is marked as this sweep's
         first = int(part["point"].values[0])
         stamped = part.copy()
         stamped.attrs = {
             **part.attrs,
             "sweep_digest": self.spec.digest,
-            "checksum": checksum(part),
+            "checksum": bound(checksum(part), self.spec.digest),
         }
         atomic_netcdf(stamped, self.folder / "points" / f"{first:07d}.nc")
 
     def write_failure(self, point: Point, error: str) -> None:
         """Record a failed point (index, parameters, seed, error), atomically."""
-        record: dict[str, Any] = _plain(
+        if self._marker_needed:
+            self.load()  # checks what the store holds before it is marked as this sweep's
+        record: dict[str, Any] = plain(
             {
                 "index": point.index,
                 "updates": point.updates,
@@ -359,38 +339,11 @@ class Store:
                 "sweep_digest": self.spec.digest,
             }
         )
-        record["checksum"] = _record_checksum(record)
-        _atomic_text(self.folder / "failed" / f"{point.index:07d}.json", json.dumps(record))
+        record["checksum"] = record_checksum(record)
+        atomic_text(self.folder / "failed" / f"{point.index:07d}.json", json.dumps(record))
 
     def write_result(self, result: xr.Dataset) -> None:
         """Write the gathered result, atomically."""
+        if self._marker_needed:
+            self.load()  # checks what the store holds before it is marked as this sweep's
         atomic_netcdf(result, self.folder / "result.nc")
-
-
-def _recorded(marker: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """``sweep.json``'s content, or None and why it cannot be used."""
-    try:
-        recorded = json.loads(marker.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, f"cannot be read ({type(exc).__name__})"
-    if not isinstance(recorded, dict):
-        return None, "is not a JSON object"
-    return recorded, None
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as it reads back from JSON (tuples as lists, NumPy scalars as numbers)."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def _atomic_text(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "w") as file:
-            file.write(text)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

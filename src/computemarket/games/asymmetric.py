@@ -22,7 +22,7 @@ def asymmetric_first_price(
     holder_available: float = 1.0,
     quantity: float = 1.0,
     capacity: np.ndarray | None = None,
-    bisections: int = 30,
+    bisections: int = 22,
 ) -> np.ndarray | None:
     """Equilibrium bids of a first-price auction among bidders with different costs.
 
@@ -60,7 +60,7 @@ def asymmetric_first_price(
         ``A_ij = X_i(u_j = 0) - X_i(u_j = 1)`` what ``j`` moving below ``b`` takes from
         ``i``; one unit and no limit (the default) gives the system above. Not combined
         with ``holder_costs``.
-    bisections : int, default 30
+    bisections : int, default 22
         Halvings of the bracket on the low bid.
 
     Returns

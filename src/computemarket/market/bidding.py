@@ -10,7 +10,9 @@ bit: the plug-in is Python called from NumPy code, never from inside a compiled 
 What a plug-in sees (:class:`QuoteRequest`): the cost draws, each tender's rule, the
 holder, the reserve price and the providers' cost parameters. Tenders' quantities and
 headrooms are decided later, inside the engines, so a plug-in's quotes cannot depend on
-them (as for the built-in modes; see docs/economics.md on capacity-aware bids).
+them (as for the built-in modes; see docs/economics.md on capacity-aware bids). Quotes
+are asked for one chunk of paths at a time, so a plug-in must price each path's draws on
+their own (no statistics across paths), or results would depend on the chunk size.
 """
 
 from __future__ import annotations
@@ -283,7 +285,8 @@ def grid_epsilon(model: GridBidding, plan: Plan) -> float:
     The package's deviation check (:func:`computemarket.games.winning.deviation_gain`):
     rivals keep their bids, the buyer takes the lowest quote; under ``rofr`` the holder
     matches any outside price above its cost, under ``exclusive`` nobody bids. In $B per
-    GW-year; 0 means every type best-responds on the check's price grid.
+    GW-year; 0 means every type best-responds on the check's price grid. NaN under
+    ``second_price``, where this pay-as-bid check does not apply.
 
     Parameters
     ----------
@@ -305,6 +308,8 @@ def grid_epsilon(model: GridBidding, plan: Plan) -> float:
     >>> grid_epsilon(AtCost(), plan) > 0.1  # bidding one's cost leaves money behind
     True
     """
+    if plan.auction != "first_price":
+        return float("nan")  # the check is pay-as-bid's; a uniform price needs its own
     request = _request(plan, np.zeros((0, plan.n_tenders, plan.n_providers)))
     worst = 0.0
     for rule in dict.fromkeys(request.rules):
@@ -320,6 +325,7 @@ def grid_epsilon(model: GridBidding, plan: Plan) -> float:
             request.probabilities,
             float(plan.reserve_price),
             holder_costs=holder_costs,
+            holder_available=float(plan.holder_available),
         )
         worst = max(worst, float(gain.max()))
     return worst

@@ -7,6 +7,7 @@ start and end, each provider's capacity ceiling, and the demand drift and foreca
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -139,10 +140,27 @@ class Plan:
         return (self.contract_start <= month) & (month < self.contract_end)
 
 
+def _cost_table(cost: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    """A provider's cost table as sorted items, with a fingerprint for a registered one.
+
+    A registered distribution is named only; its fingerprint (a digest of its quantiles)
+    keys the caches of solutions on what it is, so a name registered again with another
+    distribution, or in another process, never reads solutions for the old one.
+    """
+    if cost is None:
+        return None
+    items = tuple(sorted(cost.items()))
+    if len(cost) == 1:  # a registered name: no parameters
+        probabilities = np.linspace(0.0005, 0.9995, 257)
+        quantiles = np.asarray(frozen_distribution(cost).ppf(probabilities), dtype=float)
+        items += (("~fingerprint", hashlib.sha256(quantiles.tobytes()).hexdigest()),)
+    return items
+
+
 @lru_cache(maxsize=256)
 def cost_distribution_of(table: tuple[tuple[str, Any], ...]) -> Any:
     """The frozen distribution of a provider's ``cost`` table (as sorted items), cached."""
-    return frozen_distribution(dict(table))
+    return frozen_distribution({k: v for k, v in table if k != "~fingerprint"})
 
 
 def cost_quantiles(family: str, base: np.ndarray, spread: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -288,7 +306,5 @@ def make_plan(sc: Scenario) -> Plan:
         auction=sc.bidding.auction,
         holder_available=sc.bidding.holder_available,
         equilibrium=sc.bidding.equilibrium,
-        cost_tables=tuple(
-            None if p.cost is None else tuple(sorted(p.cost.items())) for p in sc.providers
-        ),
+        cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
     )

@@ -11,6 +11,9 @@ it (``games/`` and this layer's quotes), so a changed solver never reads an old 
 cache off. A folder that cannot be written is skipped silently: the solution is then
 computed, as without a cache. A solution read back is the pickled object itself, so
 results are bit-identical with and without the cache.
+
+Solutions are read back with pickle: point ``COMPUTEMARKET_CACHE`` only at a folder
+that you alone can write, as with any pickle cache.
 """
 
 from __future__ import annotations
@@ -63,17 +66,31 @@ def cache_folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def solver_digest() -> str:
-    """SHA-256 of the source of the modules that compute equilibria.
+    """SHA-256 of the source of the modules that compute equilibria, and of the versions.
+
+    The package's, NumPy's and SciPy's versions are part of it: a newer SciPy may compute
+    quantiles or integrate a little differently.
 
     Examples
     --------
     >>> len(solver_digest())
     64
     """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "unknown"
+
     digest = hashlib.sha256()
+    versions = tuple(installed(name) for name in ("computemarket", "numpy", "scipy"))
+    digest.update(repr(versions).encode())
     package = resources.files("computemarket")
     files = [*sorted((package / "games").iterdir(), key=lambda f: f.name)]
-    files += [package / "market" / "quotes.py", package / "market" / "plan.py"]
+    files += [package / "market" / name for name in ("quotes.py", "plan.py", "bidding.py")]
+    files += [package / "scenario" / "distributions.py"]
     for file in files:
         if file.name.endswith(".py"):
             digest.update(file.name.encode())

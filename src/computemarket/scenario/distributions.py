@@ -43,6 +43,14 @@ def as_cost_table(value: Any) -> Any:
     dist = getattr(value, "dist", None)
     if not isinstance(dist, stats.rv_continuous):
         return value
+    try:
+        return _table_of(value, dist)
+    except (TypeError, ValueError, OverflowError) as exc:
+        # Array or complex parameters, say: pydantic would pass a TypeError through.
+        raise ValueError(f"a frozen distribution with scalar, real parameters: {exc}") from None
+
+
+def _table_of(value: Any, dist: Any) -> dict[str, Any]:
     if not isinstance(getattr(stats, dist.name, None), type(dist)):
         raise ValueError(
             f"a distribution scipy.stats does not name ({type(dist).__name__}) must be "
@@ -100,14 +108,21 @@ def frozen_distribution(table: Mapping[str, Any]) -> Any:
                 raise ValueError(f"{key!r} is not a parameter of {name}; it takes {allowed}")
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{key} = {value!r}: must be a number")
-            if not np.isfinite(value):
+            try:
+                finite = np.isfinite(float(value))
+            except OverflowError:
+                finite = False
+            if not finite:
                 raise ValueError(f"{key} = {value!r}: must be finite")
         try:
-            frozen = family(**parameters)
+            frozen = family(**{key: float(value) for key, value in parameters.items()})
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{name}({parameters}) cannot be made: {exc}") from None
-    with np.errstate(all="ignore"):
-        low, high = (float(frozen.ppf(p)) for p in _TAILS)
+    try:
+        with np.errstate(all="ignore"):
+            low, high = (float(frozen.ppf(p)) for p in _TAILS)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"its quantiles cannot be computed: {exc}") from None
     if not (np.isfinite(low) and np.isfinite(high) and 0.0 <= low <= high <= _MOST_COST):
         raise ValueError(
             f"the costs it draws must lie in [0, {_MOST_COST:g}] $B/GW-year "

@@ -142,7 +142,10 @@ def real_argument(
         value, int | float | np.integer | np.floating
     ):
         raise InputError(name, value, allowed)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InputError(name, value, allowed) from None
     if (
         not np.isfinite(number)
         or (above is not None and not number > above)

@@ -64,6 +64,18 @@ def _model_at(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | 
     return model
 
 
+def _holds_table(value: Any) -> bool:
+    """Whether ``value`` is a table or a list holding one (at any depth)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            return True
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
 def problems_from(
     exc: ValidationError, data: Mapping[str, Any], root: type[BaseModel]
 ) -> list[Problem]:
@@ -77,7 +89,9 @@ def problems_from(
         loc = tuple(err["loc"])
         value = _lookup(data, loc)
         kind = err["type"]
-        shown = kind != "extra_forbidden"
+        # Not the values of unknown keys, nor tables or lists of them (they may hold such
+        # keys): those are named, not echoed.
+        shown = kind != "extra_forbidden" and not _holds_table(value)
         if kind == "extra_forbidden":
             model = _model_at(loc[:-1], root)
             allowed = sorted(model.model_fields) if model else []

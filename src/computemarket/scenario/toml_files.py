@@ -59,7 +59,11 @@ def read_toml(path: str | Path, what: str = "file") -> tuple[dict[str, Any], str
     def refuse(message: str) -> ScenarioError:
         return ScenarioError([Problem("", None, message)], source)
 
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except (OSError, ValueError):
+        folder = False
+    if folder:
         raise refuse(f"is a folder, not a {what}")
     try:
         with path.open("rb") as file:
@@ -68,6 +72,8 @@ def read_toml(path: str | Path, what: str = "file") -> tuple[dict[str, Any], str
         raise refuse(f"no such {what}") from None
     except OSError as exc:
         raise refuse(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    except ValueError:  # a path with a NUL byte
+        raise refuse("is not a usable file name") from None
     if len(raw) > MOST_BYTES:
         raise refuse(f"is larger than {MOST_BYTES // 2**20} MiB; a {what} is a few kilobytes")
     try:
