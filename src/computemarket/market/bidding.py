@@ -173,10 +173,7 @@ def register_bidding(name: str, model: BiddingModel) -> BiddingModel:
     """
     if not isinstance(model, BiddingModel):
         raise InputError("model", type(model).__name__, "must have a quotes(request) method")
-    try:
-        return register("bidding", name, model)
-    except ValueError as exc:
-        raise InputError("name", name, str(exc).split(": ", 1)[-1]) from None
+    return register("bidding", name, model)
 
 
 class GridBidding:

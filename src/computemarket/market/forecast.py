@@ -157,12 +157,7 @@ def register_forecaster(name: str, forecaster: Forecaster) -> Forecaster:
         raise InputError(
             "forecaster", type(forecaster).__name__, "must have a growth(request) method"
         )
-    if name == "auto":
-        raise InputError("name", name, "must be a new name, not 'auto'")
-    try:
-        return register("forecast", name, forecaster)
-    except ValueError as exc:
-        raise InputError("name", name, str(exc).split(": ", 1)[-1]) from None
+    return register("forecast", name, forecaster)
 
 
 def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:

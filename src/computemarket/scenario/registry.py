@@ -26,6 +26,8 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
+from computemarket.errors import InputError
+
 __all__ = ["KINDS", "lookup", "register", "registered"]
 
 #: The kinds of plug-in, and the names the package itself defines for each.
@@ -52,8 +54,8 @@ def register(kind: str, name: str, plugin: Any) -> Any:
 
     Raises
     ------
-    ValueError
-        For an unknown kind, or a name the package defines.
+    InputError
+        For an unknown kind, or a name the package defines (``"auto"`` included).
 
     Examples
     --------
@@ -65,10 +67,10 @@ def register(kind: str, name: str, plugin: Any) -> Any:
     True
     """
     if kind not in KINDS:
-        raise ValueError(f"kind = {kind!r}: must be one of {list(KINDS)}")
-    if not isinstance(name, str) or not name or name in KINDS[kind]:
-        raise ValueError(
-            f"name = {name!r}: must be a new name, not one of the built-in {list(KINDS[kind])}"
+        raise InputError("kind", kind, f"must be one of {list(KINDS)}")
+    if not isinstance(name, str) or not name or name in (*KINDS[kind], "auto"):
+        raise InputError(
+            "name", name, f"must be a new name, not one of the built-in {list(KINDS[kind])}"
         )
     _REGISTRY[kind][name] = plugin
     return plugin
