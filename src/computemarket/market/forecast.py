@@ -35,7 +35,6 @@ from computemarket.market.plan import Plan
 from computemarket.scenario.registry import lookup, register, registered
 
 __all__ = [
-    "FORECASTS",
     "ForecastRequest",
     "Forecaster",
     "fitted_growth",
@@ -44,8 +43,6 @@ __all__ = [
     "with_forecast",
 ]
 
-#: Forecasters the package defines (more may be registered).
-FORECASTS = ("auto", "model", "paths")
 
 #: Largest growth factor over the lead time accepted from a user's forecast.
 MOST_GROWTH = 1e6
