@@ -13,7 +13,8 @@ def test_cost_plus_quotes_are_exact_in_the_tails():
     u = np.array([5e-4, 0.5, 0.9995])[:, None, None] * np.ones((1, plan.n_tenders, 3))
     cost = plan.cost_at(u)
     bids, _ = quotes(plan, cost)
-    np.testing.assert_array_equal(bids, cost * (1.0 + plan.markup))
+    assert bids.shape == (*cost.shape, 1)  # cost plus: one quote whatever the tender state
+    np.testing.assert_array_equal(bids[..., 0], cost * (1.0 + plan.markup))
 
 
 def test_strategic_epsilon_covers_types_in_the_tails():

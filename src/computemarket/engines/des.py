@@ -78,8 +78,8 @@ class _PathMarket:
         plan = self.plan
         if plan.tender_window[k] > 0:
             yield self.until(int(plan.tender_decision[k]), WINDOWS)
-        outcome, build, headroom = self.ledger.decide(k)
-        self.records.decided(self.rows, k, outcome, build, headroom)
+        decision = self.ledger.decide(k)
+        self.records.decided(self.rows, k, *decision)
         slot = plan.n_initial + k
         self.env.process(self.contract(slot))
         for provider, month in self.ledger.orders(slot):

@@ -54,8 +54,7 @@ def run(
             windows_ending.setdefault(int(plan.tender_decision[k]), []).append(k)
 
     def decide(k: int) -> None:
-        outcome, build, headroom = ledger.decide(k)
-        records.decided(every, k, outcome, build, headroom)
+        records.decided(every, k, *ledger.decide(k))
 
     for month in range(plan.months):
         ledger.finish_due(month)

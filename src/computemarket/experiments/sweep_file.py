@@ -221,12 +221,16 @@ def dim_name(path: str) -> str:
 def _load_base(folder: Path, name: str, source: str) -> Scenario:
     """The sweep's base scenario: a file beside the sweep file, or a shipped scenario."""
     candidate = folder / name
-    if not candidate.exists() and name not in shipped_scenarios():
+    try:
+        present = candidate.exists()
+    except OSError:  # a name the file system cannot hold (too long, say)
+        present = False
+    if not present and name not in shipped_scenarios():
         raise ScenarioError(
             [
                 Problem(
                     "sweep.base",
-                    name,
+                    name[:200],
                     f"no such file in {folder}, nor a shipped scenario "
                     f"({', '.join(shipped_scenarios())})",
                 )
@@ -234,7 +238,7 @@ def _load_base(folder: Path, name: str, source: str) -> Scenario:
             source,
         )
     try:
-        return load_scenario(candidate if candidate.exists() else name)
+        return load_scenario(candidate if present else name)
     except ScenarioError as exc:
         raise ScenarioError(exc.problems, f"{exc.source} (the base of {source})") from None
 

@@ -167,7 +167,7 @@ def decide(
     partial_match: bool,
     reserve_price: float,
     auction: str = "first_price",
-    threshold: float = float("nan"),
+    threshold: float | np.ndarray = float("nan"),
 ) -> TenderOutcome:
     """Decide one tender under a contract rule.
 
@@ -189,7 +189,7 @@ def decide(
         Quotes above it are refused.
     auction : {"first_price", "second_price"}, default "first_price"
         Pay as bid, or pay every winner of a market the price that clears it.
-    threshold : float, optional
+    threshold : float or ndarray of shape (n,), optional
         Under ``rofo``, the highest first offer from the holder that the buyer accepts.
 
     Returns

@@ -34,13 +34,14 @@ class MarketInputs:
         Demand (GW).
     cost : ndarray, shape (n, K, P)
         Each provider's cost for each tender ($B per GW-year).
-    bid : ndarray, shape (n, K, P)
-        Each provider's quote for each tender ($B per GW-year).
+    bid : ndarray, shape (n, K, P, S)
+        Each provider's quote for each tender ($B per GW-year), in each tender state
+        (:mod:`computemarket.market.states`; ``S = 1`` where quotes have no state).
     lead : ndarray of int, shape (n, K, P)
         Construction lead time (months, at least one) if the provider builds for a tender.
-    threshold : ndarray, shape (K,)
-        Under ``rofo``, the highest first offer the buyer accepts from the holder; NaN
-        for tenders under the other rules.
+    threshold : ndarray, shape (K, S)
+        Under ``rofo``, the highest first offer the buyer accepts from the holder, in each
+        tender state; NaN for tenders under the other rules.
     """
 
     plan: Plan

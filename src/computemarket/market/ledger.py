@@ -20,6 +20,7 @@ import numpy as np
 from computemarket.games.auction import EPS_GW, TenderOutcome, decide
 from computemarket.market.inputs import MarketInputs
 from computemarket.market.plan import Plan
+from computemarket.market.states import state_quotes, tender_state
 
 __all__ = ["NEVER", "Delivery", "Ledger"]
 
@@ -183,8 +184,13 @@ class Ledger:
         self.open_quantity[k] = quantity
         return quantity
 
-    def decide(self, k: int) -> tuple[TenderOutcome, np.ndarray, np.ndarray]:
+    def decide(
+        self, k: int
+    ) -> tuple[TenderOutcome, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Decide tender ``k``, book its contract and order the construction it needs.
+
+        The providers quote as the tender's state asks (:mod:`computemarket.market.states`):
+        which of them have headroom, and whether all of it is needed.
 
         Returns
         -------
@@ -194,21 +200,32 @@ class Ledger:
             GW of new construction ordered now.
         headroom : ndarray, shape (P, n)
             GW each provider could still commit at the contract's start (at least zero).
+        bids : ndarray, shape (n, P)
+            The quotes the tender was decided on.
+        threshold : ndarray, shape (n,)
+            Under ``rofo``, the buyer's acceptance threshold in the tender's state.
         """
         plan = self.plan
         start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
         headroom = plan.ceiling[:, start][:, None] - self.commitments[start]
+        quoted = self.inputs.bid[:, k]
+        if quoted.shape[2] > 1:
+            state = tender_state(self.open_quantity[k], headroom.T)
+        else:
+            state = np.zeros(self.inputs.paths, dtype=np.int64)
+        bids = state_quotes(quoted, state)
+        threshold = self.inputs.threshold[k][state]
         outcome = decide(
             int(plan.tender_rule[k]),
             self.open_quantity[k],
-            self.inputs.bid[:, k, :],
+            bids,
             self.inputs.cost[:, k, :],
             headroom.T,
             plan.holder,
             plan.partial_match,
             plan.reserve_price,
             auction=plan.auction,
-            threshold=float(self.inputs.threshold[k]),
+            threshold=threshold,
         )
         slot = plan.n_initial + k
         award = outcome.award.T
@@ -226,7 +243,7 @@ class Ledger:
         arrival = int(plan.tender_decision[k]) + self.inputs.lead[:, k, :].T
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
-        return outcome, build, np.maximum(headroom, 0.0)
+        return outcome, build, np.maximum(headroom, 0.0), bids, threshold
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(self, active: np.ndarray, demand_now: np.ndarray, out: Delivery) -> None:

@@ -31,16 +31,25 @@ from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.market.solutions import cached
+from computemarket.market.states import all_needed, full_set, state_count, takers
 from computemarket.scenario.registry import KINDS, lookup
+from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO
 
-__all__ = ["MIN_STRATEGIC_SPREAD", "TAIL_PROBABILITIES", "quotes", "rule_bids", "rule_key"]
+__all__ = [
+    "MIN_STRATEGIC_SPREAD",
+    "TAIL_PROBABILITIES",
+    "quotes",
+    "rule_bids",
+    "rule_key",
+    "state_epsilon",
+]
 
 #: Where ``epsilon`` also checks types beyond the grid: the distributions' far tails.
 TAIL_PROBABILITIES = np.array([1e-6, 1e-5, 1e-4, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6])
 
 
 def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every provider's quote for every tender, and the ``rofo`` acceptance thresholds.
+    """Every provider's quote for every tender in every tender state, and the rofo thresholds.
 
     Parameters
     ----------
@@ -50,11 +59,14 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    bids : ndarray, shape (n, K, P)
-        Quotes ($B per GW-year).
-    threshold : ndarray, shape (K,)
+    bids : ndarray, shape (n, K, P, S)
+        Quotes ($B per GW-year) in each tender state (:mod:`computemarket.market.states`):
+        ``S = 2 ** P + 1`` under strategic bidding, where equilibrium bids depend on
+        which providers have headroom and whether all of it is needed; ``S = 1`` under
+        cost plus and plug-ins, whose quotes do not.
+    threshold : ndarray, shape (K, S)
         For tenders under ``rofo``, the highest first offer from the holder that the buyer
-        accepts; NaN for the other tenders.
+        accepts, in each tender state; NaN for the other tenders.
 
     Examples
     --------
@@ -62,27 +74,81 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> from computemarket.market.plan import make_plan
     >>> plan = make_plan(load_scenario())
     >>> bids, threshold = quotes(plan, np.full((1, plan.n_tenders, 3), 10.0))
-    >>> bids[0, 0].round(2).tolist(), bool(np.isnan(threshold).all())
-    ([11.5, 12.0, 11.0], True)
+    >>> bids.shape[3], bids[0, 0, :, 0].round(2).tolist(), threshold.shape
+    (1, [11.5, 12.0, 11.0], (17, 1))
     """
     if plan.bidding_mode not in KINDS["bidding"]:
-        return plugin_quotes(lookup("bidding", plan.bidding_mode), plan, cost)
-    bids = np.empty_like(cost)
-    threshold = np.full(plan.n_tenders, np.nan)
+        bids, threshold = plugin_quotes(lookup("bidding", plan.bidding_mode), plan, cost)
+        return bids[..., None], threshold[:, None]
+    providers = plan.n_providers
+    states = state_count(providers) if plan.bidding_mode == "strategic" else 1
+    bids = np.empty((*cost.shape, states))
+    threshold = np.full((plan.n_tenders, states), np.nan)
     for code in np.unique(plan.tender_rule):
         which = plan.tender_rule == code
         rule = rule_bids(plan, int(code))
-        bids[:, which, :] = rule(cost[:, which, :], plan.holder, plan.reserve_price)
-        threshold[which] = rule.threshold
+        here = cost[:, which, :]
+        if states == 1:
+            bids[..., 0][:, which, :] = rule(here, plan.holder, plan.reserve_price)
+            threshold[which, 0] = rule.threshold
+            continue
+        for state in range(states):
+            view = bids[..., state]  # a view: the mask below then indexes it in place
+            view[:, which, :], threshold[which, state] = _state_quotes(plan, int(code), state, here)
     return bids, threshold
+
+
+def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[np.ndarray, float]:
+    """Quotes and the rofo threshold in one tender state.
+
+    Providers without headroom quote their cost. Under ``rofo`` the buyer, who knows the
+    state, accepts the holder's first offer up to what it expects the outside market to
+    charge in that state: the reserve where all headroom is needed (refusing would leave
+    the holder's headroom unsold and the tender short), the expected single-unit price
+    among the outsiders with headroom otherwise.
+    """
+    providers, holder, reserve = plan.n_providers, plan.holder, plan.reserve_price
+    if state == full_set(providers) or rule == EXCLUSIVE:
+        full = rule_bids(plan, rule)
+        return full(cost, holder, reserve), full.threshold
+    if state == all_needed(providers):
+        # Every GW offered sells whatever its price: quote the reserve (dominant).
+        bids = np.where(cost < reserve, reserve, cost)
+        return bids, (float(reserve) if rule == ROFO else np.nan)
+    taking = takers(state, providers)
+    out = cost.copy()
+    among = _rule_bids_among(rule_key(plan, rule), tuple(taking))
+    inner = taking.index(holder) if holder in taking else -1
+    out[..., taking] = among(cost[..., taking], inner, reserve)
+    return out, among.threshold
+
+
+def state_epsilon(plan: Plan, rule: int) -> float:
+    """Largest deviation gain over the tender states whose equilibrium is solved here.
+
+    The full set's (the single-unit game among all providers) and each smaller set's of
+    takers, where every taker's headroom covers the tender; all needed has none (quoting
+    the reserve is dominant). Where capacity binds for some takers only, the bids are the
+    set's single-unit ones and the gain is measured apart (``benchmarks/bench_states.py``).
+    """
+    epsilon = rule_bids(plan, rule).epsilon
+    if plan.bidding_mode != "strategic" or rule == EXCLUSIVE:
+        return epsilon
+    providers = plan.n_providers
+    for state in range(full_set(providers)):
+        taking = takers(state, providers)
+        if len(taking) >= 2:
+            epsilon = max(epsilon, _rule_bids_among(rule_key(plan, rule), tuple(taking)).epsilon)
+    return epsilon
 
 
 def rule_bids(plan: Plan, rule: int) -> RuleBids:
     """How providers bid under ``rule`` (an index into ``RULES``) in this plan's market.
 
-    Computed once per plan and rule, and cached: in memory, and for strategic bidding
-    on disk too (:mod:`computemarket.market.solutions`), so other processes and later
-    runs read the solution rather than solve again.
+    Where every provider takes part: the single-unit game among all of them. Computed
+    once per plan and rule, and cached: in memory, and for strategic bidding on disk too
+    (:mod:`computemarket.market.solutions`), so other processes and later runs read the
+    solution rather than solve again.
     """
     return _rule_bids(rule_key(plan, rule))
 
@@ -111,7 +177,13 @@ def _rule_bids(key: tuple) -> RuleBids:
     return cached(_solve, key) if key[0] == "strategic" else _solve(key)
 
 
-def _solve(key: tuple) -> RuleBids:
+@lru_cache(maxsize=256)
+def _rule_bids_among(key: tuple, taking: tuple[int, ...]) -> RuleBids:
+    """Strategic bids of the single-unit game among the providers ``taking`` only."""
+    return cached(_solve, key, taking)
+
+
+def _solve(key: tuple, taking: tuple[int, ...] | None = None) -> RuleBids:
     mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq, own = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
@@ -119,6 +191,17 @@ def _solve(key: tuple) -> RuleBids:
     costs = _cost_grid(family, np.array(base), spreads, q, own)
     # Types in the tails, far beyond the grid's first and last quantiles (1 / 514).
     tails = _cost_grid(family, np.array(base), spreads, TAIL_PROBABILITIES, own)
+    markups = np.array(markup)
+    if taking is not None:
+        # A smaller market: the holder without headroom cannot match or offer first, so
+        # under rofr and rofo its rivals bid as in an open market among themselves.
+        every = list(taking)
+        costs, tails, markups = costs[every], tails[every], markups[every]
+        if holder in every:
+            holder = every.index(holder)
+        else:
+            holder = -1
+            rule = OPEN
     return market_bids(
         rule,
         costs,
@@ -128,7 +211,7 @@ def _solve(key: tuple) -> RuleBids:
         mode=mode,
         auction=auction,
         holder_available=available,
-        markup=np.array(markup),
+        markup=markups,
         equilibrium=eq,
         tail_costs=tails if mode == "strategic" else None,
     )

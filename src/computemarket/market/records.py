@@ -12,6 +12,7 @@ from computemarket.games.auction import TenderOutcome
 from computemarket.market.inputs import MarketInputs
 from computemarket.market.ledger import Delivery
 from computemarket.market.plan import Plan
+from computemarket.market.states import full_set
 
 __all__ = ["Records"]
 
@@ -34,6 +35,7 @@ TENDER = {
     "award_price": True,
     "construction": True,
     "headroom": True,
+    "acceptance_threshold": False,
 }
 #: Per-path inputs kept beside the outputs.
 INPUTS = ("demand", "cost", "bid", "lead_time")
@@ -73,13 +75,12 @@ class Records:
             shape = (tenders, providers, paths) if by_provider else (tenders, paths)
             self.arrays[name] = np.zeros(shape)
         self.arrays["best_outside_price"][:] = np.nan
+        self.arrays["acceptance_threshold"][:] = np.nan
         self.arrays["award_price"][:] = np.nan
         self.arrays["demand"] = np.zeros((months, paths))
         self.arrays["cost"] = np.zeros((tenders, providers, paths))
         self.arrays["bid"] = np.zeros((tenders, providers, paths))
         self.arrays["lead_time"] = np.zeros((tenders, providers, paths), dtype=np.int64)
-        #: Under rofo, the buyer's acceptance threshold per tender (the same for all paths).
-        self.threshold = np.full(tenders, np.nan)
 
     @classmethod
     def for_inputs(cls, inputs: MarketInputs, out: Records | None = None) -> Records:
@@ -98,11 +99,11 @@ class Records:
             records = out.columns(inputs.first_path, inputs.paths)
         records.arrays["demand"][:] = inputs.demand.T
         records.arrays["cost"][:] = inputs.cost.transpose(1, 2, 0)
-        records.arrays["bid"][:] = inputs.bid.transpose(1, 2, 0)
+        # Until a tender is decided, its quotes where every provider takes part (the
+        # engines then write the quotes of the tender's state).
+        default = full_set(inputs.plan.n_providers) if inputs.bid.shape[3] > 1 else 0
+        records.arrays["bid"][:] = inputs.bid[..., default].transpose(1, 2, 0)
         records.arrays["lead_time"][:] = inputs.lead.transpose(1, 2, 0)
-        records.threshold = inputs.threshold
-        if out is not None:
-            out.threshold = inputs.threshold
         return records
 
     def columns(self, first_path: int, paths: int) -> Records:
@@ -116,7 +117,6 @@ class Records:
         view.paths = paths
         view.first_path = first_path
         view.arrays = {name: a[..., start : start + paths] for name, a in self.arrays.items()}
-        view.threshold = self.threshold
         return view
 
     def month(self, rows: slice, t: int) -> Delivery:
@@ -135,11 +135,17 @@ class Records:
         outcome: TenderOutcome,
         build: np.ndarray,
         headroom: np.ndarray,
+        bids: np.ndarray,
+        threshold: np.ndarray,
     ) -> None:
         """Store the decision on tender ``k`` for paths ``rows``.
 
-        ``outcome`` holds arrays over ``(n, P)``; ``build`` and ``headroom`` are ``(P, n)``.
+        ``outcome`` and ``bids`` (the quotes decided on) hold arrays over ``(n, P)``;
+        ``build`` and ``headroom`` are ``(P, n)``; ``threshold`` (the rofo threshold in the
+        tender's state, NaN under other rules) is ``(n,)``.
         """
+        self.arrays["bid"][k, :, rows] = bids.T
+        self.arrays["acceptance_threshold"][k, rows] = threshold
         self.arrays["best_outside_price"][k, rows] = outcome.best_outside
         self.arrays["holder_matched"][k, rows] = outcome.matched
         self.arrays["award"][k, :, rows] = outcome.award.T

@@ -89,7 +89,9 @@ def solver_digest() -> str:
     digest.update(repr(versions).encode())
     package = resources.files("computemarket")
     files = [*sorted((package / "games").iterdir(), key=lambda f: f.name)]
-    files += [package / "market" / name for name in ("quotes.py", "plan.py", "bidding.py")]
+    files += [
+        package / "market" / name for name in ("quotes.py", "plan.py", "bidding.py", "states.py")
+    ]
     files += [package / "scenario" / "distributions.py"]
     for file in files:
         if file.name.endswith(".py"):

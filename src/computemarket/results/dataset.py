@@ -52,7 +52,6 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     plan = records.plan
     arrays = dict(records.arrays)
     arrays["capacity_ceiling"] = plan.ceiling.T
-    arrays["acceptance_threshold"] = records.threshold
     delivered = arrays["delivered"]
     arrays["price"] = np.divide(
         arrays["spend"] * 12.0,

@@ -47,9 +47,10 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "capacity the holder took through its right (match under rofr, first offer under rofo)",
     ),
     "acceptance_threshold": (
-        ("tender",),
+        ("path", "tender"),
         _PRICE,
-        "highest first offer the buyer accepts from the holder under rofo (NaN otherwise)",
+        "highest first offer the buyer accepts from the holder under rofo, in the tender's "
+        "state (NaN otherwise)",
     ),
     "award": (("path", "tender", "provider"), _GW, "capacity awarded"),
     "award_price": (

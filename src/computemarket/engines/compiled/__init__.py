@@ -42,6 +42,8 @@ _OUTPUTS = (
     "award_price",
     "construction",
     "headroom",
+    "bid",
+    "acceptance_threshold",
 )
 
 
@@ -101,7 +103,7 @@ def run(
         np.ascontiguousarray(inputs.cost),
         np.ascontiguousarray(inputs.bid),
         np.ascontiguousarray(inputs.lead),
-        np.asarray(inputs.threshold, dtype=float),
+        np.ascontiguousarray(inputs.threshold, dtype=float),
         plan.tender_month,
         plan.tender_start,
         plan.tender_end,

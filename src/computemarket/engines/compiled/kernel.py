@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from computemarket.engines.compiled.tender import decide
+from computemarket.engines.compiled.tender import decide, state
 from computemarket.games.auction import EPS_GW
 from computemarket.market.ledger import NEVER
 
@@ -64,12 +64,17 @@ def run_paths(
     award_price_out,
     construction_out,
     headroom_out,
+    bid_out,
+    threshold_out,
 ):
     """Simulate every path of a batch, one after another, into the records' arrays.
 
     The outputs are those of :class:`computemarket.market.records.Records`, path axis last:
     ``(T, P, n)`` and ``(T, n)`` monthly, ``(K, P, n)`` and ``(K, n)`` per tender, with
-    their defaults (NaN for prices not set) already in place.
+    their defaults (NaN for prices not set) already in place. ``bid`` holds every
+    tender's quotes in each tender state, ``(n, K, P, S)``, and ``threshold`` the rofo
+    thresholds, ``(K, S)``; each decision picks its state's
+    (:func:`computemarket.engines.compiled.tender.state`).
     """
     n, months = demand.shape
     tenders = tender_month.size
@@ -111,6 +116,8 @@ def run_paths(
     outcome_award = np.empty(providers)
     outcome_price = np.empty(providers)
     headroom = np.empty(providers)
+    quote = np.empty(providers)
+    states = bid.shape[3]
     scratch = np.empty((3, providers))
     flags = np.empty((2, providers), dtype=np.bool_)
     order = np.empty(providers, dtype=np.int64)
@@ -182,17 +189,22 @@ def run_paths(
                 end = tender_end[k]
                 for p in range(providers):
                     headroom[p] = ceiling[p, start] - commitments[start, p]
+                s = state(open_quantity[k], headroom, states > 2) if states > 1 else 0
+                for p in range(providers):
+                    quote[p] = bid[i, k, p, s]
+                    bid_out[k, p, i] = quote[p]
+                threshold_out[k, i] = threshold[k, s]
                 matched, best = decide(
                     tender_rule[k],
                     open_quantity[k],
-                    bid[i, k],
+                    quote,
                     cost[i, k],
                     headroom,
                     holder,
                     partial,
                     reserve,
                     second_price,
-                    threshold[k],
+                    threshold[k, s],
                     outcome_award,
                     outcome_price,
                     scratch,

@@ -14,12 +14,32 @@ import numpy as np
 from computemarket.games.auction import EPS_GW
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
-__all__ = ["decide"]
+__all__ = ["decide", "state"]
 
 
 @numba.njit(cache=True, inline="always")
 def _snap(x):
     return x if x > EPS_GW else 0.0
+
+
+@numba.njit(cache=True)
+def state(quantity, headroom, sets):
+    """The tender's state (:func:`computemarket.market.states.tender_state`), for one path.
+
+    ``sets``: whether the market has a state for every set of takers.
+    """
+    providers = headroom.size
+    quantity = _snap(quantity)
+    total = 0.0
+    mask = 0
+    for p in range(providers):
+        room = _snap(headroom[p])
+        total = total + min(room, quantity)
+        if room > 0.0:
+            mask += 1 << p
+    if not sets:
+        return 1 if total <= quantity else 0
+    return 1 << providers if total <= quantity else mask
 
 
 @numba.njit(cache=True)

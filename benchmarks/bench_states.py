@@ -1,0 +1,117 @@
+"""How often each tender state occurs, and how far the bids are from best responses in it.
+
+Runs a scenario with strategic bidding (default: the baseline, 1,000 paths), classifies
+every decided tender by its state (:mod:`computemarket.market.states`):
+
+- all needed: headroom, each capped at the quantity, adds up to at most the quantity
+  (every provider quotes the reserve: dominant, no gain possible);
+- slack: every provider with headroom could serve the whole tender (the single-unit
+  equilibrium among them);
+- intermediate: some but not all could (the single-unit bids among them are used),
+
+and, for a sample of the intermediate tenders, measures the largest gain a provider
+could make by deviating in the capacity-constrained game of that tender, against its
+rivals' bid functions: ``capacity_gain`` under ``open``, ``refusal_gain`` (the outsiders,
+against a best-responding holder) under ``rofr``. Gains are $B per GW-year and as a share
+of the reserve price.
+
+    .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import computemarket as cm
+from computemarket.games.divisible import capacity_gain
+from computemarket.games.quantiles import quantile_grid
+from computemarket.games.refusal import RefusalSales, refusal_gain
+from computemarket.market.plan import make_plan
+from computemarket.market.quotes import _rule_bids_among, _solve, rule_key
+from computemarket.market.states import all_needed, takers, tender_state
+from computemarket.scenario.rules import OPEN, ROFR
+
+
+def classify(ds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each decided tender's state, quantity and headroom, over (path, tender)."""
+    quantity = ds.tender_quantity.values  # (path, tender)
+    headroom = ds.headroom.values  # (path, tender, provider)
+    paths, tenders = quantity.shape
+    state = tender_state(quantity.reshape(-1), headroom.reshape(paths * tenders, -1))
+    return state.reshape(paths, tenders), quantity, headroom
+
+
+def gain_in(plan, rule: int, state: int, quantity: float, headroom: np.ndarray) -> float:
+    """Largest deviation gain of the state's bids in the capacity game of one tender."""
+    providers = plan.n_providers
+    taking = takers(state, providers)
+    key = rule_key(plan, rule)
+    bids = _rule_bids_among(key, tuple(taking))
+    costs = _solve(key).table.costs[taking]
+    grid = bids.table.bids
+    q = quantile_grid()
+    room = np.minimum(headroom[taking], quantity) / quantity
+    reserve = plan.reserve_price
+    holder = plan.holder
+    if rule == ROFR and holder in taking:
+        inner = taking.index(holder)
+        out = [j for j in range(len(taking)) if j != inner]
+        sales = RefusalSales(1.0, room[out], room[inner], costs[inner], q, holder_quote=reserve)
+        gain = refusal_gain(costs[out], grid[out], q, reserve, sales)
+    else:
+        gain = capacity_gain(costs, grid, q, reserve, quantity=1.0, capacity=room)
+    return float(gain.max())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="baseline")
+    parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--sample", type=int, default=40, help="intermediate tenders checked")
+    args = parser.parse_args()
+    scenario = cm.load_scenario(args.scenario).with_updates({"bidding.mode": "strategic"})
+    plan = make_plan(scenario)
+    ds = cm.simulate(scenario, paths=args.paths, seed=0)
+    state, quantity, headroom = classify(ds)
+    providers = plan.n_providers
+    asked = quantity > 0.0
+    needed = asked & (state == all_needed(providers))
+    room = np.minimum(np.where(headroom > 0.0, headroom, 0.0), quantity[..., None])
+    covers = np.all((room >= quantity[..., None]) | (headroom <= 0.0), axis=-1)
+    slack = asked & ~needed & covers
+    middle = asked & ~needed & ~covers
+    total = asked.sum()
+    print(f"{args.scenario}, {args.paths} paths, {total} tenders with a positive quantity")
+    for name, which in (("all needed", needed), ("slack", slack), ("intermediate", middle)):
+        print(f"  {name:<13} {which.sum() / total:6.1%}")
+    rng = np.random.default_rng(0)
+    where = np.argwhere(middle)
+    chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
+    gains = []
+    start = time.perf_counter()
+    for path, tender in chosen:
+        rule = int(plan.tender_rule[tender])
+        if rule not in (OPEN, ROFR):
+            continue
+        gains.append(
+            gain_in(
+                plan, rule, int(state[path, tender]), quantity[path, tender], headroom[path, tender]
+            )
+        )
+    gains = np.array(gains)
+    reserve = plan.reserve_price
+    print(f"intermediate tenders checked: {gains.size} ({time.perf_counter() - start:.1f} s)")
+    if gains.size:
+        for label, value in (
+            ("median", np.median(gains)),
+            ("90th pct", np.quantile(gains, 0.9)),
+            ("largest", gains.max()),
+        ):
+            print(f"  {label:<9} gain {value:8.4f} $B/GW-yr  ({value / reserve:6.2%} of reserve)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Tender states: what the providers know about a tender when they bid, as an index.
+
+A tender's quantity ``q`` and every provider's headroom ``k_i`` are known to all when
+it is issued; costs are private (``docs/economics.md``, Capacity-constrained tenders).
+Equilibrium bids therefore depend on the tender's state, which varies by path, so the
+quotes of :mod:`computemarket.market.quotes` come once per state and the engines pick,
+at each decision, the state the tender is in (:func:`tender_state`). The states are
+
+- **all needed** (index ``2 ** P``): the providers' headroom, each capped at ``q``, adds
+  up to at most ``q``. Every provider sells its whole headroom whatever it quotes (up to
+  the reserve), so quoting the reserve is a dominant strategy under every rule and
+  payment rule; a lone provider with headroom is the case of one.
+- **a set of takers** (index ``sum of 2 ** i`` over the providers with headroom): the
+  providers with headroom take part, and their bids are the single-unit equilibrium among
+  them. This is the equilibrium where each taker's headroom covers ``q`` (slack); where
+  it does not for some (the intermediate case), it is the single-unit bids among the
+  right bidders, whose deviation gain ``benchmarks/bench_states.py`` measures.
+
+With one state only (cost plus and plug-ins), every tender is in state 0. A market of
+more than :data:`MOST_SET_PROVIDERS` providers has two states, so that the states (and
+the equilibria solved for them) do not grow as ``2 ** P``: all needed (index 1), and
+otherwise every provider taking part (index 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from computemarket.games.auction import EPS_GW
+
+__all__ = [
+    "MOST_SET_PROVIDERS",
+    "all_needed",
+    "full_set",
+    "state_count",
+    "state_quotes",
+    "takers",
+    "tender_state",
+]
+
+#: Markets of up to this many providers have a state for every set of takers.
+MOST_SET_PROVIDERS = 5
+
+
+def state_count(providers: int) -> int:
+    """Number of tender states of a market of ``providers``: every taker set, and all needed.
+
+    Examples
+    --------
+    >>> state_count(3), state_count(8)
+    (9, 2)
+    """
+    return 2**providers + 1 if providers <= MOST_SET_PROVIDERS else 2
+
+
+def all_needed(providers: int) -> int:
+    """The index of the state where all headroom is needed.
+
+    Examples
+    --------
+    >>> all_needed(3)
+    8
+    """
+    return 2**providers if providers <= MOST_SET_PROVIDERS else 1
+
+
+def full_set(providers: int) -> int:
+    """The index of the state where every provider takes part.
+
+    Examples
+    --------
+    >>> full_set(3)
+    7
+    """
+    return 2**providers - 1 if providers <= MOST_SET_PROVIDERS else 0
+
+
+def takers(state: int, providers: int) -> list[int]:
+    """The providers taking part in ``state`` (every one where all headroom is needed).
+
+    Examples
+    --------
+    >>> takers(5, 3), takers(8, 3)
+    ([0, 2], [0, 1, 2])
+    """
+    if state == all_needed(providers) or providers > MOST_SET_PROVIDERS:
+        return list(range(providers))
+    return [p for p in range(providers) if state >> p & 1]
+
+
+def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
+    """Each path's tender state, from the quantity tendered and the providers' headroom.
+
+    The arithmetic is that of :func:`computemarket.games.auction.decide`: quantities
+    below 1 kW count as zero, and headroom capped at the quantity is added provider by
+    provider, in index order (the compiled engine adds in the same order).
+
+    Parameters
+    ----------
+    quantity : ndarray, shape (n,)
+        GW tendered.
+    headroom : ndarray, shape (n, P)
+        GW each provider can still commit at the contract's start.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+
+    Examples
+    --------
+    Three providers: 1 GW asked of 0.5 + 0.4 GW is all needed; 1 GW of 2 + 0 + 0.7 GW
+    leaves providers 0 and 2 to compete (``1 + 4``).
+
+    >>> tender_state(np.array([1.0, 1.0]),
+    ...              np.array([[0.5, 0.4, 0.0], [2.0, 0.0, 0.7]])).tolist()
+    [8, 5]
+    """
+    n, providers = headroom.shape
+    quantity = np.where(quantity > EPS_GW, quantity, 0.0)
+    room = np.where(headroom > EPS_GW, headroom, 0.0)
+    total = np.zeros(n)
+    mask = np.zeros(n, dtype=np.int64)
+    for p in range(providers):
+        total = total + np.minimum(room[:, p], quantity)
+        mask = mask + np.where(room[:, p] > 0.0, 1 << p, 0)
+    if providers > MOST_SET_PROVIDERS:
+        mask = np.zeros(n, dtype=np.int64)
+    return np.where(total <= quantity, all_needed(providers), mask)
+
+
+def state_quotes(bids: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """Each path's quotes in its state.
+
+    Parameters
+    ----------
+    bids : ndarray, shape (n, P, S)
+        Quotes of one tender in every state (``S`` is one where bids have no state).
+    state : ndarray of int, shape (n,)
+
+    Returns
+    -------
+    ndarray, shape (n, P)
+
+    Examples
+    --------
+    >>> bids = np.arange(12.0).reshape(1, 2, 6)
+    >>> state_quotes(bids, np.array([4])).tolist()
+    [[4.0, 10.0]]
+    """
+    if bids.shape[2] == 1:
+        return bids[:, :, 0]
+    return np.take_along_axis(bids, state[:, None, None], axis=2)[:, :, 0]

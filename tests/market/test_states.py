@@ -1,0 +1,186 @@
+"""Tender states: which providers take part, whether all headroom is needed, and the quotes."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import computemarket as cm
+from computemarket.games.auction import EPS_GW, decide
+from computemarket.games.bids import market_bids
+from computemarket.games.quantiles import quantile_grid
+from computemarket.market.plan import make_plan
+from computemarket.market.quotes import _cost_grid, quotes, rule_bids
+from computemarket.market.states import (
+    all_needed,
+    full_set,
+    state_count,
+    state_quotes,
+    takers,
+    tender_state,
+)
+from computemarket.scenario.rules import OPEN, ROFO, ROFR
+
+GW = st.floats(0.0, 5.0, allow_nan=False) | st.sampled_from([0.0, EPS_GW, 1.0, 2.0])
+
+
+def test_states_name_every_set_of_takers_and_all_needed():
+    assert state_count(3) == 9 and all_needed(3) == 8 and full_set(3) == 7
+    assert takers(6, 3) == [1, 2] and takers(8, 3) == [0, 1, 2]
+    # A lone provider with headroom sells all it offers: that is "all needed" too.
+    assert tender_state(np.array([1.0]), np.array([[3.0, 0.0, 0.0]])).tolist() == [8]
+    # Exactly enough headroom is all needed; a kilowatt more is not.
+    state = tender_state(np.array([1.0, 1.0]), np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 1e-3]]))
+    assert state.tolist() == [8, 7]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(GW, min_size=1, max_size=20), st.data())
+def test_numpy_and_compiled_states_agree(quantities, data):
+    pytest.importorskip("numba")
+    from computemarket.engines.compiled.tender import state
+
+    n = len(quantities)
+    providers = data.draw(st.integers(1, 4))
+    headroom = data.draw(arrays(float, (n, providers), elements=GW | st.floats(-2.0, 0.0)))
+    quantity = np.array(quantities)
+    expected = tender_state(quantity, headroom)
+    got = [state(quantity[i], headroom[i], True) for i in range(n)]
+    assert expected.tolist() == got
+    # The set of takers is the providers with headroom above a kilowatt.
+    for i in range(n):
+        if expected[i] != all_needed(providers):
+            assert takers(int(expected[i]), providers) == [
+                p for p in range(providers) if headroom[i, p] > EPS_GW
+            ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([OPEN, ROFR]),
+    st.sampled_from(["first_price", "second_price"]),
+    arrays(float, 3, elements=st.floats(0.01, 2.0)),
+    st.floats(0.0, 1.0),
+    arrays(float, 3, elements=st.floats(5.0, 19.0)),
+    st.integers(0, 2),
+    st.floats(5.0, 19.9),
+)
+def test_where_all_is_needed_quoting_the_reserve_is_dominant(
+    rule, auction, rooms, extra, costs, who, lower
+):
+    """Every provider sells its headroom whatever it asks; the reserve earns the most."""
+    quantity = rooms.sum() + extra
+    headroom = rooms[None, :]
+    assert tender_state(np.array([quantity]), headroom).tolist() == [8]
+    reserve = 20.0
+    bids = np.full((1, 3), reserve)
+    base = decide(
+        rule, np.array([quantity]), bids, costs[None], headroom, 0, True, reserve, auction=auction
+    )
+    deviation = bids.copy()
+    deviation[0, who] = lower
+    other = decide(
+        rule,
+        np.array([quantity]),
+        deviation,
+        costs[None],
+        headroom,
+        0,
+        True,
+        reserve,
+        auction=auction,
+    )
+    np.testing.assert_allclose(base.award, headroom, rtol=0, atol=2 * EPS_GW)
+    np.testing.assert_allclose(other.award, headroom, rtol=0, atol=2 * EPS_GW)
+    paid = np.nan_to_num(base.price[0, who]) * base.award[0, who]
+    paid_lower = np.nan_to_num(other.price[0, who]) * other.award[0, who]
+    assert paid >= paid_lower - 1e-9
+
+
+def _plan(rule="rofr", **more):
+    updates = {"bidding.mode": "strategic", "contract.rule": rule, **more}
+    return make_plan(cm.load_scenario().with_updates(updates))
+
+
+@pytest.mark.parametrize("rule", ["open", "rofr", "rofo", "exclusive"])
+def test_quotes_by_state(rule):
+    plan = _plan(rule)
+    code = int(plan.tender_rule[0])
+    rng = np.random.default_rng(1)
+    cost = plan.cost_at(rng.uniform(size=(4, plan.n_tenders, 3)))
+    bids, threshold = quotes(plan, cost)
+    assert bids.shape == (4, plan.n_tenders, 3, 9)
+    full = rule_bids(plan, code)(cost, plan.holder, plan.reserve_price)
+    np.testing.assert_array_equal(bids[..., full_set(3)], full)
+    needed = bids[..., all_needed(3)]
+    if rule == "exclusive":
+        np.testing.assert_array_equal(needed, full)
+        return
+    outsiders = [1, 2] if rule == "rofo" else [0, 1, 2]
+    np.testing.assert_array_equal(needed[..., outsiders], 20.0)
+    # Oracle (1) and Stargate (2) alone: the single-unit game between them, open (the
+    # holder without headroom can neither match nor offer first).
+    q = quantile_grid()
+    grid = _cost_grid(plan.cost_distribution, plan.base_cost, plan.cost_spread, q)[[1, 2]]
+    pair = market_bids(OPEN, grid, q, holder=-1, reserve=20.0, mode="strategic")
+    expected = pair(cost[..., [1, 2]], -1, 20.0)
+    np.testing.assert_allclose(bids[..., 6][..., [1, 2]], expected, rtol=0, atol=1e-12)
+    if rule != "rofo":
+        # A provider without headroom sells nothing; its quote is its cost.
+        np.testing.assert_array_equal(bids[..., 6][..., 0], cost[..., 0])
+    else:
+        # The buyer accepts the holder's first offer up to the outside market's expected
+        # price in the state (the reserve where all is needed); the holder offers that.
+        assert np.all(threshold[:, all_needed(3)] == 20.0)
+        assert np.all(threshold[:, 3] < 20.0)  # Azure and Oracle take part
+        assert np.all(np.isnan(threshold[:, 6]))  # Azure has no headroom: no first offer
+        for state in range(9):
+            target = threshold[0, state]
+            own = cost[..., 0]
+            expected_offer = np.where(own <= target, target, own)
+            np.testing.assert_array_equal(bids[..., state][..., 0], expected_offer)
+    assert code in (OPEN, ROFR, ROFO)
+
+
+def test_state_quotes_picks_each_paths_state():
+    bids = np.arange(2 * 3 * 9, dtype=float).reshape(2, 3, 9)
+    picked = state_quotes(bids, np.array([8, 0]))
+    np.testing.assert_array_equal(picked, [bids[0, :, 8], bids[1, :, 0]])
+
+
+def test_runs_record_the_quotes_of_each_tenders_state():
+    """Where all headroom is needed, strategic providers quote the reserve; the records
+    hold the quotes each tender was decided on."""
+    scenario = cm.load_scenario().with_updates({"bidding.mode": "strategic"})
+    ds = cm.simulate(scenario, paths=64, seed=2)
+    plan = make_plan(scenario)
+    quantity = ds.tender_quantity.values
+    headroom = ds.headroom.values
+    state = tender_state(quantity.reshape(-1), headroom.reshape(-1, 3)).reshape(quantity.shape)
+    needed = (state == 8) & (quantity > 0)
+    assert needed.mean() > 0.3
+    bids = ds.bid.values
+    cheap = ds.cost.values < plan.reserve_price
+    assert np.all(bids[needed][cheap[needed]] == plan.reserve_price)
+    # Elsewhere the quotes are the equilibrium ones, mostly below the reserve.
+    others = ~needed & (quantity > 0)
+    assert np.median(bids[others]) < plan.reserve_price
+
+
+def test_large_markets_have_two_states():
+    """Beyond MOST_SET_PROVIDERS the states do not grow as 2 ** P."""
+    from computemarket.market.states import MOST_SET_PROVIDERS
+
+    providers = MOST_SET_PROVIDERS + 2
+    assert state_count(providers) == 2 and takers(0, providers) == list(range(providers))
+    headroom = np.array([[0.1] * providers, [1.0] + [0.0] * (providers - 1)])
+    state = tender_state(np.array([1.0, 0.5]), headroom)
+    assert state.tolist() == [1, 1]  # 0.7 GW of 1 needed; a lone provider
+    state = tender_state(np.array([0.5]), headroom[:1])
+    assert state.tolist() == [0]
+    numba = pytest.importorskip("numba")
+    assert numba
+    from computemarket.engines.compiled.tender import state as compiled
+
+    assert compiled(0.5, headroom[0], False) == 0 and compiled(1.0, headroom[0], False) == 1
