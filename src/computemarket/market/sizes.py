@@ -12,6 +12,7 @@ import psutil
 
 from computemarket.errors import InputError
 from computemarket.market.plan import Plan
+from computemarket.market.states import state_count
 
 __all__ = ["bytes_per_path", "check_bytes", "check_memory", "kept_bytes_per_path"]
 
@@ -24,7 +25,7 @@ def kept_bytes_per_path(plan: Plan) -> int:
     """Bytes of one path's records kept for the whole run (``simulate``'s output).
 
     Monthly outputs (five per provider, two not, and demand) and tender outputs and inputs
-    (four per provider and three not, plus cost, bid and lead time per provider).
+    (four per provider and four not, plus cost, bid and lead time per provider).
 
     Examples
     --------
@@ -35,12 +36,14 @@ def kept_bytes_per_path(plan: Plan) -> int:
     """
     months, tenders, providers = plan.months, plan.n_tenders, plan.n_providers
     monthly = months * (5 * providers + 3)
-    tendered = tenders * (7 * providers + 3)
+    tendered = tenders * (7 * providers + 4)
     return _FLOAT * (monthly + tendered)
 
 
 def bytes_per_path(plan: Plan) -> int:
     """Bytes of one path's working state while its chunk runs: ledger, inputs, records.
+
+    The inputs hold every quote in every tender state (:mod:`computemarket.market.states`).
 
     Examples
     --------
@@ -54,7 +57,8 @@ def bytes_per_path(plan: Plan) -> int:
     contracts = plan.n_initial + plan.n_tenders
     horizon = max(plan.months, int(plan.contract_end.max(initial=0)))
     ledger = 6 * contracts * providers + horizon * providers + 4 * providers + plan.n_tenders
-    inputs = 4 * plan.n_tenders * providers + plan.months
+    states = state_count(providers) if plan.bidding_mode == "strategic" else 1
+    inputs = (3 + states) * plan.n_tenders * providers + plan.months
     return _FLOAT * (ledger + inputs) + kept_bytes_per_path(plan)
 
 

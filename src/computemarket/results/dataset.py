@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from computemarket.market.bidding import GridBidding, grid_epsilon
-from computemarket.market.quotes import rule_bids
+from computemarket.market.quotes import state_epsilon
 from computemarket.market.records import Records
 from computemarket.results.variables import VARIABLES
 from computemarket.scenario import RULES, Scenario
@@ -92,9 +92,10 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     }
     if plan.bidding_mode == "strategic":
         # The largest gain any provider could make by deviating from its strategic bid,
-        # over the rules in force and every type, the grid's and the tails' down to
-        # probability 1e-6 ($B per GW-year; see docs/economics.md).
-        epsilons = [rule_bids(plan, int(r)).epsilon for r in np.unique(plan.tender_rule)]
+        # over the rules in force, the tender states whose equilibrium is solved and every
+        # type, the grid's and the tails' down to probability 1e-6 ($B per GW-year; see
+        # docs/economics.md, Tender states in the market).
+        epsilons = [state_epsilon(plan, int(r)) for r in np.unique(plan.tender_rule)]
         attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
     elif plan.bidding_mode not in KINDS["bidding"]:
         model = lookup("bidding", plan.bidding_mode)
