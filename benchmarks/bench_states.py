@@ -31,7 +31,7 @@ from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales, refusal_gain
 from computemarket.market.plan import make_plan
 from computemarket.market.quotes import _rule_bids_among, _solve, rule_key
-from computemarket.market.states import all_needed, takers, tender_state
+from computemarket.market.states import REGIMES, takers, tender_state
 from computemarket.scenario.rules import OPEN, ROFR
 
 
@@ -76,17 +76,12 @@ def main() -> None:
     plan = make_plan(scenario)
     ds = cm.simulate(scenario, paths=args.paths, seed=0)
     state, quantity, headroom = classify(ds)
-    providers = plan.n_providers
-    asked = quantity > 0.0
-    needed = asked & (state == all_needed(providers))
-    room = np.minimum(np.where(headroom > 0.0, headroom, 0.0), quantity[..., None])
-    covers = np.all((room >= quantity[..., None]) | (headroom <= 0.0), axis=-1)
-    slack = asked & ~needed & covers
-    middle = asked & ~needed & ~covers
-    total = asked.sum()
+    code = ds.tender_state.values
+    total = (code > 0).sum()
     print(f"{args.scenario}, {args.paths} paths, {total} tenders with a positive quantity")
-    for name, which in (("all needed", needed), ("slack", slack), ("intermediate", middle)):
-        print(f"  {name:<13} {which.sum() / total:6.1%}")
+    for value, name in enumerate(REGIMES[1:], start=1):
+        print(f"  {name:<13} {(code == value).sum() / total:6.1%}")
+    middle = code == 3
     rng = np.random.default_rng(0)
     where = np.argwhere(middle)
     chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]

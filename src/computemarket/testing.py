@@ -216,7 +216,7 @@ def assert_results_equal(
     for name in expected.data_vars:
         a, e = actual[name], expected[name]
         assert a.dims == e.dims, f"{name}: dims {a.dims} != {e.dims}"
-        assert a.attrs == e.attrs, f"{name}: attributes differ"
+        assert _same_attrs(a.attrs, e.attrs), f"{name}: attributes differ"
         if np.issubdtype(e.dtype, np.floating):
             ok = np.isclose(a.values, e.values, rtol=rtol, atol=atol, equal_nan=True)
             if not ok.all():
@@ -230,4 +230,16 @@ def assert_results_equal(
     skip = {"engine", "computemarket_version"}
     a_attrs = {k: v for k, v in actual.attrs.items() if k not in skip}
     e_attrs = {k: v for k, v in expected.attrs.items() if k not in skip}
-    assert a_attrs == e_attrs, "dataset attributes differ"
+    assert _same_attrs(a_attrs, e_attrs), "dataset attributes differ"
+
+
+def _same_attrs(actual: dict, expected: dict) -> bool:
+    """Whether two attribute mappings are equal, array values (CF flags) compared whole."""
+    if actual.keys() != expected.keys():
+        return False
+    return all(
+        np.array_equal(actual[k], expected[k])
+        if isinstance(actual[k], np.ndarray) or isinstance(expected[k], np.ndarray)
+        else actual[k] == expected[k]
+        for k in actual
+    )

@@ -160,6 +160,13 @@ def test_runs_record_the_quotes_of_each_tenders_state():
     state = tender_state(quantity.reshape(-1), headroom.reshape(-1, 3)).reshape(quantity.shape)
     needed = (state == 8) & (quantity > 0)
     assert needed.mean() > 0.3
+    # The results label the same regimes, and say how many tenders are intermediate.
+    assert np.array_equal(ds.tender_state.values == 1, needed)
+    assert set(np.unique(ds.tender_state.values)) <= {0, 1, 2, 3}
+    tendered = ds.tender_state.values > 0
+    share = (ds.tender_state.values == 3).sum() / tendered.sum()
+    assert ds.attrs["intermediate_tender_share"] == pytest.approx(share)
+    assert 0.05 < share < 0.6
     bids = ds.bid.values
     cheap = ds.cost.values < plan.reserve_price
     assert np.all(bids[needed][cheap[needed]] == plan.reserve_price)

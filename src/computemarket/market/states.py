@@ -30,8 +30,10 @@ from computemarket.games.auction import EPS_GW
 
 __all__ = [
     "MOST_SET_PROVIDERS",
+    "REGIMES",
     "all_needed",
     "full_set",
+    "regime",
     "state_count",
     "state_quotes",
     "takers",
@@ -40,6 +42,9 @@ __all__ = [
 
 #: Markets of up to this many providers have a state for every set of takers.
 MOST_SET_PROVIDERS = 5
+
+#: The codes of :func:`regime` (the ``tender_state`` output), in order.
+REGIMES = ("no tender", "all needed", "slack", "intermediate")
 
 
 def state_count(providers: int) -> int:
@@ -126,6 +131,38 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
     if providers > MOST_SET_PROVIDERS:
         mask = np.zeros(n, dtype=np.int64)
     return np.where(total <= quantity, all_needed(providers), mask)
+
+
+def regime(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
+    """Each tender's regime, a code into :data:`REGIMES`.
+
+    0: nothing tendered; 1: all headroom needed; 2: slack, every provider with headroom
+    could serve the whole tender (the bids are an equilibrium in both); 3: intermediate,
+    some could and some could not (the bids are the single-unit ones among the providers
+    with headroom, an approximation; ``docs/economics.md``).
+
+    Parameters
+    ----------
+    quantity : ndarray, shape (n,)
+    headroom : ndarray, shape (n, P)
+
+    Returns
+    -------
+    ndarray of int8, shape (n,)
+
+    Examples
+    --------
+    >>> regime(np.array([1.0, 1.0, 1.0, 0.0]),
+    ...        np.array([[0.5, 0.4], [2.0, 1.0], [2.0, 0.7], [1.0, 1.0]])).tolist()
+    [1, 2, 3, 0]
+    """
+    providers = headroom.shape[1]
+    asked = np.where(quantity > EPS_GW, quantity, 0.0)
+    room = np.where(headroom > EPS_GW, headroom, 0.0)
+    covers = np.all((room >= asked[:, None]) | (room <= 0.0), axis=1)
+    needed = tender_state(quantity, headroom) == all_needed(providers)
+    code = np.where(needed, 1, np.where(covers, 2, 3))
+    return np.where(asked > 0.0, code, 0).astype(np.int8)
 
 
 def state_quotes(bids: np.ndarray, state: np.ndarray) -> np.ndarray:

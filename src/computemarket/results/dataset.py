@@ -15,6 +15,7 @@ import xarray as xr
 from computemarket.market.bidding import GridBidding, grid_epsilon
 from computemarket.market.quotes import state_epsilon
 from computemarket.market.records import Records
+from computemarket.market.states import REGIMES, regime
 from computemarket.results.variables import VARIABLES
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.registry import KINDS, lookup
@@ -52,6 +53,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     plan = records.plan
     arrays = dict(records.arrays)
     arrays["capacity_ceiling"] = plan.ceiling.T
+    # Path-last, as the records: (tender, provider, path) -> (tender * path, provider).
+    headroom = np.moveaxis(records.arrays["headroom"], 1, 2)
+    arrays["tender_state"] = regime(
+        records.arrays["tender_quantity"].reshape(-1), headroom.reshape(-1, plan.n_providers)
+    ).reshape(records.arrays["tender_quantity"].shape)
     delivered = arrays["delivered"]
     arrays["price"] = np.divide(
         arrays["spend"] * 12.0,
@@ -63,6 +69,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         name: xr.Variable(_stored(dims), arrays[name], {"units": units, "long_name": long_name})
         for name, (dims, units, long_name) in VARIABLES.items()
     }
+    # CF flags: the codes of the tender states (market.states.REGIMES).
+    data_vars["tender_state"].attrs["flag_values"] = np.arange(len(REGIMES), dtype=np.int8)
+    data_vars["tender_state"].attrs["flag_meanings"] = " ".join(
+        r.replace(" ", "_") for r in REGIMES
+    )
     month = plan.dates
     coords = {
         "path": (
@@ -105,6 +116,12 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     if "strategic_epsilon" in attrs:
         # The same as a share of the reserve price, the scale of every price here.
         attrs["strategic_epsilon_share"] = attrs["strategic_epsilon"] / plan.reserve_price
+    if plan.bidding_mode == "strategic":
+        # How much of the run rests on the intermediate states' approximate bids.
+        tendered = arrays["tender_state"] > 0
+        attrs["intermediate_tender_share"] = float(
+            (arrays["tender_state"] == 3).sum() / max(int(tendered.sum()), 1)
+        )
     dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     return dataset.transpose("path", "time", "tender", "provider")
 

@@ -35,6 +35,13 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "average price of capacity delivered in the month (NaN where none is delivered)",
     ),
     "tender_quantity": (("path", "tender"), _GW, "capacity tendered"),
+    "tender_state": (
+        ("path", "tender"),
+        "1",
+        "the tender's regime when decided: 0 nothing tendered, 1 all headroom needed, "
+        "2 every provider with headroom could serve it, 3 some could not (strategic bids "
+        "there approximate)",
+    ),
     "best_outside_price": (
         ("path", "tender"),
         _PRICE,
