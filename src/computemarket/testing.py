@@ -150,6 +150,7 @@ def scenarios(
             "holder": draw(st.sampled_from(names)),
             "window_months": window,
             "partial_match": draw(st.booleans()),
+            "refused_holder": draw(st.sampled_from(["competes", "idle"])),
         },
         "costs": {"distribution": distribution},
         "bidding": {

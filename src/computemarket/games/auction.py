@@ -168,6 +168,7 @@ def decide(
     reserve_price: float,
     auction: str = "first_price",
     threshold: float | np.ndarray = float("nan"),
+    refused_competes: bool = False,
 ) -> TenderOutcome:
     """Decide one tender under a contract rule.
 
@@ -191,6 +192,9 @@ def decide(
         Pay as bid, or pay every winner of a market the price that clears it.
     threshold : float or ndarray of shape (n,), optional
         Under ``rofo``, the highest first offer from the holder that the buyer accepts.
+    refused_competes : bool, default False
+        Under ``rofo``, whether a holder whose first offer is refused then takes part in
+        the outside market with the same quote.
 
     Returns
     -------
@@ -208,7 +212,8 @@ def decide(
     fill the rest in merit order. What is still unfilled goes to a holder that did not
     match, at its own quote.
     ``rofo``: the holder's quote is taken first, for what it can deliver, if it does not
-    exceed ``threshold``; the rest goes to the outside market, with no later match.
+    exceed ``threshold``; the rest goes to the outside market, with no later match. A
+    refused holder competes in that market, at its quote, when ``refused_competes``.
 
     Examples
     --------
@@ -276,11 +281,12 @@ def decide(
         holder_quote = bids[:, holder]
         accepted = acceptable[:, holder] & (holder_quote <= threshold)
         matched = _snap(np.where(accepted, np.minimum(quantity, room[:, holder]), 0.0))
-        award, price, _ = _market(
-            quantity - matched, bids, room, acceptable & outside, auction, reserve_price
-        )
-        award[:, holder] = matched
-        price[:, holder] = holder_quote
+        market = acceptable & outside
+        if refused_competes:
+            market[:, holder] = acceptable[:, holder] & ~accepted
+        award, price, _ = _market(quantity - matched, bids, room, market, auction, reserve_price)
+        award[:, holder] = np.where(accepted, matched, award[:, holder])
+        price[:, holder] = np.where(accepted, holder_quote, price[:, holder])
     else:
         raise ValueError(f"unknown rule code {rule}")
     return TenderOutcome(

@@ -226,6 +226,7 @@ class Ledger:
             plan.reserve_price,
             auction=plan.auction,
             threshold=threshold,
+            refused_competes=plan.refused_competes,
         )
         slot = plan.n_initial + k
         award = outcome.award.T

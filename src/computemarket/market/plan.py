@@ -61,6 +61,8 @@ class Plan:
     spare_gw, base_cost, cost_spread, markup, lead_median, lead_spread : ndarray, shape (P,)
     reserve_price, value_of_unmet, discount_rate : float
     partial_match : bool
+    refused_competes : bool
+        Under ``rofo``, whether a holder whose first offer is refused competes outside.
     cost_distribution : str
     initial_demand : float
     bidding_mode, auction : str
@@ -99,6 +101,7 @@ class Plan:
     value_of_unmet: float
     discount_rate: float
     partial_match: bool
+    refused_competes: bool
     cost_distribution: str
     initial_demand: float
     bidding_mode: str
@@ -300,6 +303,7 @@ def make_plan(sc: Scenario) -> Plan:
         value_of_unmet=buyer.value_of_unmet,
         discount_rate=buyer.discount_rate,
         partial_match=sc.contract.partial_match,
+        refused_competes=sc.contract.refused_holder == "competes",
         cost_distribution=sc.costs.distribution,
         initial_demand=sc.demand.initial_gw,
         bidding_mode=sc.bidding.mode,

@@ -110,17 +110,25 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
     providers, holder, reserve = plan.n_providers, plan.holder, plan.reserve_price
     if state == full_set(providers) or rule == EXCLUSIVE:
         full = rule_bids(plan, rule)
-        return full(cost, holder, reserve), full.threshold
-    if state == all_needed(providers):
+        out, threshold = full(cost, holder, reserve), full.threshold
+    elif state == all_needed(providers):
         # Every GW offered sells whatever its price: quote the reserve (dominant).
-        bids = np.where(cost < reserve, reserve, cost)
-        return bids, (float(reserve) if rule == ROFO else np.nan)
-    taking = takers(state, providers)
-    out = cost.copy()
-    among = _rule_bids_among(rule_key(plan, rule), tuple(taking))
-    inner = taking.index(holder) if holder in taking else -1
-    out[..., taking] = among(cost[..., taking], inner, reserve)
-    return out, among.threshold
+        out = np.where(cost < reserve, reserve, cost)
+        threshold = float(reserve) if rule == ROFO else np.nan
+    else:
+        taking = takers(state, providers)
+        out = cost.copy()
+        among = _rule_bids_among(rule_key(plan, rule), tuple(taking))
+        inner = taking.index(holder) if holder in taking else -1
+        out[..., taking] = among(cost[..., taking], inner, reserve)
+        threshold = among.threshold
+    if rule == ROFO and plan.refused_competes and np.isfinite(threshold):
+        # A holder too dear for its first offer to pass skips it and bids in the outside
+        # market, as it would in an open market in this state.
+        market, _ = _state_quotes(plan, OPEN, state, cost)
+        own = cost[..., holder]
+        out[..., holder] = np.where(own <= threshold, threshold, market[..., holder])
+    return out, threshold
 
 
 def state_epsilon(plan: Plan, rule: int) -> float:

@@ -116,12 +116,7 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
     if "strategic_epsilon" in attrs:
         # The same as a share of the reserve price, the scale of every price here.
         attrs["strategic_epsilon_share"] = attrs["strategic_epsilon"] / plan.reserve_price
-    if plan.bidding_mode == "strategic":
-        # How much of the run rests on the intermediate states' approximate bids.
-        tendered = arrays["tender_state"] > 0
-        attrs["intermediate_tender_share"] = float(
-            (arrays["tender_state"] == 3).sum() / max(int(tendered.sum()), 1)
-        )
+
     dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     return dataset.transpose("path", "time", "tender", "provider")
 

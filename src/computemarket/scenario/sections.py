@@ -165,6 +165,14 @@ class Contract(Section):
     partial_match: bool = param(
         True, "-", "Whether the holder may match only the part of a tender it can deliver."
     )
+    refused_holder: Literal["competes", "idle"] = Field(
+        "competes",
+        description=(
+            "Under 'rofo', what a holder whose first offer the buyer refuses does: "
+            "'competes' in the outside market at its quote, or stays 'idle' "
+            "(docs/economics.md)."
+        ),
+    )
     changes: tuple[RuleChange, ...] = Field(
         (), description="Rule changes by date, in increasing order."
     )

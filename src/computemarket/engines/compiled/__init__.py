@@ -123,6 +123,7 @@ def run(
         plan.partial_match,
         float(plan.reserve_price),
         plan.auction == "second_price",
+        plan.refused_competes,
         *(a[name] for name in _OUTPUTS),
     )
     if progress is not None:

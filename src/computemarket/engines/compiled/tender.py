@@ -105,6 +105,7 @@ def decide(
     reserve,
     second_price,
     threshold,
+    competes,
     award,
     price,
     scratch,
@@ -182,6 +183,8 @@ def decide(
         quote = bids[holder]
         accepted = acceptable[holder] and quote <= threshold
         matched = _snap(min(quantity, room[holder]) if accepted else 0.0)
+        if competes:
+            eligible[holder] = acceptable[holder] and not accepted
         _market(
             quantity - matched,
             bids,
@@ -194,8 +197,9 @@ def decide(
             key,
             order,
         )
-        award[holder] = matched
-        price[holder] = quote
+        if accepted or not competes:
+            award[holder] = matched
+            price[holder] = quote
     for p in range(providers):
         if not award[p] > 0.0:
             price[p] = np.nan
