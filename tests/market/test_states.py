@@ -56,46 +56,45 @@ def test_numpy_and_compiled_states_agree(quantities, data):
             ]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
-    st.sampled_from([OPEN, ROFR]),
+    st.sampled_from([OPEN, ROFR, ROFO]),
     st.sampled_from(["first_price", "second_price"]),
     arrays(float, 3, elements=st.floats(0.01, 2.0)),
     st.floats(0.0, 1.0),
     arrays(float, 3, elements=st.floats(5.0, 19.0)),
     st.integers(0, 2),
-    st.floats(5.0, 19.9),
+    st.floats(5.0, 25.0),
+    st.booleans(),
+    st.booleans(),
 )
 def test_where_all_is_needed_quoting_the_reserve_is_dominant(
-    rule, auction, rooms, extra, costs, who, lower
+    rule, auction, rooms, extra, costs, who, deviation, partial, competes
 ):
-    """Every provider sells its headroom whatever it asks; the reserve earns the most."""
+    """Every provider sells its headroom at the reserve; no other quote earns more."""
     quantity = rooms.sum() + extra
     headroom = rooms[None, :]
     assert tender_state(np.array([quantity]), headroom).tolist() == [8]
     reserve = 20.0
-    bids = np.full((1, 3), reserve)
-    base = decide(
-        rule, np.array([quantity]), bids, costs[None], headroom, 0, True, reserve, auction=auction
-    )
-    deviation = bids.copy()
-    deviation[0, who] = lower
-    other = decide(
-        rule,
-        np.array([quantity]),
-        deviation,
-        costs[None],
-        headroom,
-        0,
-        True,
-        reserve,
+    common = dict(
+        costs=costs[None],
+        headroom=headroom,
+        holder=0,
+        partial_match=partial,
+        reserve_price=reserve,
         auction=auction,
+        threshold=reserve,  # the rofo threshold where all headroom is needed
+        refused_competes=competes,
     )
+    bids = np.full((1, 3), reserve)
+    base = decide(rule, np.array([quantity]), bids, **common)
     np.testing.assert_allclose(base.award, headroom, rtol=0, atol=2 * EPS_GW)
-    np.testing.assert_allclose(other.award, headroom, rtol=0, atol=2 * EPS_GW)
+    deviated = bids.copy()
+    deviated[0, who] = deviation
+    other = decide(rule, np.array([quantity]), deviated, **common)
     paid = np.nan_to_num(base.price[0, who]) * base.award[0, who]
-    paid_lower = np.nan_to_num(other.price[0, who]) * other.award[0, who]
-    assert paid >= paid_lower - 1e-9
+    paid_other = np.nan_to_num(other.price[0, who]) * other.award[0, who]
+    assert paid >= paid_other - 1e-9
 
 
 def _plan(rule="rofr", **more):
@@ -143,17 +142,23 @@ def test_quotes_by_state(rule, refused):
         # The buyer accepts the holder's first offer up to the outside market's expected
         # price in the state (the reserve where all is needed); the holder offers that.
         assert np.all(threshold[:, all_needed(3)] == 20.0)
-        assert np.all(threshold[:, 3] < 20.0)  # Azure and Oracle take part
+        # Azure and Oracle take part: Oracle alone outside is a monopoly at the reserve.
+        assert np.all(threshold[:, 3] <= 20.0) and np.all(threshold[:, 3] > 19.0)
         assert np.all(np.isnan(threshold[:, 6]))  # Azure has no headroom: no first offer
-        # A holder too dear for its offer to pass bids as in an open market (competes),
-        # or offers its cost and is refused (idle).
-        market, _ = quotes(_plan("open"), cost)
+        # Idle: a holder too dear for its offer to pass offers its cost and is refused.
+        # Competes: it offers the threshold below a switching cost and bids above the
+        # threshold, refused on purpose, beyond it (games.first_offer; its own tests).
+        own = cost[..., 0]
         for state in (3, 5, 7, 8):
             target = threshold[0, state]
-            own = cost[..., 0]
-            dear = market[..., state][..., 0] if refused == "competes" else own
-            expected_offer = np.where(own <= target, target, dear)
-            np.testing.assert_array_equal(bids[..., state][..., 0], expected_offer)
+            quoted = bids[..., state][..., 0]
+            if refused == "idle":
+                np.testing.assert_array_equal(quoted, np.where(own <= target, target, own))
+            else:
+                assert np.all((quoted == target) | (quoted > target))
+                assert np.all(quoted[own > target] > target)
+                assert np.all(quoted[own <= target - 2.0] == target)
+        np.testing.assert_array_equal(bids[..., 8][..., 0], np.where(own < 20.0, 20.0, own))
     assert code in (OPEN, ROFR, ROFO)
 
 

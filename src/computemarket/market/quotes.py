@@ -27,7 +27,8 @@ from functools import lru_cache
 import numpy as np
 
 from computemarket.games.bids import RuleBids, market_bids
-from computemarket.games.quantiles import quantile_grid
+from computemarket.games.first_offer import first_offer_response, switching_cost
+from computemarket.games.quantiles import BidTable, quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.market.solutions import cached
@@ -94,6 +95,10 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             continue
         for state in range(states):
             view = bids[..., state]  # a view: the mask below then indexes it in place
+            if state != all_needed(providers) and len(takers(state, providers)) < 2:
+                # Never reached: a lone provider with headroom is "all needed".
+                view[:, which, :] = here
+                continue
             view[:, which, :], threshold[which, state] = _state_quotes(plan, int(code), state, here)
     return bids, threshold
 
@@ -111,10 +116,11 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
     if state == full_set(providers) or rule == EXCLUSIVE:
         full = rule_bids(plan, rule)
         out, threshold = full(cost, holder, reserve), full.threshold
+        table, rows = full.table, [p for p in range(providers) if p != holder]
     elif state == all_needed(providers):
         # Every GW offered sells whatever its price: quote the reserve (dominant).
         out = np.where(cost < reserve, reserve, cost)
-        threshold = float(reserve) if rule == ROFO else np.nan
+        return out, (float(reserve) if rule == ROFO else np.nan)
     else:
         taking = takers(state, providers)
         out = cost.copy()
@@ -122,13 +128,27 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
         inner = taking.index(holder) if holder in taking else -1
         out[..., taking] = among(cost[..., taking], inner, reserve)
         threshold = among.threshold
+        table, rows = among.table, [j for j in range(len(taking)) if j != inner]
     if rule == ROFO and plan.refused_competes and np.isfinite(threshold):
-        # A holder too dear for its first offer to pass skips it and bids in the outside
-        # market, as it would in an open market in this state.
-        market, _ = _state_quotes(plan, OPEN, state, cost)
-        own = cost[..., holder]
-        out[..., holder] = np.where(own <= threshold, threshold, market[..., holder])
+        out[..., holder] = _first_offer(plan, table, rows, threshold, cost[..., holder])
     return out, threshold
+
+
+def _first_offer(plan: Plan, table, rows: list[int], threshold: float, own: np.ndarray):
+    """The holder's quote when a refused holder competes (``games.first_offer``).
+
+    Types below the switching cost offer the threshold; dearer ones are refused on
+    purpose and bid their best response to the outsiders' bids of the state.
+    """
+    q = quantile_grid()
+    holder_costs = rule_bids(plan, ROFO).table.costs[plan.holder]
+    outsiders = table.bids[rows]
+    edge = switching_cost(holder_costs, outsiders, q, threshold, plan.reserve_price)
+    _, market = first_offer_response(holder_costs, outsiders, q, threshold, plan.reserve_price)
+    bids = BidTable(holder_costs[None, :], market[None, :])(own[..., None])[..., 0]
+    bids = np.where(own < plan.reserve_price, np.minimum(bids, plan.reserve_price), bids)
+    # Just above the switching cost the bid exceeds the threshold (else it would offer).
+    return np.where(own <= edge, threshold, np.maximum(bids, np.nextafter(threshold, np.inf)))
 
 
 def state_epsilon(plan: Plan, rule: int) -> float:
@@ -138,6 +158,9 @@ def state_epsilon(plan: Plan, rule: int) -> float:
     takers, where every taker's headroom covers the tender; all needed has none (quoting
     the reserve is dominant). Where capacity binds for some takers only, the bids are the
     set's single-unit ones and the gain is measured apart (``benchmarks/bench_states.py``).
+    Under ``second_price`` it is that of unit headrooms (truthful bids, zero): where a
+    winner's headroom exceeds what it sells it is paid its own bid, and truthful bids are
+    then no equilibrium (``docs/economics.md``).
     """
     epsilon = rule_bids(plan, rule).epsilon
     if plan.bidding_mode != "strategic" or rule == EXCLUSIVE:
