@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from computemarket.games.first_offer import first_offer_response, switching_cost
+from computemarket.games.first_offer import first_offer_response
 from computemarket.games.quantiles import quantile_grid
 
 
@@ -14,9 +14,8 @@ def test_switching_cost_matches_the_closed_form(threshold):
     q = quantile_grid()
     outsider = np.array([0.5 + q / 2])
     closed = np.sqrt(2 * threshold - 1)
-    assert switching_cost(q, outsider, q, threshold, 1.0) == pytest.approx(closed, abs=2e-3)
-    offers, market = first_offer_response(q, outsider, q, threshold, 1.0)
-    np.testing.assert_array_equal(offers, q <= closed + 1e-9)
+    switching, market = first_offer_response(q, outsider, q, threshold, 1.0)
+    assert switching == pytest.approx(closed, abs=2e-3)
     inside = q > 0.05
     np.testing.assert_allclose(market[inside], (1 + q[inside]) / 2, atol=2e-3)
 
@@ -24,11 +23,12 @@ def test_switching_cost_matches_the_closed_form(threshold):
 def test_a_holder_that_cannot_gain_from_competing_always_offers():
     q = quantile_grid()
     # Outsiders bidding near zero leave a competing holder nothing: it offers up to T.
-    assert switching_cost(q, np.array([q * 1e-3]), q, 0.9, 1.0) == pytest.approx(0.9, abs=4e-3)
+    switching, _ = first_offer_response(q, np.array([q * 1e-3]), q, 0.9, 1.0)
+    assert switching == pytest.approx(0.9, abs=4e-3)
     # Outsiders above the reserve cannot trade: a refused holder sells at the reserve.
-    assert switching_cost(q, np.array([q + 5.0]), q, 0.9, 1.0) == -np.inf
+    assert first_offer_response(q, np.array([q + 5.0]), q, 0.9, 1.0)[0] == -np.inf
     # A threshold below every cost: no type offers.
-    assert switching_cost(q + 2.0, np.array([q + 2.5]), q, 1.0, 5.0) == -np.inf
+    assert first_offer_response(q + 2.0, np.array([q + 2.5]), q, 1.0, 5.0)[0] == -np.inf
 
 
 def test_the_baseline_holder_best_responds_under_rofo():

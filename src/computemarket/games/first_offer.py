@@ -7,8 +7,7 @@ between offering ``T`` (accepted: it earns ``T - c`` per unit) and being refused
 purpose to bid ``b`` against the outsiders (it earns ``(b - c) W(b)``, with ``W`` the
 chance that every outsider bids above ``b``). The first falls with slope one in ``c``,
 the best of the second with slope ``W <= 1``, so the holder offers ``T`` below one
-switching cost ``c*`` and competes above it (:func:`first_offer_response`,
-:func:`switching_cost`). The outsiders' bids
+switching cost ``c*`` and competes above it (:func:`first_offer_response`). The outsiders' bids
 are taken as given; they do not yet anticipate the holder in their market.
 """
 
@@ -19,7 +18,7 @@ import numpy as np
 from computemarket.games.first_price import PRICE_POINTS
 from computemarket.games.winning import win_probability
 
-__all__ = ["first_offer_response", "switching_cost"]
+__all__ = ["first_offer_response"]
 
 
 def first_offer_response(
@@ -28,8 +27,13 @@ def first_offer_response(
     q: np.ndarray,
     threshold: float,
     reserve: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each holder type offers the threshold, and its best bid if it competes.
+) -> tuple[float, np.ndarray]:
+    """The switching cost ``c*``, and each holder type's best bid if it competes.
+
+    Types at or below ``c*`` offer the threshold; dearer ones bid. Where offering less
+    competing, ``(T - c) - max_b (b - c) W(b)``, changes sign between two grid types,
+    ``c*`` is interpolated linearly between them; it is ``-inf`` if no type offers, and
+    at most ``T``.
 
     Parameters
     ----------
@@ -46,22 +50,22 @@ def first_offer_response(
 
     Returns
     -------
-    offers : ndarray of bool, shape (G,)
-        True where offering the threshold earns at least the best bid in the market.
+    switching : float
+        ``c*``.
     market : ndarray, shape (G,)
         Each type's best bid in the outside market (its cost where it cannot trade).
 
     Examples
     --------
-    Against one outsider whose bids are uniform on (0.5, 1), a holder of cost 0.4 does
-    better offering a threshold of 0.7 (0.3) than bidding (at most 0.225); one of cost
-    0.65 does better bidding.
+    Against one outsider whose bids are uniform on (0.5, 1), competing earns
+    ``(1 - c)^2 / 2`` and offering a threshold of 0.7 earns ``0.7 - c``: the holder
+    offers below ``c* = sqrt(0.4)``.
 
     >>> from computemarket.games.quantiles import quantile_grid
     >>> q = quantile_grid()
-    >>> offers, market = first_offer_response(q, np.array([0.5 + q / 2]), q, 0.7, 1.0)
-    >>> bool(offers[np.searchsorted(q, 0.4)]), bool(offers[np.searchsorted(q, 0.65)])
-    (True, False)
+    >>> switching, market = first_offer_response(q, np.array([0.5 + q / 2]), q, 0.7, 1.0)
+    >>> round(switching, 3), round(float(np.sqrt(0.4)), 3)
+    (0.632, 0.632)
     """
     low = min(float(holder_costs.min()), reserve)
     prices = np.linspace(low, reserve, PRICE_POINTS)
@@ -71,49 +75,13 @@ def first_offer_response(
     trades = holder_costs < reserve
     market = np.where(trades, np.maximum(prices[best], holder_costs), holder_costs)
     compete = np.where(trades, np.maximum(profit[np.arange(q.size), best], 0.0), 0.0)
-    offers = (threshold - holder_costs >= compete) & (holder_costs <= threshold)
-    return offers, market
-
-
-def switching_cost(
-    holder_costs: np.ndarray,
-    outsider_bids: np.ndarray,
-    q: np.ndarray,
-    threshold: float,
-    reserve: float,
-) -> float:
-    """The cost ``c*`` below which the holder offers the threshold and above which it bids.
-
-    Where offering less competing, ``(T - c) - max_b (b - c) W(b)``, changes sign between
-    two grid types, ``c*`` is interpolated linearly between them; ``-inf`` if no type
-    offers, the highest type's cost if every type does.
-
-    Parameters
-    ----------
-    holder_costs, outsider_bids, q, threshold, reserve
-        As :func:`first_offer_response`.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from computemarket.games.quantiles import quantile_grid
-    >>> q = quantile_grid()
-    >>> c = switching_cost(q, np.array([0.5 + q / 2]), q, 0.7, 1.0)
-    >>> 0.4 < c < 0.65
-    True
-    """
-    offers, market = first_offer_response(holder_costs, outsider_bids, q, threshold, reserve)
+    gap = (threshold - holder_costs) - compete
+    offers = (gap >= 0.0) & (holder_costs <= threshold)
     if not offers.any():
-        return -np.inf
+        return -np.inf, market
     last = int(np.flatnonzero(offers)[-1])
     if last == q.size - 1:
-        return float(holder_costs[-1])
-    wins = win_probability(outsider_bids, q, market[last : last + 2], np.ones(2))
-    compete = (market[last : last + 2] - holder_costs[last : last + 2]) * wins
-    gap = (threshold - holder_costs[last : last + 2]) - np.maximum(compete, 0.0)
-    share = gap[0] / (gap[0] - gap[1]) if gap[0] > gap[1] else 0.0
+        return float(min(holder_costs[-1], threshold)), market
+    share = gap[last] / (gap[last] - gap[last + 1]) if gap[last] > gap[last + 1] else 0.0
     edge = holder_costs[last] + share * (holder_costs[last + 1] - holder_costs[last])
-    return float(min(edge, threshold))
+    return float(min(edge, threshold)), market

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from computemarket.games.bids import RuleBids, market_bids
-from computemarket.games.first_offer import first_offer_response, switching_cost
+from computemarket.games.first_offer import first_offer_response
 from computemarket.games.quantiles import BidTable, quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
@@ -143,8 +143,7 @@ def _first_offer(plan: Plan, table, rows: list[int], threshold: float, own: np.n
     q = quantile_grid()
     holder_costs = rule_bids(plan, ROFO).table.costs[plan.holder]
     outsiders = table.bids[rows]
-    edge = switching_cost(holder_costs, outsiders, q, threshold, plan.reserve_price)
-    _, market = first_offer_response(holder_costs, outsiders, q, threshold, plan.reserve_price)
+    edge, market = first_offer_response(holder_costs, outsiders, q, threshold, plan.reserve_price)
     bids = BidTable(holder_costs[None, :], market[None, :])(own[..., None])[..., 0]
     bids = np.where(own < plan.reserve_price, np.minimum(bids, plan.reserve_price), bids)
     # Just above the switching cost the bid exceeds the threshold (else it would offer).
