@@ -209,3 +209,22 @@ def test_large_markets_have_two_states():
     from computemarket.engines.compiled.tender import state as compiled
 
     assert compiled(0.5, headroom[0], False) == 0 and compiled(1.0, headroom[0], False) == 1
+
+
+def test_uniform_price_tenders_where_each_taker_covers_them_are_pay_as_bid():
+    """The winner has headroom left and sets the uniform price with its own bid, so the
+    strategic quotes are the first-price ones and so is every price paid there."""
+    base = cm.load_scenario("open").with_updates({"bidding.mode": "strategic"})
+    first = cm.simulate(base, paths=64, seed=3)
+    second = cm.simulate(base.with_updates({"bidding.auction": "second_price"}), paths=64, seed=3)
+    slack = (first.tender_state.values == 2) & (second.tender_state.values == 2)
+    assert slack.sum() > 10
+    np.testing.assert_array_equal(second.bid.values[slack], first.bid.values[slack])
+    awarded = second.award.values[slack] > 0
+    np.testing.assert_array_equal(
+        second.award_price.values[slack][awarded], second.bid.values[slack][awarded]
+    )
+    # Where all headroom is needed both rules pay the reserve.
+    needed = second.tender_state.values == 1
+    paid = second.award_price.values[needed][second.award.values[needed] > 0]
+    assert np.all(paid == 20.0)

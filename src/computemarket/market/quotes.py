@@ -11,8 +11,10 @@ Two bidding modes (``bidding.mode``):
     Every provider quotes ``cost x (1 + markup)``.
 ``strategic``
     Equilibrium bids for the contract rule and payment rule (``bidding.auction``), from
-    :mod:`computemarket.games`: outside bidders shade their bids above cost, knowing
-    the holder may match (``rofr``); under a second-price rule they bid their cost. A
+    :mod:`computemarket.games`, by tender state (:mod:`computemarket.market.states`):
+    outside bidders shade their bids above cost, knowing the holder may match
+    (``rofr``). Under a second-price rule they bid as under pay as bid, since a market
+    tender whose takers could each serve it pays the winner its own bid. A
     strategic holder posts the reserve price under ``exclusive``, quotes the highest
     price the buyer accepts under ``rofo`` (when that covers its cost), and asks the
     reserve price as supplier of last resort under ``rofr``.
@@ -157,9 +159,9 @@ def state_epsilon(plan: Plan, rule: int) -> float:
     takers, where every taker's headroom covers the tender; all needed has none (quoting
     the reserve is dominant). Where capacity binds for some takers only, the bids are the
     set's single-unit ones and the gain is measured apart (``benchmarks/bench_states.py``).
-    Under ``second_price`` it is that of unit headrooms (truthful bids, zero): where a
-    winner's headroom exceeds what it sells it is paid its own bid, and truthful bids are
-    then no equilibrium (``docs/economics.md``).
+    Under ``second_price`` the strategic quotes and so their gains are the first-price
+    ones: where every taker covers the tender the winner is the marginal offer and is
+    paid its own bid (``docs/economics.md``).
     """
     epsilon = rule_bids(plan, rule).epsilon
     if plan.bidding_mode != "strategic" or rule == EXCLUSIVE:
@@ -232,6 +234,11 @@ def _solve(key: tuple, taking: tuple[int, ...] | None = None) -> RuleBids:
         else:
             holder = -1
             rule = OPEN
+    if mode == "strategic":
+        # A market tender is divisible and, where every taker could serve it, the winner
+        # has headroom left: it is the marginal offer and the uniform price is its own
+        # bid. Both payment rules are then pay as bid (docs/economics.md).
+        auction = "first_price"
     return market_bids(
         rule,
         costs,

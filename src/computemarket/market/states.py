@@ -15,8 +15,9 @@ at each decision, the state the tender is in (:func:`tender_state`). The states 
   them. Under first price this is the equilibrium where each taker's headroom covers
   ``q`` (slack); where it does not for some (the intermediate case), it is the
   single-unit bids among the right bidders, whose deviation gain
-  ``benchmarks/bench_states.py`` measures. Under second price the bids are truthful,
-  an equilibrium only with unit headrooms.
+  ``benchmarks/bench_states.py`` measures. Under second price the bids are the same:
+  where each taker covers ``q``, the winner keeps headroom and sets the uniform price
+  with its own bid, so the tender is pay as bid.
 
 With one state only (cost plus and plug-ins), every tender is in state 0. A market of
 more than :data:`MOST_SET_PROVIDERS` providers has two states, so that the states (and
@@ -139,10 +140,10 @@ def regime(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
     """Each tender's regime, a code into :data:`REGIMES`.
 
     0: nothing tendered; 1: all headroom needed; 2: slack, every provider with headroom
-    could serve the whole tender (first-price bids are an equilibrium in both, the
-    reserve a dominant quote in 1); 3: intermediate, some could and some could not (the
-    bids are the single-unit ones among the providers with headroom, an approximation;
-    ``docs/economics.md``). In markets of more than :data:`MOST_SET_PROVIDERS`
+    could serve the whole tender (the bids are an equilibrium in both, under either
+    payment rule, the reserve a dominant quote in 1); 3: intermediate, some could and
+    some could not (the bids are the single-unit ones among the providers with headroom,
+    an approximation; ``docs/economics.md``). In markets of more than :data:`MOST_SET_PROVIDERS`
     providers, slack and intermediate tenders get the bids of all providers.
 
     Parameters

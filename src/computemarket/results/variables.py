@@ -39,8 +39,8 @@ VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         ("path", "tender"),
         "1",
         "the tender's regime when decided: 0 nothing tendered, 1 all headroom needed, "
-        "2 every provider with headroom could serve it, 3 some could not (strategic "
-        "first-price bids there approximate)",
+        "2 every provider with headroom could serve it, 3 some could not (strategic bids "
+        "there approximate)",
     ),
     "best_outside_price": (
         ("path", "tender"),
