@@ -118,7 +118,6 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
     if state == full_set(providers) or rule == EXCLUSIVE:
         full = rule_bids(plan, rule)
         out, threshold = full(cost, holder, reserve), full.threshold
-        table, rows = full.table, [p for p in range(providers) if p != holder]
     elif state == all_needed(providers):
         # Every GW offered sells whatever its price: quote the reserve (dominant).
         out = np.where(cost < reserve, reserve, cost)
@@ -130,26 +129,39 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
         inner = taking.index(holder) if holder in taking else -1
         out[..., taking] = among(cost[..., taking], inner, reserve)
         threshold = among.threshold
-        table, rows = among.table, [j for j in range(len(taking)) if j != inner]
     if rule == ROFO and plan.refused_competes and np.isfinite(threshold):
-        out[..., holder] = _first_offer(plan, table, rows, threshold, cost[..., holder])
+        edge, market = _first_offer_rule(rule_key(plan, rule), state, providers)
+        own = cost[..., holder]
+        bids = market(own[..., None])[..., 0]
+        bids = np.where(own < reserve, np.minimum(bids, reserve), bids)
+        # Just above the switching cost the bid exceeds the threshold (else it would offer).
+        out[..., holder] = np.where(
+            own <= edge, threshold, np.maximum(bids, np.nextafter(threshold, np.inf))
+        )
     return out, threshold
 
 
-def _first_offer(plan: Plan, table, rows: list[int], threshold: float, own: np.ndarray):
-    """The holder's quote when a refused holder competes (``games.first_offer``).
+@lru_cache(maxsize=256)
+def _first_offer_rule(key: tuple, state: int, providers: int) -> tuple[float, BidTable]:
+    """The holder's first-offer rule in a state when a refused holder competes.
 
-    Types below the switching cost offer the threshold; dearer ones are refused on
-    purpose and bid their best response to the outsiders' bids of the state.
+    The switching cost below which it offers the threshold, and the bids with which
+    dearer types, refused on purpose, best-respond to the outsiders' bids of the state
+    (``games.first_offer``). It depends on the game and the state only, not on the
+    costs drawn, so it is computed once per process rather than per batch of paths.
     """
-    q = quantile_grid()
-    holder_costs = rule_bids(plan, ROFO).table.costs[plan.holder]
-    outsiders = table.bids[rows]
-    edge, market = first_offer_response(holder_costs, outsiders, q, threshold, plan.reserve_price)
-    bids = BidTable(holder_costs[None, :], market[None, :])(own[..., None])[..., 0]
-    bids = np.where(own < plan.reserve_price, np.minimum(bids, plan.reserve_price), bids)
-    # Just above the switching cost the bid exceeds the threshold (else it would offer).
-    return np.where(own <= edge, threshold, np.maximum(bids, np.nextafter(threshold, np.inf)))
+    holder, reserve = key[3], key[4]
+    if state == full_set(providers):
+        bids, rows = _rule_bids(key), [p for p in range(providers) if p != holder]
+    else:
+        taking = takers(state, providers)
+        bids = _rule_bids_among(key, tuple(taking))
+        rows = [j for j, p in enumerate(taking) if p != holder]
+    holder_costs = _rule_bids(key).table.costs[holder]
+    edge, market = first_offer_response(
+        holder_costs, bids.table.bids[rows], quantile_grid(), bids.threshold, reserve
+    )
+    return edge, BidTable(holder_costs[None, :], market[None, :])
 
 
 def state_epsilon(plan: Plan, rule: int) -> float:
