@@ -13,9 +13,12 @@ and, for a sample of the intermediate tenders, measures the largest gain a provi
 could make by deviating in the capacity-constrained game of that tender, against its
 rivals' bid functions: ``capacity_gain`` under ``open``, ``refusal_gain`` (the outsiders,
 against a best-responding holder) under ``rofr``. Gains are $B per GW-year and as a share
-of the reserve price.
+of the reserve price. With ``--solve``, the same tenders are also solved in their own
+capacity-constrained game (``market_bids(..., capacity=...)``, the grid solver of
+:mod:`computemarket.games.distributional` for unlike bidders), to measure what bids that
+followed each tender's quantity and headrooms would leave, and how long a solve takes.
 
-    .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000]
+    .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000] [--solve]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 import numpy as np
 
 import computemarket as cm
+from computemarket.games.bids import market_bids
 from computemarket.games.divisible import capacity_gain
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales, refusal_gain
@@ -44,18 +48,35 @@ def classify(ds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return state.reshape(paths, tenders), quantity, headroom
 
 
-def gain_in(plan, rule: int, state: int, quantity: float, headroom: np.ndarray) -> float:
-    """Largest deviation gain of the state's bids in the capacity game of one tender."""
+def gain_in(
+    plan, rule: int, state: int, quantity: float, headroom: np.ndarray, solve: bool = False
+) -> float:
+    """Largest deviation gain of the state's bids in the capacity game of one tender.
+
+    With ``solve``, of the equilibrium bids of that tender's own game instead.
+    """
     providers = plan.n_providers
     taking = takers(state, providers)
     key = rule_key(plan, rule)
-    bids = _rule_bids_among(key, tuple(taking))
     costs = _solve(key).table.costs[taking]
-    grid = bids.table.bids
     q = quantile_grid()
     room = np.minimum(headroom[taking], quantity) / quantity
     reserve = plan.reserve_price
     holder = plan.holder
+    if solve:
+        inner = taking.index(holder) if holder in taking else -1
+        own = market_bids(
+            rule if inner >= 0 else OPEN,
+            costs,
+            q,
+            holder=inner,
+            reserve=reserve,
+            quantity=1.0,
+            capacity=room,
+        )
+        grid = own.table.bids
+    else:
+        grid = _rule_bids_among(key, tuple(taking)).table.bids
     if rule == ROFR and holder in taking:
         inner = taking.index(holder)
         out = [j for j in range(len(taking)) if j != inner]
@@ -71,6 +92,9 @@ def main() -> None:
     parser.add_argument("--scenario", default="baseline")
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=40, help="intermediate tenders checked")
+    parser.add_argument(
+        "--solve", action="store_true", help="also solve each sampled tender's own game"
+    )
     args = parser.parse_args()
     scenario = cm.load_scenario(args.scenario).with_updates({"bidding.mode": "strategic"})
     plan = make_plan(scenario)
@@ -85,27 +109,24 @@ def main() -> None:
     rng = np.random.default_rng(0)
     where = np.argwhere(middle)
     chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
-    gains = []
-    start = time.perf_counter()
-    for path, tender in chosen:
-        rule = int(plan.tender_rule[tender])
-        if rule not in (OPEN, ROFR):
-            continue
-        gains.append(
-            gain_in(
-                plan, rule, int(state[path, tender]), quantity[path, tender], headroom[path, tender]
-            )
-        )
-    gains = np.array(gains)
+    cases = [
+        (int(plan.tender_rule[t]), int(state[p, t]), quantity[p, t], headroom[p, t])
+        for p, t in chosen
+        if int(plan.tender_rule[t]) in (OPEN, ROFR)
+    ]
     reserve = plan.reserve_price
-    print(f"intermediate tenders checked: {gains.size} ({time.perf_counter() - start:.1f} s)")
-    if gains.size:
-        for label, value in (
+    for solve in (False, True) if args.solve else (False,):
+        start = time.perf_counter()
+        gains = np.array([gain_in(plan, *case, solve=solve) for case in cases])
+        label = "own equilibrium, solved" if solve else "bids of the taker set (as run)"
+        spent = time.perf_counter() - start
+        print(f"intermediate tenders checked: {gains.size}, {label} ({spent:.1f} s)")
+        for name, value in (
             ("median", np.median(gains)),
             ("90th pct", np.quantile(gains, 0.9)),
             ("largest", gains.max()),
         ):
-            print(f"  {label:<9} gain {value:8.4f} $B/GW-yr  ({value / reserve:6.2%} of reserve)")
+            print(f"  {name:<9} gain {value:8.4f} $B/GW-yr  ({value / reserve:6.2%} of reserve)")
 
 
 if __name__ == "__main__":

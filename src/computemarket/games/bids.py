@@ -15,6 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from computemarket.games.asymmetric import asymmetric_first_price
+from computemarket.games.capacity import sales_table
+from computemarket.games.distributional import (
+    capacity_grid_sales,
+    distributional_equilibrium,
+    refusal_grid_sales,
+)
 from computemarket.games.divisible import capacity_bids, capacity_gain
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import BidTable
@@ -113,9 +119,13 @@ def market_bids(
         The quantity tendered.
     capacity : ndarray of shape (P,), optional
         Each provider's headroom, known to all: strategic bids are then the equilibrium of
-        the capacity-constrained tender (:func:`computemarket.games.divisible.capacity_bids`),
-        so far under ``open``, ``exclusive`` and ``rofr`` (first price, alike outsiders,
-        against a best-responding holder). Without it, the single-unit game.
+        the capacity-constrained tender, so far under ``open``, ``exclusive`` and ``rofr``
+        (first price, outsiders against a best-responding holder). Alike bidders get the
+        envelope solution, unlike ones shooting
+        (:func:`computemarket.games.divisible.capacity_bids`) or, where that leaves a
+        gain above ``SHOOTING_TOLERANCE`` or under ``rofr``, distributional strategies on
+        a grid (:mod:`computemarket.games.distributional`). Without it, the single-unit
+        game.
     tail_costs : ndarray of shape (P, m), optional
         Costs of types beyond the grid (the distributions' tails): the single-unit
         ``epsilon`` then also covers them, their bids extrapolated as quotes are.
@@ -200,28 +210,43 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
                 "price and bids are not yet solved for"
             )
     bids = capacity_bids(costs, q, reserve, quantity=quantity, capacity=room)
-    if bids is None:
-        raise ValueError(f"no equilibrium found for quantity {quantity} and headroom {room}")
-    gain = capacity_gain(costs, bids, q, reserve, quantity=quantity, capacity=room)
-    return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain.max(), 0.0)))
+    gain = np.inf
+    if bids is not None:
+        gain = capacity_gain(costs, bids, q, reserve, quantity=quantity, capacity=room).max()
+    if gain > SHOOTING_TOLERANCE * reserve:
+        # Unlike bidders whose equilibrium has an atom or a gap: solve it on a grid.
+        taking = np.flatnonzero(room > 0.0)
+        table = sales_table(quantity, room[taking], taking.size)
+        solved = distributional_equilibrium(costs[taking], reserve, capacity_grid_sales(table))
+        grid_bids = costs.copy()
+        grid_bids[taking] = solved.bids
+        grid_gain = capacity_gain(costs, grid_bids, q, reserve, quantity=quantity, capacity=room)
+        if grid_gain.max() < gain:
+            bids, gain = grid_bids, grid_gain.max()
+    return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain, 0.0)))
 
 
 def _refusal_bids(costs, q, holder, reserve, quantity, room) -> RuleBids:
-    """Outsiders' pay-as-bid equilibrium against a best-responding holder (alike outsiders)."""
+    """Outsiders' pay-as-bid equilibrium against a best-responding holder."""
     outsiders = [p for p in range(costs.shape[0]) if p != holder]
     mine, part = costs[outsiders], room[outsiders]
-    if not (np.all(mine == mine[:1]) and np.all(part == part[0])):
-        raise ValueError(
-            "under rofr with capacities the equilibrium is computed for alike outsiders "
-            "(the same costs and headroom) so far"
-        )
     sales = RefusalSales(
         quantity, part, float(room[holder]), costs[holder], q, holder_quote=reserve
     )
     bids = costs.copy()
-    bids[outsiders] = first_price_equilibrium(mine, q, reserve, sales=sales)
+    if np.all(mine == mine[:1]) and np.all(part == part[0]):
+        bids[outsiders] = first_price_equilibrium(mine, q, reserve, sales=sales)
+    else:
+        # Unlike outsiders: atoms and gaps are common (games.distributional).
+        solved = distributional_equilibrium(mine, reserve, refusal_grid_sales(sales))
+        bids[outsiders] = solved.bids
     gain = refusal_gain(mine, bids[outsiders], q, reserve, sales)
     return RuleBids(BidTable(costs, bids), "reserve", np.nan, float(max(gain.max(), 0.0)))
+
+
+#: Largest gain, as a share of the reserve, at which the shooting solution of a
+#: capacity-constrained tender is kept without trying the grid solver.
+SHOOTING_TOLERANCE = 1e-3
 
 
 def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:

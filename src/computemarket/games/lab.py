@@ -91,8 +91,9 @@ def tender_study(
         awards go in merit order up to headroom. Without it, every provider can serve the
         whole tender (the single-unit game). With it, strategic bids are the
         capacity-constrained equilibrium, computed so far under ``open``, ``exclusive``
-        and ``rofr`` (first price, alike outsiders, against a holder that matches only
-        when that pays; ``docs/economics.md``), with the holder always able to serve.
+        and ``rofr`` (first price, against a holder that matches only when that pays;
+        unlike bidders by the grid solver of :mod:`computemarket.games.distributional`;
+        ``docs/economics.md``), with the holder always able to serve.
     draws : int, default 100_000
         Number of independent tenders simulated.
     seed : int, default 0

@@ -1,0 +1,286 @@
+"""Equilibria of capacity-constrained tenders as distributional strategies on a grid.
+
+Where unlike bidders share a tender that some but not all of them could serve alone, the
+equilibrium may have atoms and gaps: a bidder whose guaranteed residual is large against
+what it could win skips from competitive bids to the reserve once its cost passes a cut
+off (``docs/economics.md``, Intermediate tenders). First-order conditions solved as
+differential equations do not reach such equilibria, and best-response iteration on bid
+functions cycles. Here the game is discretized instead (Bichler, Fichtl and Oberlechner
+2025, Operations Research, doi:10.1287/opre.2022.0287): each bidder's types are the
+points of its cost quantile grid, equally likely; its actions are ``actions`` prices from
+the lowest cost to the reserve; a strategy gives each type a distribution over actions.
+A bidder's expected profit is linear in its own strategy, ``(p - c) X_i(p)``, where
+``X_i`` depends on the rivals only through the distributions of their bids on the grid
+(:func:`capacity_grid_sales`, :func:`refusal_grid_sales`; a rival at the same price counts
+as below with probability one half).
+
+:func:`distributional_equilibrium` runs simultaneous dual averaging with an entropic
+regularizer: every round each bidder adds its payoffs, times a step falling as one over
+the square root of the round, to a score per type and action, and plays the softmax of
+the scores. The payoffs of a round give the exploitability of the strategies played in
+it (the most any type gains by switching to its best action) for free; the iterate with
+the smallest exploitability is kept. Each type then bids the median of its distribution,
+which is its pure action wherever the strategies have converged, and the caller measures
+the pure bids' gains in the continuous game (:func:`~computemarket.games.winning.sales_gain`
+or an independent check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from computemarket.games.capacity import SalesTable
+from computemarket.games.refusal import RefusalSales
+
+__all__ = [
+    "DistributionalSolution",
+    "capacity_grid_sales",
+    "distributional_equilibrium",
+    "refusal_grid_sales",
+]
+
+#: ``sales(i, rivals, prices)``: bidder ``i``'s expected sales at each price of the grid,
+#: given its rivals' bid distributions on it (shape ``(n - 1, actions)``).
+#: Grid steps either side of a type's median action that its central bid averages over.
+WINDOW = 4
+
+GridSales = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class DistributionalSolution:
+    """A solved discretized tender.
+
+    Attributes
+    ----------
+    bids : ndarray, shape (n, G)
+        Each type's bid: the median of its action distribution (its cost where it cannot
+        trade).
+    exploitability : float
+        Largest gain any type could make by switching to its best action on the grid,
+        in the units of ``(price - cost) x sales``.
+    prices : ndarray, shape (actions,)
+        The action grid.
+    rounds : int
+        Rounds run.
+    """
+
+    bids: np.ndarray
+    exploitability: float
+    prices: np.ndarray
+    rounds: int
+
+
+def _below(rivals: np.ndarray) -> np.ndarray:
+    """P(each rival counts as below each grid price): strictly below, plus half a tie."""
+    return np.cumsum(rivals, axis=1) - 0.5 * rivals
+
+
+def capacity_grid_sales(table: SalesTable) -> GridSales:
+    """Expected sales on the grid in a pay-as-bid tender with headrooms, no holder.
+
+    Parameters
+    ----------
+    table : SalesTable
+        The tender's sales by the set of rivals below.
+
+    Returns
+    -------
+    callable
+        ``sales(i, rivals, prices)``.
+
+    Examples
+    --------
+    Against a rival that bids the middle of three prices, a bidder sells its headroom
+    below it, half its headroom on a tie and the residual above it:
+
+    >>> from computemarket.games.capacity import SalesTable
+    >>> sales = capacity_grid_sales(SalesTable(1.5, np.ones(2)))
+    >>> sales(0, np.array([[0.0, 1.0, 0.0]]), np.array([0.1, 0.2, 0.3])).tolist()
+    [1.0, 0.75, 0.5]
+    """
+
+    def sales(i: int, rivals: np.ndarray, prices: np.ndarray) -> np.ndarray:
+        return table.expected(i, _below(rivals))
+
+    return sales
+
+
+def refusal_grid_sales(refusal: RefusalSales) -> GridSales:
+    """Expected sales on the grid of outsiders facing a holder with a right of first refusal.
+
+    The holder matches the lowest outside bid ``p*`` with probability
+    ``F_0(theta(p*))`` (:class:`~computemarket.games.refusal.RefusalSales`). For outsider
+    ``i`` at grid price ``p_k`` with the rivals of a set ``S`` below, ``p*`` is ``p_k`` if
+    ``S`` is empty and otherwise the lowest bid of ``S``, whose distribution on the grid
+    follows from ``prod over S of (B_j(k) - G_j(l))``, ``B_j`` the chance of counting as
+    below ``p_k`` and ``G_j(l)`` of bidding strictly below ``p_l``.
+
+    Parameters
+    ----------
+    refusal : RefusalSales
+        The tender: quantities, headrooms and the holder's costs.
+
+    Returns
+    -------
+    callable
+        ``sales(i, rivals, prices)``.
+
+    Examples
+    --------
+    A lone outsider of one unit against a holder of one unit, one unit asked, holder
+    costs uniform on (0, 1): it sells when the holder's cost is above its price.
+
+    >>> from computemarket.games.quantiles import quantile_grid
+    >>> from computemarket.games.refusal import RefusalSales
+    >>> q = quantile_grid()
+    >>> refusal = RefusalSales(1.0, np.ones(1), 1.0, q, q, holder_quote=1.0)
+    >>> prices = np.array([0.25, 0.5])
+    >>> refusal_grid_sales(refusal)(0, np.zeros((0, 2)), prices).round(3).tolist()
+    [0.75, 0.5]
+    """
+    matched, declined = refusal.matched_table, refusal.declined_table
+
+    def sales(i: int, rivals: np.ndarray, prices: np.ndarray) -> np.ndarray:
+        m, size = rivals.shape
+        below = _below(rivals)
+        strictly = np.cumsum(rivals, axis=1) - rivals
+        match = refusal.match_probability(prices)
+        upper = np.triu(np.ones((size, size), dtype=bool))
+        total = np.zeros(size)
+        for index, subset in enumerate(declined.subsets):
+            inside = [j for j in range(m) if subset[j]]
+            outside = [j for j in range(m) if not subset[j]]
+            none_above = np.prod(1.0 - below[outside], axis=0) if outside else np.ones(size)
+            if inside:
+                # lowest[l, k]: P(every bid of S counts as below p_k, none below p_l).
+                lowest = np.ones((size, size))
+                for j in inside:
+                    lowest = lowest * np.clip(below[j][None, :] - strictly[j][:, None], 0.0, None)
+                lowest = np.where(upper, lowest, 0.0)
+                at = lowest - np.vstack([lowest[1:], np.zeros((1, size))]) * upper
+                chance = none_above * np.prod(below[inside], axis=0)
+                hit = none_above * (match @ at)
+            else:
+                chance = none_above
+                hit = none_above * match
+            yes, no = matched.sales[i, index], declined.sales[i, index]
+            total = total + hit * yes + (chance - hit) * no
+        return total
+
+    return sales
+
+
+def distributional_equilibrium(
+    costs: np.ndarray,
+    reserve: float,
+    sales: GridSales,
+    *,
+    actions: int = 161,
+    rounds: int = 3000,
+    step: float = 50.0,
+    tolerance: float = 1e-4,
+) -> DistributionalSolution:
+    """Equilibrium of a discretized pay-as-bid tender, by simultaneous dual averaging.
+
+    Parameters
+    ----------
+    costs : ndarray, shape (n, G)
+        Each bidder's cost quantiles on an equal-probability grid (nondecreasing).
+    reserve : float
+        The buyer refuses bids above it; the top of the action grid.
+    sales : callable
+        ``sales(i, rivals, prices)`` (:func:`capacity_grid_sales`,
+        :func:`refusal_grid_sales`).
+    actions : int, default 161
+        Prices on the grid, from the lowest cost to the reserve.
+    rounds : int, default 3000
+        The most rounds run.
+    step : float, default 50.0
+        Step of the first round, per unit of the reserve; round ``t`` steps
+        ``step / sqrt(t)``.
+    tolerance : float, default 1e-4
+        Stop once the exploitability is below this share of the reserve.
+
+    Returns
+    -------
+    DistributionalSolution
+
+    Examples
+    --------
+    Two bidders of one unit, costs uniform on (0, 1), 1.5 units asked (closed form in
+    ``docs/economics.md``): each is sure to sell half a unit and bids
+    ``c + (1 - c)(1 + (1 - c)/2) / (2 - c)``, which the grid reproduces to about its step.
+
+    >>> from computemarket.games.capacity import SalesTable
+    >>> from computemarket.games.quantiles import quantile_grid
+    >>> q = quantile_grid(65)
+    >>> sales = capacity_grid_sales(SalesTable(1.5, np.ones(2)))
+    >>> solved = distributional_equilibrium(np.array([q, q]), 1.0, sales)
+    >>> closed = q + (1 - q) * (1 + (1 - q) / 2) / (2 - q)
+    >>> bool(np.abs(solved.bids - closed).max() < 0.02)
+    True
+    """
+    costs = np.asarray(costs, dtype=float)
+    n, types = costs.shape
+    reserve = float(reserve)
+    prices = np.linspace(min(float(costs.min()), reserve), reserve, actions)
+    feasible = prices[None, None, :] >= costs[:, :, None]
+    trades = costs < reserve
+    feasible &= trades[:, :, None]
+    score = np.zeros((n, types, actions))
+    strategy = _softmax(score, feasible)
+    best, best_strategy, done = np.inf, strategy, 0
+    margin = prices[None, None, :] - costs[:, :, None]
+    for t in range(1, rounds + 1):
+        done = t
+        offered = strategy.mean(axis=1)
+        payoff = np.empty_like(score)
+        for i in range(n):
+            payoff[i] = margin[i] * sales(i, np.delete(offered, i, axis=0), prices)[None, :]
+        payoff = np.where(feasible, payoff, 0.0)
+        gap = float(np.max(payoff.max(axis=2) - (strategy * payoff).sum(axis=2)))
+        if gap < best:
+            best, best_strategy = gap, strategy
+        if best <= tolerance * reserve:
+            break
+        score += (step / reserve / np.sqrt(t)) * payoff
+        strategy = _softmax(score, feasible)
+    bids = np.where(trades, np.maximum(_central(best_strategy, prices), costs), costs)
+    bids = np.maximum.accumulate(bids, axis=1)
+    return DistributionalSolution(bids, best, prices, done)
+
+
+def _central(strategy: np.ndarray, prices: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """Each type's central bid: the mean of its distribution near its median action.
+
+    The median alone would put neighbouring types on the same grid price, and a bid
+    function with flat steps gives rivals atoms to undercut; the whole mean would put a
+    type that mixes a competitive bid and the reserve in the gap between them. A type
+    whose median is the reserve bids the reserve.
+    """
+    cumulative = np.cumsum(strategy, axis=2)
+    median = np.argmax(cumulative >= 0.5, axis=2)
+    offsets = np.arange(-window, window + 1)
+    near = np.clip(median[..., None] + offsets, 0, prices.size - 1)
+    weight = np.take_along_axis(strategy, near, axis=2)
+    inside = (median[..., None] + offsets >= 0) & (median[..., None] + offsets < prices.size)
+    weight = np.where(inside, weight, 0.0)
+    total = weight.sum(axis=2)
+    mean = (weight * prices[near]).sum(axis=2) / np.where(total > 0, total, 1.0)
+    central = np.where(total > 0, mean, prices[median])
+    # A type whose median is the top of the grid pools there: at the reserve itself.
+    return np.where(median == prices.size - 1, prices[-1], central)
+
+
+def _softmax(score: np.ndarray, feasible: np.ndarray) -> np.ndarray:
+    """Each type's action distribution: softmax of its scores over feasible actions."""
+    masked = np.where(feasible, score, -np.inf)
+    top = masked.max(axis=2, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    weights = np.where(feasible, np.exp(masked - top), 0.0)
+    total = weights.sum(axis=2, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
