@@ -92,31 +92,15 @@ def test_unlike_outsiders_under_a_right_of_first_refusal_with_capacity():
     # Before the grid solver, market_bids refused this game.
     quantity, capacity, holder_capacity = 1.0, [1.0, 0.6], 0.7
     costs = np.repeat(np.asarray(LOGNORMAL.ppf(Q), dtype=float)[None, :], 3, axis=0)
-    rule = market_bids(
-        ROFR,
-        costs,
-        Q,
-        holder=0,
-        reserve=1.0,
-        quantity=quantity,
-        capacity=np.array([holder_capacity, *capacity]),
-    )
-
-    def one(i):
-        def bid(c):
-            c = np.asarray(c, dtype=float)
-            return rule(np.repeat(c[..., None], 3, axis=-1), 0, 1.0)[..., i]
-
-        return bid
-
+    room = np.array([holder_capacity, *capacity])
+    rule = market_bids(ROFR, costs, Q, holder=0, reserve=1.0, quantity=quantity, capacity=room)
+    # Each outsider's quote as a function of its cost, as the market would ask it.
+    outsiders = [
+        lambda c, i=i: rule(np.repeat(np.asarray(c, float)[..., None], 3, axis=-1), 0, 1.0)[..., i]
+        for i in (1, 2)
+    ]
     interior, tails = refusal_gains(
-        [one(1), one(2)],
-        [LOGNORMAL, LOGNORMAL],
-        LOGNORMAL,
-        1.0,
-        quantity,
-        capacity,
-        holder_capacity,
+        outsiders, [LOGNORMAL, LOGNORMAL], LOGNORMAL, 1.0, quantity, capacity, holder_capacity
     )
     # Measured: interior 0.48%, tails 0.19% of the bid; the solver reports 0.27% of the
     # reserve. The targets are 0.1% and 0.5%.

@@ -94,8 +94,9 @@ def capacity_grid_sales(table: SalesTable) -> GridSales:
 
     Examples
     --------
-    Against a rival that bids the middle of three prices, a bidder sells its headroom
-    below it, half its headroom on a tie and the residual above it:
+    Two of one unit, 1.5 asked, against a rival that bids the middle of three prices: a
+    bidder sells its headroom below it, the residual of one half above it, and on a tie
+    the average of the two:
 
     >>> from computemarket.games.capacity import SalesTable
     >>> sales = capacity_grid_sales(SalesTable(1.5, np.ones(2)))
