@@ -138,7 +138,7 @@ def market_bids(
     ------
     ValueError
         With ``capacity``, for a rule or payment rule whose capacity-constrained
-        equilibrium is not computed, or where the solver finds none.
+        equilibrium is not computed (``rofo``; ``second_price`` in intermediate tenders).
     """
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
