@@ -3,9 +3,9 @@
 Its sales on the grid must agree with the continuous ones; it must reproduce a closed
 form; and where nothing else solves the game (unlike outsiders under a right of first
 refusal with capacities), the independent check of tests/games/best_response.py bounds
-what its bids leave on the table. That bound is looser than the targets of
-test_best_response.py: the grid solver converges slowly (docs/economics.md, Intermediate
-tenders), and this test keeps it from getting worse.
+what its bids leave on the table. That bound is looser in the interior than the target of
+test_best_response.py: the grid solver's error scales with its price step
+(docs/economics.md, Intermediate tenders), and this test keeps it from getting worse.
 """
 
 import numpy as np
@@ -71,7 +71,7 @@ def test_the_grid_solver_reproduces_the_closed_form_with_a_guaranteed_residual()
         np.array([q, q]), 1.0, capacity_grid_sales(SalesTable(1.5, np.ones(2)))
     )
     closed = q + (1 - q) * (1 + (1 - q) / 2) / (2 - q)
-    assert np.abs(solved.bids - closed).max() < 0.03
+    assert np.abs(solved.bids - closed).max() < 0.01
     # Far from the truthful bids, which are off by up to 0.75.
     assert np.abs(q - closed).max() > 0.5
 
@@ -102,7 +102,7 @@ def test_unlike_outsiders_under_a_right_of_first_refusal_with_capacity():
     interior, tails = refusal_gains(
         outsiders, [LOGNORMAL, LOGNORMAL], LOGNORMAL, 1.0, quantity, capacity, holder_capacity
     )
-    # Measured: interior 0.48%, tails 0.19% of the bid; the solver reports 0.27% of the
+    # Measured: interior 0.10%, tails 0.10% of the bid; the solver reports 0.08% of the
     # reserve. The targets are 0.1% and 0.5%.
-    assert interior.max() <= 1e-2 and tails.max() <= 1e-2, (interior, tails)
-    assert 0.0 < rule.epsilon <= 1e-2
+    assert interior.max() <= 2e-3 and tails.max() <= 5e-3, (interior, tails)
+    assert 0.0 < rule.epsilon <= 2e-3

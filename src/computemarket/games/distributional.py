@@ -15,13 +15,16 @@ A bidder's expected profit is linear in its own strategy, ``(p - c) X_i(p)``, wh
 as below with probability one half).
 
 :func:`distributional_equilibrium` runs simultaneous dual averaging with an entropic
-regularizer: every round each bidder adds its payoffs, times a step falling as one over
-the square root of the round, to a score per type and action, and plays the softmax of
-the scores. The payoffs of a round give the exploitability of the strategies played in
-it (the most any type gains by switching to its best action) for free; the iterate with
-the smallest exploitability is kept. Each type then bids the median of its distribution,
-which is its pure action wherever the strategies have converged, and the caller measures
-the pure bids' gains in the continuous game (:func:`~computemarket.games.winning.sales_gain`
+regularizer, in its optimistic form: every round each bidder adds to a score per type and
+action a constant step times its payoffs plus their change since the last round (the
+guess of the next round's payoffs), and plays the softmax of the scores. A plain falling
+step converged far more slowly here. The payoffs of a round give the exploitability of
+the strategies played in it (the most any type gains by switching to its best action)
+for free; the iterate with the smallest exploitability is kept. A coarse pass on half the
+prices finds where the bids lie and the fine pass spends its prices there, since the
+error of the pure bids in the continuous game scales with the price step. Each type then
+bids near the median of its distribution (:func:`_central`), and the caller measures the
+pure bids' gains in the continuous game (:func:`~computemarket.games.winning.sales_gain`
 or an independent check).
 """
 
@@ -44,6 +47,9 @@ __all__ = [
 
 #: ``sales(i, rivals, prices)``: bidder ``i``'s expected sales at each price of the grid,
 #: given its rivals' bid distributions on it (shape ``(n - 1, actions)``).
+#: Share of all types' probability below which a coarse price counts as unused.
+ZOOM_MASS = 1e-4
+
 #: Grid steps either side of a type's median action that its central bid averages over.
 WINDOW = 4
 
@@ -65,7 +71,7 @@ class DistributionalSolution:
     prices : ndarray, shape (actions,)
         The action grid.
     rounds : int
-        Rounds run.
+        Rounds run, both passes.
     """
 
     bids: np.ndarray
@@ -156,7 +162,13 @@ def refusal_grid_sales(refusal: RefusalSales) -> GridSales:
             inside = [j for j in range(m) if subset[j]]
             outside = [j for j in range(m) if not subset[j]]
             none_above = np.prod(1.0 - below[outside], axis=0) if outside else np.ones(size)
-            if inside:
+            if len(inside) == 1:
+                # One rival below: the match happens at its bid, or at p_k on a tie.
+                j = inside[0]
+                chance = none_above * below[j]
+                through = np.cumsum(match * rivals[j]) - match * rivals[j]
+                hit = none_above * (through + 0.5 * match * rivals[j])
+            elif inside:
                 # lowest[l, k]: P(every bid of S counts as below p_k, none below p_l).
                 lowest = np.ones((size, size))
                 for j in inside:
@@ -181,9 +193,9 @@ def distributional_equilibrium(
     sales: GridSales,
     *,
     actions: int = 161,
-    rounds: int = 3000,
+    rounds: int = 2000,
     step: float = 50.0,
-    tolerance: float = 1e-4,
+    tolerance: float = 4e-4,
 ) -> DistributionalSolution:
     """Equilibrium of a discretized pay-as-bid tender, by simultaneous dual averaging.
 
@@ -197,14 +209,14 @@ def distributional_equilibrium(
         ``sales(i, rivals, prices)`` (:func:`capacity_grid_sales`,
         :func:`refusal_grid_sales`).
     actions : int, default 161
-        Prices on the grid, from the lowest cost to the reserve.
-    rounds : int, default 3000
-        The most rounds run.
+        Prices on the fine grid, from just below the lowest bid of the coarse pass
+        (``actions // 2 + 1`` prices from the lowest cost) to the reserve.
+    rounds : int, default 2000
+        The most rounds run in each pass.
     step : float, default 50.0
-        Step of the first round, per unit of the reserve; round ``t`` steps
-        ``step / sqrt(t)``.
-    tolerance : float, default 1e-4
-        Stop once the exploitability is below this share of the reserve.
+        Step per round, per unit of the reserve.
+    tolerance : float, default 4e-4
+        Stop a pass once the exploitability is below this share of the reserve.
 
     Returns
     -------
@@ -214,7 +226,7 @@ def distributional_equilibrium(
     --------
     Two bidders of one unit, costs uniform on (0, 1), 1.5 units asked (closed form in
     ``docs/economics.md``): each is sure to sell half a unit and bids
-    ``c + (1 - c)(1 + (1 - c)/2) / (2 - c)``, which the grid reproduces to about its step.
+    ``c + (1 - c)(1 + (1 - c)/2) / (2 - c)``, which the grid reproduces to within its step.
 
     >>> from computemarket.games.capacity import SalesTable
     >>> from computemarket.games.quantiles import quantile_grid
@@ -222,20 +234,52 @@ def distributional_equilibrium(
     >>> sales = capacity_grid_sales(SalesTable(1.5, np.ones(2)))
     >>> solved = distributional_equilibrium(np.array([q, q]), 1.0, sales)
     >>> closed = q + (1 - q) * (1 + (1 - q) / 2) / (2 - q)
-    >>> bool(np.abs(solved.bids - closed).max() < 0.02)
+    >>> bool(np.abs(solved.bids - closed).max() < 0.01)
     True
     """
     costs = np.asarray(costs, dtype=float)
-    n, types = costs.shape
     reserve = float(reserve)
-    prices = np.linspace(min(float(costs.min()), reserve), reserve, actions)
-    feasible = prices[None, None, :] >= costs[:, :, None]
     trades = costs < reserve
-    feasible &= trades[:, :, None]
-    score = np.zeros((n, types, actions))
+    low = min(float(costs.min()), reserve)
+    # A coarse pass finds where the bids lie; the fine pass spends its prices there.
+    coarse = _learn(
+        costs, reserve, sales, np.linspace(low, reserve, actions // 2 + 1), rounds, step, tolerance
+    )
+    used = coarse.strategy.sum(axis=(0, 1)) > ZOOM_MASS
+    prices = coarse.prices
+    first = int(np.argmax(used)) if used.any() else 0
+    low = float(max(prices[max(first - 2, 0)], low))
+    fine = _learn(
+        costs, reserve, sales, np.linspace(low, reserve, actions), rounds, step, tolerance
+    )
+    bids = np.where(trades, np.maximum(_central(fine.strategy, fine.prices), costs), costs)
+    bids = np.maximum.accumulate(bids, axis=1)
+    return DistributionalSolution(
+        bids, fine.exploitability, fine.prices, coarse.rounds + fine.rounds
+    )
+
+
+@dataclass(frozen=True)
+class _Learned:
+    strategy: np.ndarray
+    exploitability: float
+    prices: np.ndarray
+    rounds: int
+
+
+def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
+    """Optimistic dual averaging on one price grid; the least exploitable round's strategy.
+
+    A type's actions are the prices at or above its cost (none if it cannot trade).
+    """
+    n, types = costs.shape
+    feasible = prices[None, None, :] >= costs[:, :, None]
+    feasible &= (costs < reserve)[:, :, None]
+    score = np.zeros((n, types, prices.size))
     strategy = _softmax(score, feasible)
     best, best_strategy, done = np.inf, strategy, 0
     margin = prices[None, None, :] - costs[:, :, None]
+    previous = None
     for t in range(1, rounds + 1):
         done = t
         offered = strategy.mean(axis=1)
@@ -248,11 +292,12 @@ def distributional_equilibrium(
             best, best_strategy = gap, strategy
         if best <= tolerance * reserve:
             break
-        score += (step / reserve / np.sqrt(t)) * payoff
+        # Optimistic: the coming round's payoffs guessed as this round's plus its change.
+        push = payoff if previous is None else 2.0 * payoff - previous
+        previous = payoff
+        score += (step / reserve) * push
         strategy = _softmax(score, feasible)
-    bids = np.where(trades, np.maximum(_central(best_strategy, prices), costs), costs)
-    bids = np.maximum.accumulate(bids, axis=1)
-    return DistributionalSolution(bids, best, prices, done)
+    return _Learned(best_strategy, best, prices, done)
 
 
 def _central(strategy: np.ndarray, prices: np.ndarray, window: int = WINDOW) -> np.ndarray:
