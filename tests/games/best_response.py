@@ -184,3 +184,64 @@ def refusal_gains(bids, dists, holder, reserve, quantity, capacity, holder_capac
                 best = float(np.max((grid - c) * yes))
                 out[i] = max(out[i], max(best - (bid - c) * s, 0.0) / bid)
     return interior, tails
+
+
+def uniform_price_gains(bids, dists, reserve, quantity, capacity, *, prices=4001, tail=1e-5):
+    """Largest relative gains of two bidders in a uniform-price tender with headrooms.
+
+    Every winner is paid the bid of the first offer in merit order with headroom left,
+    or the reserve where both are used up. The rival's types are 5,000 equally likely
+    quantiles of its true distribution, bidding through its bid function; ties split.
+    """
+    cells = 5000
+    u = (np.arange(cells) + 0.5) / cells
+    interior, tails = np.zeros(2), np.zeros(2)
+    probs_in = np.linspace(0.01, 0.99, 99)
+    probs_out = np.concatenate([np.geomspace(tail, 0.01, 12), 1 - np.geomspace(tail, 0.01, 12)])
+    lowest = min(float(d.ppf(tail)) for d in dists)
+    grid = np.linspace(lowest, reserve, prices)
+    for i in (0, 1):
+        j = 1 - i
+        mine, theirs = float(capacity[i]), float(capacity[j])
+        rival = np.asarray(bids[j](np.asarray(dists[j].ppf(u), dtype=float)), dtype=float)
+        rival = np.where(rival <= reserve, rival, np.inf)  # an offer above the reserve is out
+
+        def expected(p, rival=rival, mine=mine, theirs=theirs):
+            return _uniform_expected(p, rival, mine, theirs, quantity, reserve)
+
+        table = np.array([expected(p) for p in grid])  # (prices, 2)
+        for probs, out in ((probs_in, interior), (probs_out, tails)):
+            types = np.asarray(dists[i].ppf(probs), dtype=float)
+            types = types[types < reserve]
+            own = np.asarray(bids[i](types), dtype=float)
+            for c, bid in zip(types, own, strict=True):
+                best = float(np.max(table[:, 1] - c * table[:, 0]))
+                s, paid = expected(bid)
+                out[i] = max(out[i], max(best - (paid - c * s), 0.0) / bid)
+    return interior, tails
+
+
+def _uniform_expected(p, rival, mine, theirs, quantity, reserve):
+    """E[sales] and E[sales x price] of bidding p in a uniform-price tender of two.
+
+    ``rival`` holds the rival's bids at equally likely types (inf: no offer).
+    """
+    cells = rival.size
+    ahead = p < rival  # includes no rival offer (inf)
+    tie = p == rival
+    sold_first = min(mine, quantity)
+    if mine > quantity:
+        price_first = np.full(cells, p)
+    else:
+        rest = quantity - sold_first
+        price_first = np.where(np.isfinite(rival) & (theirs > rest), rival, reserve)
+    sold_second = min(mine, quantity - min(theirs, quantity))
+    if theirs > quantity:
+        price_second = rival
+    else:
+        price_second = np.full(cells, p if mine > sold_second else reserve)
+    weight_first = np.where(ahead, 1.0, 0.0) + 0.5 * tie
+    weight_second = np.where(~ahead & ~tie, 1.0, 0.0) + 0.5 * tie
+    sold = sold_first * weight_first + sold_second * weight_second
+    paid = sold_first * price_first * weight_first + sold_second * price_second * weight_second
+    return sold.mean(), paid.mean()

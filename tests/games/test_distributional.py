@@ -10,7 +10,7 @@ test_best_response.py: the grid solver's error scales with its price step
 
 import numpy as np
 import pytest
-from best_response import refusal_gains
+from best_response import refusal_gains, uniform_price_gains
 from scipy import stats
 
 from computemarket.games.bids import market_bids
@@ -22,10 +22,11 @@ from computemarket.games.distributional import (
 )
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales
-from computemarket.scenario.rules import ROFR
+from computemarket.scenario.rules import OPEN, ROFR
 
 Q = quantile_grid()
 LOGNORMAL = stats.lognorm(s=0.3, scale=0.5)
+U = stats.uniform(0, 1)
 
 
 def _grid_distribution(bids, prices):
@@ -106,3 +107,31 @@ def test_unlike_outsiders_under_a_right_of_first_refusal_with_capacity():
     # reserve. The targets are 0.1% and 0.5%.
     assert interior.max() <= 2e-3 and tails.max() <= 5e-3, (interior, tails)
     assert 0.0 < rule.epsilon <= 2e-3
+
+
+def test_uniform_price_between_the_limits_reproduces_the_closed_form():
+    # Two of one unit, 1.5 asked, costs uniform: the dearer offer prices both, and the
+    # equilibrium bid is b(c) = c (1 - ln c) (docs/economics.md), not the truthful one.
+    rule = market_bids(
+        OPEN,
+        np.array([Q, Q]),
+        Q,
+        holder=-1,
+        reserve=1.0,
+        auction="second_price",
+        quantity=1.5,
+        capacity=np.ones(2),
+    )
+    closed = Q * (1.0 - np.log(Q))
+    inside = (Q > 0.05) & (Q < 0.95)
+    assert np.abs(rule.table.bids[:, inside] - closed[inside]).max() < 0.01
+    bid = [
+        lambda c, i=i: rule(np.repeat(np.asarray(c, float)[..., None], 2, -1), -1, 1.0)[..., i]
+        for i in (0, 1)
+    ]
+    interior, tails = uniform_price_gains(bid, [U, U], 1.0, 1.5, [1.0, 1.0])
+    assert interior.max() <= 5e-3 and tails.max() <= 2e-2, (interior, tails)
+    # The check is not blind: truthful bids leave far more.
+    truthful = [lambda c: np.asarray(c, float)] * 2
+    wrong, _ = uniform_price_gains(truthful, [U, U], 1.0, 1.5, [1.0, 1.0], prices=801)
+    assert wrong.max() > 0.05

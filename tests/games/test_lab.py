@@ -128,9 +128,28 @@ def test_capacity_limits_come_out_of_the_same_game():
 
 def test_capacity_constrained_pay_as_bid_against_the_uniform_price():
     # Two of one unit, 1.5 asked: under the uniform price the dearer offer is used in part
-    # and sets the price for both. That equilibrium is not yet solved for: refused.
+    # and sets the price for both. Revenue equivalence (the same allocation and the same
+    # payoff of the dearest type) gives the buyer the same expected spend, 4/3, under both
+    # payment rules (docs/economics.md), though the bids differ.
+    spend = {}
+    for auction in ("first_price", "second_price"):
+        ds = cm.tender_study(
+            "open", quantity=1.5, capacity=[1.0, 1.0], auction=auction, draws=200_000, seed=1
+        )
+        spend[auction] = ds.price * ds.awarded.sum("provider")
+    for paid in spend.values():
+        assert abs(float(paid.mean()) - 4 / 3) < 4 * float(paid.std()) / np.sqrt(paid.size) + 2e-3
+    assert float(np.abs(spend["first_price"] - spend["second_price"]).max()) > 0.05
+    # Three bidders in between are not solved for under the uniform price: refused.
     with pytest.raises(cm.InputError, match="uniform-price"):
-        cm.tender_study("open", quantity=1.5, capacity=[1.0, 1.0], auction="second_price", draws=10)
+        cm.tender_study(
+            "open",
+            outsiders=2,
+            quantity=1.5,
+            capacity=[1.0, 1.0, 1.0],
+            auction="second_price",
+            draws=10,
+        )
     # Headroom above the tender: the uniform price is the winner's own bid (pay as bid).
     fp = cm.tender_study("open", quantity=1.0, capacity=[1.5, 1.5], draws=30_000, seed=4)
     sp = cm.tender_study(

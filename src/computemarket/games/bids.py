@@ -25,6 +25,7 @@ from computemarket.games.divisible import capacity_bids, capacity_gain
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import BidTable
 from computemarket.games.refusal import RefusalSales, refusal_gain
+from computemarket.games.uniform import uniform_gain, uniform_grid_sales
 from computemarket.games.winning import deviation_gain, expected_market_price
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
@@ -138,7 +139,8 @@ def market_bids(
     ------
     ValueError
         With ``capacity``, for a rule or payment rule whose capacity-constrained
-        equilibrium is not computed (``rofo``; ``second_price`` in intermediate tenders).
+        equilibrium is not computed (``rofo``; ``second_price`` in intermediate tenders
+        of more than two bidders).
     """
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
@@ -204,11 +206,7 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
         if np.all(headroom[taking] == quantity):
             return RuleBids(BidTable(costs, costs.copy()), "table", np.nan, 0.0)
         if not (np.all(headroom[taking] > quantity) or room.sum() <= quantity):
-            raise ValueError(
-                "the uniform-price equilibrium is computed where each headroom covers the "
-                "tender or all of it is needed; in between, the marginal offer sets the "
-                "price and bids are not yet solved for"
-            )
+            return _uniform_bids(costs, reserve, quantity, headroom, taking)
     bids = capacity_bids(costs, q, reserve, quantity=quantity, capacity=room)
     gain = np.inf
     if bids is not None:
@@ -224,6 +222,23 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
         if grid_gain.max() < gain:
             bids, gain = grid_bids, grid_gain.max()
     return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain, 0.0)))
+
+
+def _uniform_bids(costs, reserve, quantity, headroom, taking) -> RuleBids:
+    """Uniform-price bids in between the limits, where the marginal offer prices all."""
+    chosen = np.flatnonzero(taking)
+    if chosen.size != 2:
+        raise ValueError(
+            "the uniform-price equilibrium is computed where each headroom covers the "
+            "tender, where all of it is needed, or for two bidders in between; with "
+            f"{chosen.size} bidders in between it is not yet solved for"
+        )
+    mine, room = costs[chosen], headroom[chosen]
+    sales = uniform_grid_sales(quantity, room, reserve)
+    bids = costs.copy()
+    bids[chosen] = distributional_equilibrium(mine, reserve, sales).bids
+    gain = uniform_gain(mine, bids[chosen], reserve, quantity=quantity, capacity=room)
+    return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain.max(), 0.0)))
 
 
 def _refusal_bids(costs, q, holder, reserve, quantity, room) -> RuleBids:

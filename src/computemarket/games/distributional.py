@@ -46,7 +46,9 @@ __all__ = [
 ]
 
 #: ``sales(i, rivals, prices)``: bidder ``i``'s expected sales at each price of the grid,
-#: given its rivals' bid distributions on it (shape ``(n - 1, actions)``).
+#: given its rivals' bid distributions on it (shape ``(n - 1, actions)``); or a pair,
+#: expected sales and expected revenue, where the price paid is not one's own bid
+#: (:func:`computemarket.games.uniform.uniform_grid_sales`).
 #: Share of all types' probability below which a coarse price counts as unused.
 ZOOM_MASS = 1e-4
 
@@ -285,7 +287,13 @@ def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
         offered = strategy.mean(axis=1)
         payoff = np.empty_like(score)
         for i in range(n):
-            payoff[i] = margin[i] * sales(i, np.delete(offered, i, axis=0), prices)[None, :]
+            expected = sales(i, np.delete(offered, i, axis=0), prices)
+            if isinstance(expected, tuple):
+                # Sales and revenue: the price paid need not be one's own bid.
+                sold, revenue = expected
+                payoff[i] = revenue[None, :] - costs[i][:, None] * sold[None, :]
+            else:
+                payoff[i] = margin[i] * expected[None, :]
         payoff = np.where(feasible, payoff, 0.0)
         gap = float(np.max(payoff.max(axis=2) - (strategy * payoff).sum(axis=2)))
         if gap < best:

@@ -93,7 +93,9 @@ def tender_study(
         capacity-constrained equilibrium, computed so far under ``open``, ``exclusive``
         and ``rofr`` (first price, against a holder that matches only when that pays;
         unlike bidders by the grid solver of :mod:`computemarket.games.distributional`;
-        ``docs/economics.md``), with the holder always able to serve.
+        ``docs/economics.md``), with the holder always able to serve. Under
+        ``second_price`` a tender some but not all could serve alone is solved for two
+        providers (:mod:`computemarket.games.uniform`) and refused for more.
     draws : int, default 100_000
         Number of independent tenders simulated.
     seed : int, default 0
