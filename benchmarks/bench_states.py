@@ -18,7 +18,11 @@ capacity-constrained game (``market_bids(..., capacity=...)``, the grid solver o
 :mod:`computemarket.games.distributional` for unlike bidders), to measure what bids that
 followed each tender's quantity and headrooms would leave, and how long a solve takes.
 
-    .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000] [--solve]
+With ``--snapped``, the run uses ``bidding.intermediate = "snapped"`` and the bids checked
+are those the engines used: the equilibrium of each tender's shares snapped to quarters.
+
+    .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000]
+        [--solve] [--snapped]
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ from computemarket.games.divisible import capacity_gain
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales, refusal_gain
 from computemarket.market.plan import make_plan
-from computemarket.market.quotes import _rule_bids_among, _solve, rule_key
-from computemarket.market.states import REGIMES, takers, tender_state
+from computemarket.market.quotes import _rule_bids_among, _snapped_bids, _solve, rule_key
+from computemarket.market.states import REGIMES, shares, takers, tender_state
 from computemarket.scenario.rules import OPEN, ROFR
 
 
@@ -77,6 +81,12 @@ def gain_in(
         grid = own.table.bids
     else:
         grid = _rule_bids_among(key, tuple(taking)).table.bids
+        if plan.snapped_states:
+            # The quotes the engines used: the snapped state's equilibrium, where solved.
+            snapped = int(tender_state(np.array([quantity]), headroom[None, :], True)[0])
+            solved = _snapped_bids(plan, rule, snapped) if shares(snapped, providers) else None
+            if solved is not None:
+                grid = solved.table.bids
     if rule == ROFR and holder in taking:
         inner = taking.index(holder)
         out = [j for j in range(len(taking)) if j != inner]
@@ -95,8 +105,14 @@ def main() -> None:
     parser.add_argument(
         "--solve", action="store_true", help="also solve each sampled tender's own game"
     )
+    parser.add_argument(
+        "--snapped", action="store_true", help="bid with snapped intermediate states"
+    )
     args = parser.parse_args()
-    scenario = cm.load_scenario(args.scenario).with_updates({"bidding.mode": "strategic"})
+    updates = {"bidding.mode": "strategic"}
+    if args.snapped:
+        updates["bidding.intermediate"] = "snapped"
+    scenario = cm.load_scenario(args.scenario).with_updates(updates)
     plan = make_plan(scenario)
     ds = cm.simulate(scenario, paths=args.paths, seed=0)
     state, quantity, headroom = classify(ds)
@@ -118,7 +134,7 @@ def main() -> None:
     for solve in (False, True) if args.solve else (False,):
         start = time.perf_counter()
         gains = np.array([gain_in(plan, *case, solve=solve) for case in cases])
-        label = "own equilibrium, solved" if solve else "bids of the taker set (as run)"
+        label = "own equilibrium, solved" if solve else "bids as run"
         spent = time.perf_counter() - start
         print(f"intermediate tenders checked: {gains.size}, {label} ({spent:.1f} s)")
         for name, value in (

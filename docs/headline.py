@@ -1,8 +1,9 @@
 """Print the headline table of docs/economics.md: what the ROFR costs, with paired errors.
 
-Run from the repository root: ``python docs/headline.py [--paths 1000]``. Each row pairs a
-scenario with the ``open`` counterfactual on common random numbers (the same seed, the
-same draws path by path), for the shipped cost-plus bids and for strategic bidding.
+Run from the repository root: ``python docs/headline.py [--paths 1000] [--intermediate
+snapped]``. Each row pairs a scenario with the ``open`` counterfactual on common random
+numbers (the same seed, the same draws path by path), for the shipped cost-plus bids and
+for strategic bidding (with ``bidding.intermediate`` as given).
 """
 
 from __future__ import annotations
@@ -40,15 +41,19 @@ def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--intermediate", default="taker_set", choices=["taker_set", "snapped"])
     args = parser.parse_args()
     header = "| scenario | bidding | " + " | ".join(label for _, label, _ in METRICS) + " |"
     print(header)
     print("|" + "---|" * (2 + len(METRICS)))
     for mode in ("cost_plus", "strategic"):
-        base = cm.load_scenario("open").with_updates({"bidding.mode": mode})
+        updates = {"bidding.mode": mode}
+        if mode == "strategic":
+            updates["bidding.intermediate"] = args.intermediate
+        base = cm.load_scenario("open").with_updates(updates)
         reference = cm.simulate_summary(base, paths=args.paths)
         for name, _ in ROWS:
-            sc = cm.load_scenario(name).with_updates({"bidding.mode": mode})
+            sc = cm.load_scenario(name).with_updates(updates)
             summary = cm.simulate_summary(sc, paths=args.paths)
             holder = sc.contract.holder
             cells = []

@@ -13,8 +13,11 @@ from computemarket.games.quantiles import quantile_grid
 from computemarket.market.plan import make_plan
 from computemarket.market.quotes import _cost_grid, quotes, rule_bids
 from computemarket.market.states import (
+    SNAP_LEVELS,
     all_needed,
     full_set,
+    regime,
+    shares,
     state_count,
     state_quotes,
     takers,
@@ -35,6 +38,36 @@ def test_states_name_every_set_of_takers_and_all_needed():
     assert state.tolist() == [8, 7]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    arrays(float, (30,), elements=st.floats(0.01, 5.0)),
+    arrays(float, (30, 3), elements=GW),
+)
+def test_snapped_states_key_intermediate_tenders_by_their_shares(quantity, headroom):
+    snapped = tender_state(quantity, headroom, True)
+    plain = tender_state(quantity, headroom)
+    kind = regime(quantity, headroom)
+    for i in range(quantity.size):
+        found = shares(int(snapped[i]), 3)
+        if found is None:
+            # Not intermediate, or every taker's share snaps to a whole tender.
+            assert snapped[i] == plain[i]
+            continue
+        assert kind[i] == 3
+        room = np.where(headroom[i] > EPS_GW, np.minimum(headroom[i], quantity[i]), 0.0)
+        share = room / quantity[i]
+        # Each share within half a quarter of its level (a quarter at least), none for no
+        # headroom, and the takers are the providers with headroom.
+        assert np.all((np.array(found) > 0) == (room > 0))
+        inside = room > 0
+        level, share = np.array(found)[inside], share[inside]
+        near = np.abs(level - share) <= 0.5 / SNAP_LEVELS + 1e-12
+        assert np.all(near | ((level == 1 / SNAP_LEVELS) & (share < level)))
+        assert takers(int(snapped[i]), 3) == [p for p in range(3) if room[p] > 0]
+    # Beyond three providers there are no snapped states.
+    assert state_count(4, snapped=True) == state_count(4)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(GW, min_size=1, max_size=20), st.data())
 def test_numpy_and_compiled_states_agree(quantities, data):
@@ -46,8 +79,10 @@ def test_numpy_and_compiled_states_agree(quantities, data):
     headroom = data.draw(arrays(float, (n, providers), elements=GW | st.floats(-2.0, 0.0)))
     quantity = np.array(quantities)
     expected = tender_state(quantity, headroom)
-    got = [state(quantity[i], headroom[i], True) for i in range(n)]
+    got = [state(quantity[i], headroom[i], True, False) for i in range(n)]
     assert expected.tolist() == got
+    snapped = tender_state(quantity, headroom, True)
+    assert snapped.tolist() == [state(quantity[i], headroom[i], True, True) for i in range(n)]
     # The set of takers is the providers with headroom above a kilowatt.
     for i in range(n):
         if expected[i] != all_needed(providers):
@@ -208,7 +243,8 @@ def test_large_markets_have_two_states():
     assert numba
     from computemarket.engines.compiled.tender import state as compiled
 
-    assert compiled(0.5, headroom[0], False) == 0 and compiled(1.0, headroom[0], False) == 1
+    assert compiled(0.5, headroom[0], False, False) == 0
+    assert compiled(1.0, headroom[0], False, False) == 1
 
 
 def test_uniform_price_tenders_where_each_taker_covers_them_are_pay_as_bid():

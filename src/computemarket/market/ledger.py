@@ -20,7 +20,7 @@ import numpy as np
 from computemarket.games.auction import EPS_GW, TenderOutcome, decide
 from computemarket.market.inputs import MarketInputs
 from computemarket.market.plan import Plan
-from computemarket.market.states import state_quotes, tender_state
+from computemarket.market.states import state_count, state_quotes, tender_state
 
 __all__ = ["NEVER", "Delivery", "Ledger"]
 
@@ -210,7 +210,8 @@ class Ledger:
         headroom = plan.ceiling[:, start][:, None] - self.commitments[start]
         quoted = self.inputs.bid[:, k]
         if quoted.shape[2] > 1:
-            state = tender_state(self.open_quantity[k], headroom.T)
+            snapped = quoted.shape[2] > state_count(plan.n_providers)
+            state = tender_state(self.open_quantity[k], headroom.T, snapped)
         else:
             state = np.zeros(self.inputs.paths, dtype=np.int64)
         bids = state_quotes(quoted, state)

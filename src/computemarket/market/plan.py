@@ -70,6 +70,9 @@ class Plan:
     holder_available : float
     equilibrium : str
         ``bidding.equilibrium``.
+    snapped_states : bool
+        ``bidding.intermediate == "snapped"``: intermediate tenders get the equilibrium
+        of their snapped shares (:mod:`computemarket.market.states`).
     """
 
     months: int
@@ -108,6 +111,7 @@ class Plan:
     auction: str
     holder_available: float
     equilibrium: str = "own_type"
+    snapped_states: bool = False
     cost_tables: tuple[tuple[tuple[str, Any], ...] | None, ...] = ()
 
     @property
@@ -310,5 +314,6 @@ def make_plan(sc: Scenario) -> Plan:
         auction=sc.bidding.auction,
         holder_available=sc.bidding.holder_available,
         equilibrium=sc.bidding.equilibrium,
+        snapped_states=sc.bidding.intermediate == "snapped",
         cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
     )

@@ -34,9 +34,9 @@ from computemarket.games.quantiles import BidTable, quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.market.solutions import cached
-from computemarket.market.states import all_needed, full_set, state_count, takers
+from computemarket.market.states import all_needed, full_set, shares, state_count, takers
 from computemarket.scenario.registry import KINDS, lookup
-from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO
+from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
 __all__ = [
     "MIN_STRATEGIC_SPREAD",
@@ -84,7 +84,7 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         bids, threshold = plugin_quotes(lookup("bidding", plan.bidding_mode), plan, cost)
         return bids[..., None], threshold[:, None]
     providers = plan.n_providers
-    states = state_count(providers) if plan.bidding_mode == "strategic" else 1
+    states = state_count(providers, plan.snapped_states) if plan.bidding_mode == "strategic" else 1
     bids = np.empty((*cost.shape, states))
     threshold = np.full((plan.n_tenders, states), np.nan)
     for code in np.unique(plan.tender_rule):
@@ -97,8 +97,10 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             continue
         for state in range(states):
             view = bids[..., state]  # a view: the mask below then indexes it in place
-            if state != all_needed(providers) and len(takers(state, providers)) < 2:
-                # Never reached: a lone provider with headroom is "all needed".
+            unused = shares(state, providers) is not None and not _snapped_used(state, providers)
+            if unused or (state != all_needed(providers) and len(takers(state, providers)) < 2):
+                # Never reached: a lone provider with headroom is "all needed", and a
+                # snapped state needs two takers, not all at the full share.
                 view[:, which, :] = here
                 continue
             view[:, which, :], threshold[which, state] = _state_quotes(plan, int(code), state, here)
@@ -115,6 +117,17 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
     among the outsiders with headroom otherwise.
     """
     providers, holder, reserve = plan.n_providers, plan.holder, plan.reserve_price
+    snapped = shares(state, providers)
+    if snapped is not None:
+        solved = _snapped_bids(plan, rule, state)
+        if solved is not None:
+            taking = takers(state, providers)
+            out = cost.copy()
+            inner = taking.index(holder) if holder in taking else -1
+            out[..., taking] = solved(cost[..., taking], inner, reserve)
+            return out, np.nan
+        # Not solved for this rule: the bids of the set of takers.
+        state = sum(1 << p for p in takers(state, providers))
     if state == full_set(providers) or rule == EXCLUSIVE:
         full = rule_bids(plan, rule)
         out, threshold = full(cost, holder, reserve), full.threshold
@@ -164,6 +177,20 @@ def _first_offer_rule(key: tuple, state: int, providers: int) -> tuple[float, Bi
     return edge, BidTable(holder_costs[None, :], market[None, :])
 
 
+def _snapped_bids(plan: Plan, rule: int, state: int) -> RuleBids | None:
+    """The equilibrium of a snapped state's capacity-constrained tender, or None.
+
+    Solved where the games layer computes it: pay as bid, under ``open`` and ``rofr``
+    (outsiders against a best-responding holder). Under ``rofo``, ``exclusive`` and the
+    uniform price the state keeps its set of takers' bids.
+    """
+    if plan.auction != "first_price" or rule not in (OPEN, ROFR):
+        return None
+    taking = tuple(takers(state, plan.n_providers))
+    snapped = shares(state, plan.n_providers)
+    return _rule_bids_snapped(rule_key(plan, rule), taking, tuple(snapped[p] for p in taking))
+
+
 def state_epsilon(plan: Plan, rule: int) -> float:
     """Largest deviation gain over the tender states whose equilibrium is solved here.
 
@@ -183,7 +210,19 @@ def state_epsilon(plan: Plan, rule: int) -> float:
         taking = takers(state, providers)
         if len(taking) >= 2:
             epsilon = max(epsilon, _rule_bids_among(rule_key(plan, rule), tuple(taking)).epsilon)
+    if plan.snapped_states:
+        for state in range(all_needed(providers) + 1, state_count(providers, True)):
+            if _snapped_used(state, providers):
+                solved = _snapped_bids(plan, rule, state)
+                epsilon = max(epsilon, solved.epsilon if solved is not None else 0.0)
     return epsilon
+
+
+def _snapped_used(state: int, providers: int) -> bool:
+    """Whether a snapped state can be a tender's: two takers or more, not all at full share."""
+    snapped = shares(state, providers)
+    taking = [x for x in snapped if x > 0.0]
+    return len(taking) >= 2 and min(taking) < 1.0
 
 
 def rule_bids(plan: Plan, rule: int) -> RuleBids:
@@ -227,7 +266,15 @@ def _rule_bids_among(key: tuple, taking: tuple[int, ...]) -> RuleBids:
     return cached(_solve, key, taking)
 
 
-def _solve(key: tuple, taking: tuple[int, ...] | None = None) -> RuleBids:
+@lru_cache(maxsize=1024)
+def _rule_bids_snapped(key: tuple, taking: tuple[int, ...], snapped: tuple[float, ...]) -> RuleBids:
+    """Strategic bids of the capacity game among ``taking`` with ``snapped`` shares."""
+    return cached(_solve, key, taking, snapped)
+
+
+def _solve(
+    key: tuple, taking: tuple[int, ...] | None = None, snapped: tuple[float, ...] | None = None
+) -> RuleBids:
     mode, auction, rule, holder, reserve, available, family, base, spread, markup, eq, own = key
     q = quantile_grid()
     floor = MIN_STRATEGIC_SPREAD if mode == "strategic" else 0.0
@@ -251,6 +298,17 @@ def _solve(key: tuple, taking: tuple[int, ...] | None = None) -> RuleBids:
         # has headroom left: it is the marginal offer and the uniform price is its own
         # bid. Both payment rules are then pay as bid (docs/economics.md).
         auction = "first_price"
+    if snapped is not None:
+        # One tender's capacity game, in shares of its quantity.
+        return market_bids(
+            rule,
+            costs,
+            q,
+            holder=holder,
+            reserve=reserve,
+            quantity=1.0,
+            capacity=np.array(snapped),
+        )
     return market_bids(
         rule,
         costs,

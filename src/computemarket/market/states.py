@@ -19,6 +19,14 @@ at each decision, the state the tender is in (:func:`tender_state`). The states 
   where each taker covers ``q``, the winner keeps headroom and sets the uniform price
   with its own bid, so the tender is pay as bid.
 
+With ``bidding.intermediate = "snapped"`` (markets of up to
+:data:`MOST_SNAPPED_PROVIDERS` providers), an intermediate tender gets a state of its own
+after those: each taker's share of the tender, ``min(k_i, q) / q``, snapped to the
+nearest of ``1/4, 1/2, 3/4, 1`` (:data:`SNAP_LEVELS`), indexes ``2 ** P + 1 + code`` with
+``code = sum of level_i x 5 ** i`` (level 0 for no headroom). Its bids are the
+equilibrium of the capacity-constrained tender with those shares (``docs/economics.md``,
+Intermediate tenders), and the award still uses the true headrooms.
+
 With one state only (cost plus and plug-ins), every tender is in state 0. A market of
 more than :data:`MOST_SET_PROVIDERS` providers has two states, so that the states (and
 the equilibria solved for them) do not grow as ``2 ** P``: all needed (index 1), and
@@ -33,10 +41,13 @@ from computemarket.games.auction import EPS_GW
 
 __all__ = [
     "MOST_SET_PROVIDERS",
+    "MOST_SNAPPED_PROVIDERS",
     "REGIMES",
+    "SNAP_LEVELS",
     "all_needed",
     "full_set",
     "regime",
+    "shares",
     "state_count",
     "state_quotes",
     "takers",
@@ -46,19 +57,46 @@ __all__ = [
 #: Markets of up to this many providers have a state for every set of takers.
 MOST_SET_PROVIDERS = 5
 
+#: Markets of up to this many providers can key intermediate tenders by snapped shares.
+MOST_SNAPPED_PROVIDERS = 3
+
+#: Levels of a snapped share of the tender: quarters.
+SNAP_LEVELS = 4
+
 #: The codes of :func:`regime` (the ``tender_state`` output), in order.
 REGIMES = ("no tender", "all needed", "slack", "intermediate")
 
 
-def state_count(providers: int) -> int:
+def state_count(providers: int, snapped: bool = False) -> int:
     """Number of tender states of a market of ``providers``: every taker set, and all needed.
+
+    With ``snapped``, and at most :data:`MOST_SNAPPED_PROVIDERS` providers, also every
+    combination of snapped shares.
 
     Examples
     --------
-    >>> state_count(3), state_count(8)
-    (9, 2)
+    >>> state_count(3), state_count(8), state_count(3, snapped=True)
+    (9, 2, 134)
     """
-    return 2**providers + 1 if providers <= MOST_SET_PROVIDERS else 2
+    count = 2**providers + 1 if providers <= MOST_SET_PROVIDERS else 2
+    if snapped and providers <= MOST_SNAPPED_PROVIDERS:
+        count += (SNAP_LEVELS + 1) ** providers
+    return count
+
+
+def shares(state: int, providers: int) -> tuple[float, ...] | None:
+    """The snapped shares of the tender of a snapped state, or None for another state.
+
+    Examples
+    --------
+    >>> shares(9 + 1 + 4 * 5 + 2 * 25, 3), shares(7, 3)
+    ((0.25, 1.0, 0.5), None)
+    """
+    first = 2**providers + 1
+    if providers > MOST_SNAPPED_PROVIDERS or state < first:
+        return None
+    code, base = state - first, SNAP_LEVELS + 1
+    return tuple((code // base**p % base) / SNAP_LEVELS for p in range(providers))
 
 
 def all_needed(providers: int) -> int:
@@ -93,10 +131,13 @@ def takers(state: int, providers: int) -> list[int]:
     """
     if state == all_needed(providers) or providers > MOST_SET_PROVIDERS:
         return list(range(providers))
+    snapped = shares(state, providers)
+    if snapped is not None:
+        return [p for p in range(providers) if snapped[p] > 0.0]
     return [p for p in range(providers) if state >> p & 1]
 
 
-def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
+def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = False) -> np.ndarray:
     """Each path's tender state, from the quantity tendered and the providers' headroom.
 
     The arithmetic is that of :func:`computemarket.games.auction.decide`: quantities
@@ -109,6 +150,9 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
         GW tendered.
     headroom : ndarray, shape (n, P)
         GW each provider can still commit at the contract's start.
+    snapped : bool, default False
+        Give intermediate tenders their snapped-share states (at most
+        :data:`MOST_SNAPPED_PROVIDERS` providers; ignored above).
 
     Returns
     -------
@@ -117,11 +161,13 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
     Examples
     --------
     Three providers: 1 GW asked of 0.5 + 0.4 GW is all needed; 1 GW of 2 + 0 + 0.7 GW
-    leaves providers 0 and 2 to compete (``1 + 4``).
+    leaves providers 0 and 2 to compete (``1 + 4``), and snapped, with shares 1 and 3/4,
+    is the state ``9 + 4 + 3 x 25``.
 
-    >>> tender_state(np.array([1.0, 1.0]),
-    ...              np.array([[0.5, 0.4, 0.0], [2.0, 0.0, 0.7]])).tolist()
-    [8, 5]
+    >>> quantity = np.array([1.0, 1.0])
+    >>> headroom = np.array([[0.5, 0.4, 0.0], [2.0, 0.0, 0.7]])
+    >>> tender_state(quantity, headroom).tolist(), tender_state(quantity, headroom, True).tolist()
+    ([8, 5], [8, 88])
     """
     n, providers = headroom.shape
     quantity = np.where(quantity > EPS_GW, quantity, 0.0)
@@ -133,7 +179,23 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
         mask = mask + np.where(room[:, p] > 0.0, 1 << p, 0)
     if providers > MOST_SET_PROVIDERS:
         mask = np.zeros(n, dtype=np.int64)
-    return np.where(total <= quantity, all_needed(providers), mask)
+    state = np.where(total <= quantity, all_needed(providers), mask)
+    if not snapped or providers > MOST_SNAPPED_PROVIDERS:
+        return state
+    # Snapped shares, level by level, in provider order (the compiled engine's arithmetic).
+    code = np.zeros(n, dtype=np.int64)
+    covers = np.ones(n, dtype=bool)
+    top = np.ones(n, dtype=bool)
+    asked = np.where(quantity > 0.0, quantity, 1.0)
+    for p in range(providers):
+        share = np.minimum(room[:, p], quantity) / asked
+        level = np.clip(np.floor(share * SNAP_LEVELS + 0.5), 1, SNAP_LEVELS).astype(np.int64)
+        level = np.where(room[:, p] > 0.0, level, 0)
+        code = code + level * (SNAP_LEVELS + 1) ** p
+        covers &= (room[:, p] >= quantity) | (room[:, p] <= 0.0)
+        top &= (level == SNAP_LEVELS) | (level == 0)
+    middle = (state != all_needed(providers)) & ~covers & ~top
+    return np.where(middle, 2**providers + 1 + code, state)
 
 
 def regime(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:

@@ -215,6 +215,17 @@ class Bidding(Section):
         ),
     )
 
+    intermediate: Literal["taker_set", "snapped"] = Field(
+        "taker_set",
+        description=(
+            "Strategic bids in tenders that some but not all providers could serve alone: "
+            "'taker_set' (the single-unit equilibrium among the providers with headroom; "
+            "fast, approximate) or 'snapped' (the capacity-constrained equilibrium of the "
+            "tender with each share of it snapped to quarters, first price, up to three "
+            "providers; about a second per state solved, cached; docs/economics.md)."
+        ),
+    )
+
     @field_validator("mode")
     @classmethod
     def _known_mode(cls, mode: str) -> str:

@@ -190,7 +190,11 @@ def run_paths(
                 end = tender_end[k]
                 for p in range(providers):
                     headroom[p] = ceiling[p, start] - commitments[start, p]
-                s = state(open_quantity[k], headroom, states > 2) if states > 1 else 0
+                s = (
+                    state(open_quantity[k], headroom, states > 2, states > (1 << providers) + 1)
+                    if states > 1
+                    else 0
+                )
                 for p in range(providers):
                     quote[p] = bid[i, k, p, s]
                     bid_out[k, p, i] = quote[p]

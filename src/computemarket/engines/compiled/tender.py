@@ -12,6 +12,7 @@ import numba
 import numpy as np
 
 from computemarket.games.auction import EPS_GW
+from computemarket.market.states import MOST_SNAPPED_PROVIDERS, SNAP_LEVELS
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
 __all__ = ["decide", "state"]
@@ -23,10 +24,11 @@ def _snap(x):
 
 
 @numba.njit(cache=True)
-def state(quantity, headroom, sets):
+def state(quantity, headroom, sets, snapped):
     """The tender's state (:func:`computemarket.market.states.tender_state`), for one path.
 
-    ``sets``: whether the market has a state for every set of takers.
+    ``sets``: whether the market has a state for every set of takers; ``snapped``: whether
+    intermediate tenders have snapped-share states.
     """
     providers = headroom.size
     quantity = _snap(quantity)
@@ -39,7 +41,30 @@ def state(quantity, headroom, sets):
             mask += 1 << p
     if not sets:
         return 1 if total <= quantity else 0
-    return 1 << providers if total <= quantity else mask
+    if total <= quantity:
+        return 1 << providers
+    if not snapped or providers > MOST_SNAPPED_PROVIDERS:
+        return mask
+    asked = quantity if quantity > 0.0 else 1.0
+    code = 0
+    covers = True
+    top = True
+    weight = 1
+    for p in range(providers):
+        room = _snap(headroom[p])
+        level = 0
+        if room > 0.0:
+            share = min(room, quantity) / asked
+            level = int(min(max(np.floor(share * SNAP_LEVELS + 0.5), 1.0), SNAP_LEVELS))
+        code += level * weight
+        weight *= SNAP_LEVELS + 1
+        if not (room >= quantity or room <= 0.0):
+            covers = False
+        if not (level == SNAP_LEVELS or level == 0):
+            top = False
+    if covers or top:
+        return mask
+    return (1 << providers) + 1 + code
 
 
 @numba.njit(cache=True)
