@@ -205,7 +205,8 @@ def regime(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:
     could serve the whole tender (the bids are an equilibrium in both, under either
     payment rule, the reserve a dominant quote in 1); 3: intermediate, some could and
     some could not (the bids are the single-unit ones among the providers with headroom,
-    an approximation; ``docs/economics.md``). In markets of more than :data:`MOST_SET_PROVIDERS`
+    an approximation, or with snapped states those of the snapped shares' equilibrium;
+    ``docs/economics.md``). In markets of more than :data:`MOST_SET_PROVIDERS`
     providers, slack and intermediate tenders get the bids of all providers.
 
     Parameters
