@@ -197,7 +197,8 @@ def state_epsilon(plan: Plan, rule: int) -> float:
     The full set's (the single-unit game among all providers) and each smaller set's of
     takers, where every taker's headroom covers the tender; all needed has none (quoting
     the reserve is dominant). Where capacity binds for some takers only, the bids are the
-    set's single-unit ones and the gain is measured apart (``benchmarks/bench_states.py``).
+    set's single-unit ones and the gain is measured apart (``benchmarks/bench_states.py``);
+    with snapped states, each snapped state's gain in its own (snapped) game counts too.
     Under ``second_price`` the strategic quotes and so their gains are the first-price
     ones: where every taker covers the tender the winner is the marginal offer and is
     paid its own bid (``docs/economics.md``).
