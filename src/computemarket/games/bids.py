@@ -213,11 +213,11 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
         gain = capacity_gain(costs, bids, q, reserve, quantity=quantity, capacity=room).max()
     if gain > SHOOTING_TOLERANCE * reserve:
         # Unlike bidders whose equilibrium has an atom or a gap: solve it on a grid.
-        taking = np.flatnonzero(room > 0.0)
-        table = sales_table(quantity, room[taking], taking.size)
-        solved = distributional_equilibrium(costs[taking], reserve, capacity_grid_sales(table))
+        chosen = np.flatnonzero(taking)
+        table = sales_table(quantity, room[chosen], chosen.size)
+        solved = distributional_equilibrium(costs[chosen], reserve, capacity_grid_sales(table))
         grid_bids = costs.copy()
-        grid_bids[taking] = solved.bids
+        grid_bids[chosen] = solved.bids
         grid_gain = capacity_gain(costs, grid_bids, q, reserve, quantity=quantity, capacity=room)
         if grid_gain.max() < gain:
             bids, gain = grid_bids, grid_gain.max()

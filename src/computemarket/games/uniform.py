@@ -79,13 +79,6 @@ def uniform_grid_sales(
     """
     orders = _orders(float(quantity), np.asarray(capacity, dtype=float))
 
-    def value(setter: str, own: np.ndarray, rival: np.ndarray) -> np.ndarray:
-        if setter == "own":
-            return own
-        if setter == "rival":
-            return rival
-        return np.full(np.shape(own), float(reserve))
-
     def sales(i: int, rivals: np.ndarray, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         g = rivals[0]
         below = np.cumsum(g) - g  # P(rival strictly below p_k)
@@ -100,8 +93,13 @@ def uniform_grid_sales(
         revenue = (
             s1 * _priced(set1, prices, above, bid_above, reserve)
             + s2 * _priced(set2, prices, below, bid_below, reserve)
-            + 0.5 * (s1 * value(set1, prices, prices) + s2 * value(set2, prices, prices)) * g
-            + s0 * value(set0, prices, prices) * absent
+            + 0.5
+            * (
+                s1 * _setter_price(set1, prices, prices, reserve)
+                + s2 * _setter_price(set2, prices, prices, reserve)
+            )
+            * g
+            + s0 * _setter_price(set0, prices, prices, reserve) * absent
         )
         return sold, revenue
 
