@@ -38,6 +38,16 @@ def test_states_name_every_set_of_takers_and_all_needed():
     assert state.tolist() == [8, 7]
 
 
+def test_snapped_levels_that_round_to_the_tender_are_raised_above_it():
+    # Shares 0.55 and 0.6 of a 1 GW tender round to two quarters each, a snapped game
+    # where all headroom would be needed; the share furthest above its level (0.6) is
+    # raised to three quarters. Three shares of 0.37 (one quarter each) need two raises.
+    quantity = np.array([1.0, 1.0])
+    headroom = np.array([[0.55, 0.6, 0.0], [0.37, 0.37, 0.37]])
+    found = [shares(int(s), 3) for s in tender_state(quantity, headroom, True)]
+    assert found == [(0.5, 0.75, 0.0), (0.5, 0.5, 0.25)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     arrays(float, (30,), elements=st.floats(0.01, 5.0)),
@@ -56,13 +66,17 @@ def test_snapped_states_key_intermediate_tenders_by_their_shares(quantity, headr
         assert kind[i] == 3
         room = np.where(headroom[i] > EPS_GW, np.minimum(headroom[i], quantity[i]), 0.0)
         share = room / quantity[i]
-        # Each share within half a quarter of its level (a quarter at least), none for no
-        # headroom, and the takers are the providers with headroom.
+        # Each share within half a quarter of its level (a quarter at least), or raised
+        # by one quarter where rounding left the levels short of the tender; none for no
+        # headroom; the levels exceed the tender, as the shares do; and the takers are
+        # the providers with headroom.
         assert np.all((np.array(found) > 0) == (room > 0))
+        assert sum(found) > 1.0 and share.sum() > 1.0
         inside = room > 0
         level, share = np.array(found)[inside], share[inside]
         near = np.abs(level - share) <= 0.5 / SNAP_LEVELS + 1e-12
-        assert np.all(near | ((level == 1 / SNAP_LEVELS) & (share < level)))
+        raised = (level > share) & (level - share <= 1.5 / SNAP_LEVELS + 1e-12)
+        assert np.all(near | raised | ((level == 1 / SNAP_LEVELS) & (share < level)))
         assert takers(int(snapped[i]), 3) == [p for p in range(3) if room[p] > 0]
     # Beyond three providers there are no snapped states.
     assert state_count(4, snapped=True) == state_count(4)

@@ -154,9 +154,10 @@ def asymmetric_first_price(
                 atol=1e-12,
                 dense_output=True,
             )
-        except _Stiff:
-            # Bids pressed against costs: the steps shrink without end. That is how a low
-            # bid that is too low fails, so it counts as one.
+        except (_Stiff, np.linalg.LinAlgError):
+            # Bids pressed against costs: the steps shrink without end, or the slopes'
+            # system stops being finite as a bid meets its cost. That is how a low bid
+            # that is too low fails, so it counts as one.
             return False, None
         over = sol.status == 0 and all(e.size == 0 for e in sol.t_events)
         return over, sol

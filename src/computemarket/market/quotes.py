@@ -220,10 +220,15 @@ def state_epsilon(plan: Plan, rule: int) -> float:
 
 
 def _snapped_used(state: int, providers: int) -> bool:
-    """Whether a snapped state can be a tender's: two takers or more, not all at full share."""
+    """Whether a snapped state can be a tender's.
+
+    Two takers or more, not all at the full share, and shares that add up to more than
+    the tender (:func:`~computemarket.market.states.tender_state` raises levels that
+    rounding leaves short).
+    """
     snapped = shares(state, providers)
     taking = [x for x in snapped if x > 0.0]
-    return len(taking) >= 2 and min(taking) < 1.0
+    return len(taking) >= 2 and min(taking) < 1.0 and sum(taking) > 1.0
 
 
 def rule_bids(plan: Plan, rule: int) -> RuleBids:

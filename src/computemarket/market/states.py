@@ -183,17 +183,23 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = Fal
     if not snapped or providers > MOST_SNAPPED_PROVIDERS:
         return state
     # Snapped shares, level by level, in provider order (the compiled engine's arithmetic).
-    code = np.zeros(n, dtype=np.int64)
-    covers = np.ones(n, dtype=bool)
-    top = np.ones(n, dtype=bool)
     asked = np.where(quantity > 0.0, quantity, 1.0)
-    for p in range(providers):
-        share = np.minimum(room[:, p], quantity) / asked
-        level = np.clip(np.floor(share * SNAP_LEVELS + 0.5), 1, SNAP_LEVELS).astype(np.int64)
-        level = np.where(room[:, p] > 0.0, level, 0)
-        code = code + level * (SNAP_LEVELS + 1) ** p
-        covers &= (room[:, p] >= quantity) | (room[:, p] <= 0.0)
-        top &= (level == SNAP_LEVELS) | (level == 0)
+    scaled = np.minimum(room, quantity[:, None]) / asked[:, None] * SNAP_LEVELS
+    level = np.clip(np.floor(scaled + 0.5), 1, SNAP_LEVELS).astype(np.int64)
+    level = np.where(room > 0.0, level, 0)
+    # Rounding may leave the snapped shares adding up to the tender or less, where the
+    # snapped game would be "all needed" though the true shares exceed it: raise the
+    # level furthest below its share, one at a time, until they exceed the tender.
+    rows = np.arange(n)
+    for _ in range(providers):
+        short = level.sum(axis=1) <= SNAP_LEVELS
+        below = np.where((level > 0) & (level < SNAP_LEVELS), scaled - level, -np.inf)
+        best = np.argmax(below, axis=1)
+        raise_ = short & np.isfinite(below[rows, best])
+        level[rows[raise_], best[raise_]] += 1
+    code = (level * (SNAP_LEVELS + 1) ** np.arange(providers)).sum(axis=1)
+    covers = np.all((room >= quantity[:, None]) | (room <= 0.0), axis=1)
+    top = np.all((level == SNAP_LEVELS) | (level == 0), axis=1)
     middle = (state != all_needed(providers)) & ~covers & ~top
     return np.where(middle, 2**providers + 1 + code, state)
 

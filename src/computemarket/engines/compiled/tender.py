@@ -46,21 +46,36 @@ def state(quantity, headroom, sets, snapped):
     if not snapped or providers > MOST_SNAPPED_PROVIDERS:
         return mask
     asked = quantity if quantity > 0.0 else 1.0
-    code = 0
+    scaled = np.zeros(providers)
+    level = np.zeros(providers, dtype=np.int64)
     covers = True
+    for p in range(providers):
+        room = _snap(headroom[p])
+        if room > 0.0:
+            scaled[p] = min(room, quantity) / asked * SNAP_LEVELS
+            level[p] = int(min(max(np.floor(scaled[p] + 0.5), 1.0), SNAP_LEVELS))
+        if not (room >= quantity or room <= 0.0):
+            covers = False
+    # Raise the level furthest below its share until the levels exceed the tender.
+    for _ in range(providers):
+        if level.sum() > SNAP_LEVELS:
+            break
+        best = -1
+        for p in range(providers):
+            if 0 < level[p] < SNAP_LEVELS and (
+                best < 0 or scaled[p] - level[p] > scaled[best] - level[best]
+            ):
+                best = p
+        if best < 0:
+            break
+        level[best] += 1
+    code = 0
     top = True
     weight = 1
     for p in range(providers):
-        room = _snap(headroom[p])
-        level = 0
-        if room > 0.0:
-            share = min(room, quantity) / asked
-            level = int(min(max(np.floor(share * SNAP_LEVELS + 0.5), 1.0), SNAP_LEVELS))
-        code += level * weight
+        code += level[p] * weight
         weight *= SNAP_LEVELS + 1
-        if not (room >= quantity or room <= 0.0):
-            covers = False
-        if not (level == SNAP_LEVELS or level == 0):
+        if not (level[p] == SNAP_LEVELS or level[p] == 0):
             top = False
     if covers or top:
         return mask
