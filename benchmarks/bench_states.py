@@ -18,11 +18,12 @@ capacity-constrained game (``market_bids(..., capacity=...)``, the grid solver o
 :mod:`computemarket.games.distributional` for unlike bidders), to measure what bids that
 followed each tender's quantity and headrooms would leave, and how long a solve takes.
 
-With ``--snapped``, the run uses ``bidding.intermediate = "snapped"`` and the bids checked
-are those the engines used: the equilibrium of each tender's shares snapped to quarters.
+The bids checked are those the engines used: with ``bidding.intermediate = "snapped"``
+(the default) the equilibrium of each tender's shares snapped to quarters, with
+``--intermediate taker_set`` the single-unit bids among the providers with headroom.
 
     .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000]
-        [--solve] [--snapped]
+        [--solve] [--intermediate {snapped,taker_set}]
 """
 
 from __future__ import annotations
@@ -105,13 +106,9 @@ def main() -> None:
     parser.add_argument(
         "--solve", action="store_true", help="also solve each sampled tender's own game"
     )
-    parser.add_argument(
-        "--snapped", action="store_true", help="bid with snapped intermediate states"
-    )
+    parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
     args = parser.parse_args()
-    updates = {"bidding.mode": "strategic"}
-    if args.snapped:
-        updates["bidding.intermediate"] = "snapped"
+    updates = {"bidding.mode": "strategic", "bidding.intermediate": args.intermediate}
     scenario = cm.load_scenario(args.scenario).with_updates(updates)
     plan = make_plan(scenario)
     ds = cm.simulate(scenario, paths=args.paths, seed=0)

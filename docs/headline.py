@@ -1,7 +1,7 @@
 """Print the headline table of docs/economics.md: what the ROFR costs, with paired errors.
 
 Run from the repository root: ``python docs/headline.py [--paths 1000] [--intermediate
-snapped]``. Each row pairs a scenario with the ``open`` counterfactual on common random
+{snapped,taker_set}]``. Each row pairs a scenario with the ``open`` counterfactual on common random
 numbers (the same seed, the same draws path by path), for the shipped cost-plus bids and
 for strategic bidding (with ``bidding.intermediate`` as given).
 """
@@ -41,7 +41,7 @@ def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1000)
-    parser.add_argument("--intermediate", default="taker_set", choices=["taker_set", "snapped"])
+    parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
     args = parser.parse_args()
     header = "| scenario | bidding | " + " | ".join(label for _, label, _ in METRICS) + " |"
     print(header)

@@ -111,7 +111,13 @@ def test_a_strategic_plugin_is_interpolated_and_checked_by_the_package():
     open_market = cm.load_scenario("open")
     plugin = cm.simulate(open_market.with_updates({"bidding.mode": "at_cost_grid"}), paths=10)
     np.testing.assert_allclose(plugin.bid, plugin.cost, rtol=1e-6)
-    exact = {"bidding.mode": "strategic", "bidding.equilibrium": "exact"}
+    # A plug-in bids in the single-unit game of each set of takers; so does the package
+    # with taker-set intermediate bids (snapped states add their own games' gains).
+    exact = {
+        "bidding.mode": "strategic",
+        "bidding.equilibrium": "exact",
+        "bidding.intermediate": "taker_set",
+    }
     strategic = cm.simulate(open_market.with_updates(exact), paths=10)
     # Bidding one's cost leaves money on the table; the package's equilibrium does not.
     assert plugin.attrs["strategic_epsilon"] > 50 * strategic.attrs["strategic_epsilon"]

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import computemarket as cm
 from computemarket.market import quotes, solutions
@@ -99,3 +100,31 @@ def test_a_registered_distribution_is_keyed_by_what_it_is(monkeypatch, tmp_path)
         )
         keys.append(quotes.rule_key(make_plan(scenario), 2))
     assert keys[0] != keys[1]
+
+
+def test_snapped_games_solved_in_worker_processes_equal_those_solved_here(monkeypatch):
+    # The baseline's holder and first outsider: 9 snapped games per rule, rofr and open.
+    data = cm.load_scenario("baseline").to_dict()
+    data["providers"] = data["providers"][:2]
+    data["bidding"] = dict(data.get("bidding", {}), mode="strategic", intermediate="snapped")
+    plan = make_plan(cm.Scenario.from_dict(data))
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", "off")
+    solved = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("COMPUTEMARKET_SOLVE_JOBS", jobs)
+        quotes._SNAPPED.clear()
+        quotes._solve_snapped(plan, np.unique(plan.tender_rule))
+        solved[jobs] = dict(quotes._SNAPPED)
+    assert len(solved["2"]) >= solutions.MIN_PARALLEL
+    assert solved["1"].keys() == solved["2"].keys()
+    for index, here in solved["1"].items():
+        there = solved["2"][index]
+        assert np.array_equal(here.table.bids, there.table.bids)
+        assert here.epsilon == there.epsilon
+
+
+def test_a_bad_number_of_solve_jobs_is_refused_by_name(monkeypatch):
+    for bad in ("0", "two", "-3"):
+        monkeypatch.setenv("COMPUTEMARKET_SOLVE_JOBS", bad)
+        with pytest.raises(ValueError, match=f"COMPUTEMARKET_SOLVE_JOBS='{bad}'.*at least 1"):
+            solutions.solve_jobs()

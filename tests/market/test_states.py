@@ -147,7 +147,13 @@ def test_where_all_is_needed_quoting_the_reserve_is_dominant(
 
 
 def _plan(rule="rofr", **more):
-    updates = {"bidding.mode": "strategic", "contract.rule": rule, **more}
+    # The taker-set states: snapped ones are tested in test_snapped_* and tests/engines.
+    updates = {
+        "bidding.mode": "strategic",
+        "bidding.intermediate": "taker_set",
+        "contract.rule": rule,
+        **more,
+    }
     return make_plan(cm.load_scenario().with_updates(updates))
 
 
@@ -219,7 +225,8 @@ def test_state_quotes_picks_each_paths_state():
 
 def test_runs_record_the_quotes_of_each_tenders_state():
     """Where all headroom is needed, strategic providers quote the reserve; the records
-    hold the quotes each tender was decided on."""
+    hold the quotes each tender was decided on (with the snapped intermediate states of
+    three providers, the default)."""
     scenario = cm.load_scenario().with_updates({"bidding.mode": "strategic"})
     ds = cm.simulate(scenario, paths=64, seed=2)
     plan = make_plan(scenario)
@@ -264,7 +271,10 @@ def test_large_markets_have_two_states():
 def test_uniform_price_tenders_where_each_taker_covers_them_are_pay_as_bid():
     """The winner has headroom left and sets the uniform price with its own bid, so the
     strategic quotes are the first-price ones and so is every price paid there."""
-    base = cm.load_scenario("open").with_updates({"bidding.mode": "strategic"})
+    # Taker-set intermediate bids: the open market's snapped games take minutes cold.
+    base = cm.load_scenario("open").with_updates(
+        {"bidding.mode": "strategic", "bidding.intermediate": "taker_set"}
+    )
     first = cm.simulate(base, paths=64, seed=3)
     second = cm.simulate(base.with_updates({"bidding.auction": "second_price"}), paths=64, seed=3)
     slack = (first.tender_state.values == 2) & (second.tender_state.values == 2)

@@ -236,6 +236,9 @@ def _capacity_slope(table, rivals: _Rivals, u: np.ndarray, inverse: np.ndarray) 
         out[:] = 0.0
         if idx.size:
             system = taken[np.ix_(idx, idx)]
+            if not (np.isfinite(system).all() and np.isfinite(rhs[idx]).all()):
+                # A bid at its cost: the shot has failed (LAPACK would complain aloud).
+                raise np.linalg.LinAlgError("the slopes' system is not finite")
             try:
                 out[idx] = np.linalg.solve(system, rhs[idx])
             except np.linalg.LinAlgError:

@@ -33,7 +33,7 @@ from computemarket.games.first_offer import first_offer_response
 from computemarket.games.quantiles import BidTable, quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
-from computemarket.market.solutions import cached
+from computemarket.market.solutions import cached, cached_map
 from computemarket.market.states import all_needed, full_set, shares, state_count, takers
 from computemarket.scenario.registry import KINDS, lookup
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
@@ -87,6 +87,8 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     states = state_count(providers, plan.snapped_states) if plan.bidding_mode == "strategic" else 1
     bids = np.empty((*cost.shape, states))
     threshold = np.full((plan.n_tenders, states), np.nan)
+    if states > state_count(providers):
+        _solve_snapped(plan, np.unique(plan.tender_rule))
     for code in np.unique(plan.tender_rule):
         which = plan.tender_rule == code
         rule = rule_bids(plan, int(code))
@@ -188,7 +190,19 @@ def _snapped_bids(plan: Plan, rule: int, state: int) -> RuleBids | None:
         return None
     taking = tuple(takers(state, plan.n_providers))
     snapped = shares(state, plan.n_providers)
-    return _rule_bids_snapped(rule_key(plan, rule), taking, tuple(snapped[p] for p in taking))
+    return _rule_bids_snapped(_snapped_key(plan, rule), taking, tuple(snapped[p] for p in taking))
+
+
+def _snapped_key(plan: Plan, rule: int) -> tuple:
+    """:func:`rule_key` without what a snapped game does not depend on.
+
+    The markups, the single-unit equilibrium method and ``holder_available`` (the
+    capacity game's holder can always match), so that runs differing only in those
+    share the snapped solutions.
+    """
+    key = list(rule_key(plan, rule))
+    key[5], key[9], key[10] = 1.0, tuple(0.0 for _ in key[9]), None
+    return tuple(key)
 
 
 def state_epsilon(plan: Plan, rule: int) -> float:
@@ -212,6 +226,7 @@ def state_epsilon(plan: Plan, rule: int) -> float:
         if len(taking) >= 2:
             epsilon = max(epsilon, _rule_bids_among(rule_key(plan, rule), tuple(taking)).epsilon)
     if plan.snapped_states:
+        _solve_snapped(plan, [rule])
         for state in range(all_needed(providers) + 1, state_count(providers, True)):
             if _snapped_used(state, providers):
                 solved = _snapped_bids(plan, rule, state)
@@ -272,10 +287,50 @@ def _rule_bids_among(key: tuple, taking: tuple[int, ...]) -> RuleBids:
     return cached(_solve, key, taking)
 
 
-@lru_cache(maxsize=1024)
+#: Solved snapped games in this process, by ``(key, taking, snapped)``.
+_SNAPPED: dict[tuple, RuleBids] = {}
+
+#: The most snapped games kept in memory (a few of the baseline's markets' worth).
+_MOST_SNAPPED = 2048
+
+
 def _rule_bids_snapped(key: tuple, taking: tuple[int, ...], snapped: tuple[float, ...]) -> RuleBids:
     """Strategic bids of the capacity game among ``taking`` with ``snapped`` shares."""
-    return cached(_solve, key, taking, snapped)
+    index = (key, taking, snapped)
+    if index not in _SNAPPED:
+        _remember({index: cached(_solve, key, taking, snapped)})
+    return _SNAPPED[index]
+
+
+def _remember(solved: dict[tuple, RuleBids]) -> None:
+    if len(_SNAPPED) + len(solved) > _MOST_SNAPPED:
+        _SNAPPED.clear()
+    _SNAPPED.update(solved)
+
+
+def _solve_snapped(plan: Plan, rules) -> None:
+    """Solve every snapped state's game of ``rules`` not solved yet, in parallel.
+
+    The games are independent, so :func:`~computemarket.market.solutions.cached_map`
+    solves them in worker processes; this is most of a cold strategic run's time with
+    snapped states.
+    """
+    providers = plan.n_providers
+    calls = []
+    for rule in rules:
+        if plan.auction != "first_price" or rule not in (OPEN, ROFR):
+            continue
+        key = _snapped_key(plan, int(rule))
+        for state in range(all_needed(providers) + 1, state_count(providers, True)):
+            if not _snapped_used(state, providers):
+                continue
+            taking = tuple(takers(state, providers))
+            snapped = shares(state, providers)
+            index = (key, taking, tuple(snapped[p] for p in taking))
+            if index not in _SNAPPED and index not in calls:
+                calls.append(index)
+    if calls:
+        _remember(dict(zip(calls, cached_map(_solve, calls), strict=True)))
 
 
 def _solve(

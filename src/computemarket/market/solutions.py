@@ -10,7 +10,9 @@ it (``games/`` and this layer's quotes), so a changed solver never reads an old 
 ``COMPUTEMARKET_CACHE`` sets the folder; ``COMPUTEMARKET_CACHE=off`` turns the disk
 cache off. A folder that cannot be written is skipped silently: the solution is then
 computed, as without a cache. A solution read back is the pickled object itself, so
-results are bit-identical with and without the cache.
+results are bit-identical with and without the cache. Many independent games (the
+snapped tender states) are solved at once by :func:`cached_map`, in
+``COMPUTEMARKET_SOLVE_JOBS`` processes (default: one per CPU).
 
 Solutions are read back with pickle: point ``COMPUTEMARKET_CACHE`` only at a folder
 that you alone can write, as with any pickle cache.
@@ -27,10 +29,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_folder", "cached", "is_cached", "solver_digest"]
+__all__ = ["cache_folder", "cached", "cached_map", "is_cached", "solve_jobs", "solver_digest"]
 
 #: The environment variable naming the cache folder (or "off").
 ENVIRONMENT = "COMPUTEMARKET_CACHE"
+
+#: The environment variable setting how many processes :func:`cached_map` solves in.
+JOBS_ENVIRONMENT = "COMPUTEMARKET_SOLVE_JOBS"
+
+#: Fewer games than this are solved in this process: starting workers costs more.
+MIN_PARALLEL = 8
 
 
 def cache_folder() -> Path | None:
@@ -134,6 +142,70 @@ def cached(function: Callable[..., Any], *args: Any) -> Any:
             return memory.cache(_call)(function, args, solver_digest())
         except OSError:
             return function(*args)
+
+
+def solve_jobs() -> int:
+    """Processes :func:`cached_map` may use: ``$COMPUTEMARKET_SOLVE_JOBS``, else one per CPU.
+
+    Raises
+    ------
+    ValueError
+        For a setting that is not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["COMPUTEMARKET_SOLVE_JOBS"] = "2"
+    >>> solve_jobs()
+    2
+    >>> _ = os.environ.pop("COMPUTEMARKET_SOLVE_JOBS")
+    """
+    setting = os.environ.get(JOBS_ENVIRONMENT, "").strip()
+    if not setting:
+        return max(os.cpu_count() or 1, 1)
+    try:
+        jobs = int(setting)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise ValueError(
+            f"{JOBS_ENVIRONMENT}={setting!r}: expected a whole number of processes, at least 1"
+        )
+    return jobs
+
+
+def cached_map(function: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+    """``[cached(function, *args) for args in calls]``, solved in parallel processes.
+
+    With :func:`solve_jobs` above one and at least :data:`MIN_PARALLEL` calls, they run in
+    worker processes (``joblib.Parallel``); each result is the one :func:`cached` gives,
+    and so is bit-identical to solving here (the solvers are deterministic, and a result
+    read from the disk cache is the pickled object).
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function of hashable, picklable arguments.
+    calls : list of tuple
+        The arguments of each call.
+
+    Returns
+    -------
+    list
+        The results, in the order of ``calls``.
+
+    Examples
+    --------
+    >>> import math
+    >>> cached_map(math.hypot, [(3.0, 4.0), (5.0, 12.0)])
+    [5.0, 13.0]
+    """
+    jobs = min(solve_jobs(), len(calls))
+    if jobs < 2 or len(calls) < MIN_PARALLEL:
+        return [cached(function, *args) for args in calls]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=jobs)(delayed(cached)(function, *args) for args in calls))
 
 
 def is_cached(function: Callable[..., Any], *args: Any) -> bool:

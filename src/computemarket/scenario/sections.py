@@ -216,13 +216,14 @@ class Bidding(Section):
     )
 
     intermediate: Literal["taker_set", "snapped"] = Field(
-        "taker_set",
+        "snapped",
         description=(
             "Strategic bids in tenders that some but not all providers could serve alone: "
-            "'taker_set' (the single-unit equilibrium among the providers with headroom; "
-            "fast, approximate) or 'snapped' (the capacity-constrained equilibrium of the "
-            "tender with each share of it snapped to quarters, first price, up to three "
-            "providers; about a second per state solved, cached; docs/economics.md)."
+            "'snapped' (the capacity-constrained equilibrium of the tender with each share "
+            "of it snapped to quarters; first price under open and rofr, up to three "
+            "providers, else as 'taker_set'; solved once per state, in parallel, and "
+            "cached; docs/economics.md) or 'taker_set' (the single-unit equilibrium among "
+            "the providers with headroom; fast, far from a best response)."
         ),
     )
 
