@@ -128,7 +128,7 @@ def where_gains(bids, dists, reserve, quantity, capacity, i=0, prices=100001):
 
 
 def refusal_gains(bids, dists, holder, reserve, quantity, capacity, holder_capacity, tail=1e-5):
-    """Largest relative gains of two outsiders facing a best-responding holder, with capacity.
+    """Largest relative gains of one or two outsiders facing a best-responding holder.
 
     The holder (cost distribution ``holder``, headroom ``holder_capacity``, quote as last
     resort the reserve) sees the lowest outside bid ``p``; matching it takes
@@ -136,7 +136,8 @@ def refusal_gains(bids, dists, holder, reserve, quantity, capacity, holder_capac
     the reserve, so it matches when ``(p - c_0) M >= (reserve - c_0) L``. For outsider ``i``
     bidding ``p`` against rival ``j``: with ``j`` above ``p`` the match chance is at ``p``;
     with ``j`` below, it is at ``j``'s bid, integrated over ``j``'s costs below
-    ``phi_j(p)`` by the midpoint rule on 2,000 probabilities; 5,001 deviation prices.
+    ``phi_j(p)`` by the midpoint rule on 2,000 probabilities; 5,001 deviation prices. A
+    lone outsider has no rival: the match is always at its own bid.
     """
     k = [min(float(c), quantity) for c in capacity]
     m = min(quantity, holder_capacity)
@@ -155,26 +156,30 @@ def refusal_gains(bids, dists, holder, reserve, quantity, capacity, holder_capac
     def sold(own, ahead, total):
         return min(own, max(0.0, total - ahead))
 
-    interior, tails = np.zeros(2), np.zeros(2)
+    n = len(bids)
+    interior, tails = np.zeros(n), np.zeros(n)
     probs_in = np.linspace(0.01, 0.99, 99)
     probs_out = np.concatenate([np.geomspace(tail, 0.01, 12), 1 - np.geomspace(tail, 0.01, 12)])
     lowest = min(float(d.ppf(tail)) for d in dists)
     grid = np.linspace(lowest, reserve, 5001)
-    for i in (0, 1):
-        j = 1 - i
-        below = below_probability(bids[j], dists[j], grid, reserve)
-        # integral over j's costs with bids below each grid price of match(b_j(c)).
-        cells = 2000
-        u = (np.arange(cells) + 0.5) / cells
-        under = []
-        for share in below:
-            costs_j = np.asarray(dists[j].ppf(u * share), dtype=float)
-            under.append(float(np.mean(match(bids[j](costs_j)))) * share)
-        under = np.array(under)
+    for i in range(n):
+        below, under, k_j = np.zeros(grid.size), np.zeros(grid.size), 0.0
+        if n == 2:
+            j = 1 - i
+            k_j = k[j]
+            below = below_probability(bids[j], dists[j], grid, reserve)
+            # integral over j's costs with bids below each grid price of match(b_j(c)).
+            cells = 2000
+            u = (np.arange(cells) + 0.5) / cells
+            under = []
+            for share in below:
+                costs_j = np.asarray(dists[j].ppf(u * share), dtype=float)
+                under.append(float(np.mean(match(bids[j](costs_j)))) * share)
+            under = np.array(under)
         alone = match(grid)
         yes = (1 - below) * (
             alone * sold(k[i], 0.0, quantity - m) + (1 - alone) * sold(k[i], 0.0, quantity)
-        ) + (under * sold(k[i], k[j], quantity - m) + (below - under) * sold(k[i], k[j], quantity))
+        ) + (under * sold(k[i], k_j, quantity - m) + (below - under) * sold(k[i], k_j, quantity))
         for probs, out in ((probs_in, interior), (probs_out, tails)):
             types = np.asarray(dists[i].ppf(probs), dtype=float)
             types = types[types < reserve]

@@ -135,3 +135,43 @@ def test_uniform_price_between_the_limits_reproduces_the_closed_form():
     truthful = [lambda c: np.asarray(c, float)] * 2
     wrong, _ = uniform_price_gains(truthful, [U, U], 1.0, 1.5, [1.0, 1.0], prices=801)
     assert wrong.max() > 0.05
+
+
+def test_a_lone_outsider_under_refusal_gets_the_grid_where_the_envelope_leaves_a_gain():
+    # The baseline's snapped state (3/4, 1/2): the holder and one outsider. The envelope
+    # solution left 0.83% of the reserve there; the grid's bids are kept where better.
+    quantity, capacity, holder_capacity = 1.0, [0.5], 0.75
+    costs = np.repeat(np.asarray(LOGNORMAL.ppf(Q), dtype=float)[None, :], 2, axis=0)
+    room = np.array([holder_capacity, *capacity])
+    rule = market_bids(ROFR, costs, Q, holder=0, reserve=1.0, quantity=quantity, capacity=room)
+    outsider = [
+        lambda c: rule(np.repeat(np.asarray(c, float)[..., None], 2, axis=-1), 0, 1.0)[..., 1]
+    ]
+    interior, tails = refusal_gains(
+        outsider, [LOGNORMAL], LOGNORMAL, 1.0, quantity, capacity, holder_capacity
+    )
+    assert interior.max() <= 2e-3 and tails.max() <= 5e-3, (interior, tails)
+    assert rule.epsilon <= 2e-3
+
+
+def test_capacity_games_check_the_tail_types_too():
+    # Two alike lognormal bidders of unequal headroom: the solver's epsilon counts the
+    # tail types, and bids that are the equilibrium on the grid but the cost in the
+    # tails show a gain there that the grid alone would not.
+    from computemarket.games.bids import _tail_types
+    from computemarket.games.divisible import capacity_gain
+
+    costs = np.repeat(np.asarray(LOGNORMAL.ppf(Q), dtype=float)[None, :], 2, axis=0)
+    far = np.repeat(np.asarray(LOGNORMAL.ppf([1e-6, 1e-4]), dtype=float)[None, :], 2, axis=0)
+    room = np.array([1.0, 0.6])
+    plain = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, quantity=1.0, capacity=room)
+    tailed = market_bids(
+        OPEN, costs, Q, holder=-1, reserve=1.0, quantity=1.0, capacity=room, tail_costs=far
+    )
+    assert tailed.epsilon >= plain.epsilon
+    bids = plain.table.bids
+    _, tail_bids = _tail_types(costs, bids, far, 1.0)
+    check = {"quantity": 1.0, "capacity": room}
+    at_cost = capacity_gain(costs, bids, Q, 1.0, types=(far, far), **check)
+    as_quoted = capacity_gain(costs, bids, Q, 1.0, types=(far, tail_bids), **check)
+    assert at_cost.min() > 10 * max(as_quoted.max(), 1e-4)

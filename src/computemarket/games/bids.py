@@ -128,8 +128,9 @@ def market_bids(
         a grid (:mod:`computemarket.games.distributional`). Without it, the single-unit
         game.
     tail_costs : ndarray of shape (P, m), optional
-        Costs of types beyond the grid (the distributions' tails): the single-unit
-        ``epsilon`` then also covers them, their bids extrapolated as quotes are.
+        Costs of types beyond the grid (the distributions' tails): ``epsilon`` then also
+        covers them, their bids extrapolated as quotes are (the single-unit game and the
+        pay-as-bid capacity games; not yet the uniform-price one).
 
     Returns
     -------
@@ -153,7 +154,9 @@ def market_bids(
         return RuleBids(BidTable(costs, bids), "table", threshold, 0.0, markups)
 
     if capacity is not None:
-        return _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capacity)
+        return _capacity_rule_bids(
+            rule, costs, q, holder, reserve, auction, quantity, capacity, tail_costs
+        )
     bids = costs.copy()  # second price: bidding one's cost is weakly dominant
     epsilon = 0.0
     holder_quote, threshold = "table", np.nan
@@ -170,10 +173,9 @@ def market_bids(
             gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
             epsilon = float(max(gain.max(), 0.0))
             if tail_costs is not None:
-                tails = tail_costs[bidders]
-                table = BidTable(costs[bidders], bids[bidders])(tails.T).T
-                tail_bids = np.where(tails < reserve, np.minimum(table, reserve), table)
-                check["types"] = (tails, tail_bids)
+                check["types"] = _tail_types(
+                    costs[bidders], bids[bidders], tail_costs[bidders], reserve
+                )
                 gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
                 epsilon = max(epsilon, float(gain.max()))
         if rule == ROFR:
@@ -184,14 +186,25 @@ def market_bids(
     return RuleBids(BidTable(costs, bids), holder_quote, threshold, epsilon)
 
 
-def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capacity) -> RuleBids:
-    """Strategic bids of a capacity-constrained tender (``docs/economics.md``)."""
+def _tail_types(costs, bids, tails, reserve) -> tuple[np.ndarray, np.ndarray]:
+    """Types beyond the grid and their bids, extrapolated as quotes are (at most the reserve)."""
+    table = BidTable(costs, bids)(tails.T).T
+    return tails, np.where(tails < reserve, np.minimum(table, reserve), table)
+
+
+def _capacity_rule_bids(
+    rule, costs, q, holder, reserve, auction, quantity, capacity, tail_costs=None
+) -> RuleBids:
+    """Strategic bids of a capacity-constrained tender (``docs/economics.md``).
+
+    With ``tail_costs``, ``epsilon`` also covers those types (pay as bid).
+    """
     headroom = np.asarray(capacity, dtype=float)
     room = np.minimum(headroom, quantity)
     if rule == EXCLUSIVE:
         return RuleBids(BidTable(costs, costs.copy()), "reserve", np.nan, 0.0)
     if rule == ROFR and auction == "first_price":
-        return _refusal_bids(costs, q, holder, reserve, quantity, room)
+        return _refusal_bids(costs, q, holder, reserve, quantity, room, tail_costs)
     if rule != OPEN:
         raise ValueError(
             "capacity-constrained equilibria are computed under 'open', 'exclusive' and "
@@ -221,6 +234,12 @@ def _capacity_rule_bids(rule, costs, q, holder, reserve, auction, quantity, capa
         grid_gain = capacity_gain(costs, grid_bids, q, reserve, quantity=quantity, capacity=room)
         if grid_gain.max() < gain:
             bids, gain = grid_bids, grid_gain.max()
+    if tail_costs is not None and np.isfinite(gain):
+        types = _tail_types(costs, bids, tail_costs, reserve)
+        tails = capacity_gain(
+            costs, bids, q, reserve, quantity=quantity, capacity=room, types=types
+        )
+        gain = max(gain, float(tails.max()))
     return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain, 0.0)))
 
 
@@ -241,22 +260,33 @@ def _uniform_bids(costs, reserve, quantity, headroom, taking) -> RuleBids:
     return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain.max(), 0.0)))
 
 
-def _refusal_bids(costs, q, holder, reserve, quantity, room) -> RuleBids:
-    """Outsiders' pay-as-bid equilibrium against a best-responding holder."""
+def _refusal_bids(costs, q, holder, reserve, quantity, room, tail_costs=None) -> RuleBids:
+    """Outsiders' pay-as-bid equilibrium against a best-responding holder.
+
+    With ``tail_costs``, ``epsilon`` also covers the outsiders' types in the tails.
+    """
     outsiders = [p for p in range(costs.shape[0]) if p != holder]
     mine, part = costs[outsiders], room[outsiders]
     sales = RefusalSales(
         quantity, part, float(room[holder]), costs[holder], q, holder_quote=reserve
     )
     bids = costs.copy()
+    gain = np.inf
     if np.all(mine == mine[:1]) and np.all(part == part[0]):
         bids[outsiders] = first_price_equilibrium(mine, q, reserve, sales=sales)
-    else:
-        # Unlike outsiders: atoms and gaps are common (games.distributional).
+        gain = float(refusal_gain(mine, bids[outsiders], q, reserve, sales).max())
+    if gain > SHOOTING_TOLERANCE * reserve:
+        # Unlike outsiders, or an envelope solution that leaves a gain: atoms and gaps are
+        # common (games.distributional); the grid's bids are kept where they do better.
         solved = distributional_equilibrium(mine, reserve, refusal_grid_sales(sales))
-        bids[outsiders] = solved.bids
-    gain = refusal_gain(mine, bids[outsiders], q, reserve, sales)
-    return RuleBids(BidTable(costs, bids), "reserve", np.nan, float(max(gain.max(), 0.0)))
+        grid_gain = float(refusal_gain(mine, solved.bids, q, reserve, sales).max())
+        if grid_gain < gain:
+            bids[outsiders], gain = solved.bids, grid_gain
+    if tail_costs is not None:
+        types = _tail_types(mine, bids[outsiders], tail_costs[outsiders], reserve)
+        tails = refusal_gain(mine, bids[outsiders], q, reserve, sales, types=types)
+        gain = max(gain, float(tails.max()))
+    return RuleBids(BidTable(costs, bids), "reserve", np.nan, max(gain, 0.0))
 
 
 #: Largest gain, as a share of the reserve, at which the shooting solution of a

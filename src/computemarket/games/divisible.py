@@ -110,11 +110,13 @@ def capacity_gain(
     quantity: float,
     capacity: np.ndarray,
     points: int = 8193,
+    types: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Largest gain a bidder gets by deviating from ``bids``, per bidder and cost.
 
     Rivals keep their bids; the deviation searches ``points`` prices between the lowest
-    cost and the reserve.
+    cost and the reserve. ``types``: own costs and bids checked instead of the grid's
+    (:func:`~computemarket.games.winning.sales_gain`).
 
     Parameters
     ----------
@@ -152,4 +154,4 @@ def capacity_gain(
     def sales(i, rivals, q, prices, grid):
         return table.expected(i, below_probabilities(rivals, q, prices))
 
-    return sales_gain(costs, bids, q, reserve, sales, points)
+    return sales_gain(costs, bids, q, reserve, sales, points, types)

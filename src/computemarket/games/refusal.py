@@ -165,8 +165,12 @@ def refusal_gain(
     reserve: float,
     sales: RefusalSales,
     points: int = 8193,
+    types: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Largest gain an outsider gets by deviating from ``bids``, per outsider and cost.
+
+    ``types``: own costs and bids checked instead of the grid's
+    (:func:`~computemarket.games.winning.sales_gain`).
 
     Parameters
     ----------
@@ -195,4 +199,4 @@ def refusal_gain(
     >>> bool(refusal_gain(costs, costs, q, 1.0, table).max() > 0.05)
     True
     """
-    return sales_gain(costs, bids, q, reserve, sales, points)
+    return sales_gain(costs, bids, q, reserve, sales, points, types)

@@ -107,6 +107,7 @@ def sales_gain(
     reserve: float,
     sales: Callable[..., np.ndarray],
     points: int = 8193,
+    types: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Largest gain a bidder gets by deviating from ``bids``, for any expected-sales rule.
 
@@ -124,10 +125,13 @@ def sales_gain(
         times sales).
     points : int, default 8193
         Deviation prices searched, from the lowest cost to the reserve.
+    types : (ndarray, ndarray), optional
+        Own costs and bids to check instead of the grid's, each of shape ``(n, m)``
+        (types in the tails, as for :func:`deviation_gain`); rivals keep ``bids``.
 
     Returns
     -------
-    ndarray, shape (n, G)
+    ndarray, shape (n, G) or (n, m)
         Best deviation profit less the profit of the given bid (0: no gain).
 
     Examples
@@ -143,14 +147,16 @@ def sales_gain(
     True
     """
     n = costs.shape[0]
-    prices = np.linspace(min(float(costs.min()), reserve), reserve, points)
-    gain = np.zeros_like(bids)
+    own_costs, own_bids = (costs, bids) if types is None else types
+    low = min(float(costs.min()), float(own_costs.min()), reserve)
+    prices = np.linspace(low, reserve, points)
+    gain = np.zeros_like(own_bids, dtype=float)
     for i in range(n):
         rivals = np.delete(bids, i, axis=0)
         at_prices = sales(i, rivals, q, prices, prices)
-        best = np.max((prices[None, :] - costs[i][:, None]) * at_prices[None, :], axis=1)
-        own = (bids[i] - costs[i]) * sales(i, rivals, q, bids[i], prices)
-        gain[i] = np.maximum(best, 0.0) - np.where(bids[i] <= reserve, own, 0.0)
+        best = np.max((prices[None, :] - own_costs[i][:, None]) * at_prices[None, :], axis=1)
+        own = (own_bids[i] - own_costs[i]) * sales(i, rivals, q, own_bids[i], prices)
+        gain[i] = np.maximum(best, 0.0) - np.where(own_bids[i] <= reserve, own, 0.0)
     return gain
 
 

@@ -369,6 +369,7 @@ def _solve(
             reserve=reserve,
             quantity=1.0,
             capacity=np.array(snapped),
+            tail_costs=tails,
         )
     return market_bids(
         rule,
