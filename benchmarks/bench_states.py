@@ -38,8 +38,8 @@ from computemarket.games.bids import market_bids
 from computemarket.games.divisible import capacity_gain
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales, refusal_gain
+from computemarket.market.equilibria import _rule_bids_among, _snapped_bids, _solve, rule_key
 from computemarket.market.plan import make_plan
-from computemarket.market.quotes import _rule_bids_among, _snapped_bids, _solve, rule_key
 from computemarket.market.states import REGIMES, shares, takers, tender_state
 from computemarket.scenario.rules import OPEN, ROFR
 

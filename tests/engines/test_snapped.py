@@ -12,8 +12,8 @@ from computemarket.testing import assert_results_equal
 
 def test_snapped_states_agree_across_the_engines_and_change_the_quotes():
     pytest.importorskip("numba")
-    # The baseline's first two providers (the holder and one outsider, rofr then open):
-    # two providers have 15 snapped states that can occur, quick to solve cold.
+    # The baseline's first two providers (the holder and one outsider, under rofr):
+    # two providers have 9 snapped states that can occur, quick to solve cold.
     data = cm.load_scenario("baseline").to_dict()
     data["providers"] = data["providers"][:2]
     data["bidding"] = dict(data.get("bidding", {}), mode="strategic", intermediate="snapped")
@@ -23,6 +23,19 @@ def test_snapped_states_agree_across_the_engines_and_change_the_quotes():
         other = cm.simulate(sc, paths=40, seed=4, engine=engine)
         assert_results_equal(other, vector.assign_attrs(engine=engine))
     plain = cm.simulate(sc.with_updates({"bidding.intermediate": "taker_set"}), paths=40, seed=4)
+    # strategic_epsilon by capacity case: the snapped games are solved under both rules;
+    # with taker-set bids the intermediate case is named as unsolved, not reported as 0.
+    attrs = vector.attrs
+    assert attrs["strategic_unsolved_intermediate"] == ""
+    # Measured: 0.353 $B/GW-yr (1.8% of the reserve), a tail type's: in the rofr state
+    # (3/4, 1) every grid type of the outsider bids the reserve, but a type at the 1e-6
+    # quantile of cost would rather bid lower, where a dear holder declines to match.
+    assert 0.0 < attrs["strategic_epsilon_intermediate"] < 0.025 * 20.0
+    assert attrs["strategic_epsilon"] == max(
+        attrs["strategic_epsilon_slack"], attrs["strategic_epsilon_intermediate"]
+    )
+    assert plain.attrs["strategic_unsolved_intermediate"] == "rofr"
+    assert plain.attrs["strategic_epsilon"] == plain.attrs["strategic_epsilon_slack"]
     # The bids of an intermediate tender differ where a snapped state was used.
     quantity = vector.tender_quantity.values
     headroom = vector.headroom.values

@@ -22,8 +22,8 @@ def test_strategic_epsilon_covers_types_in_the_tails():
     import computemarket as cm
     from computemarket.games.quantiles import quantile_grid
     from computemarket.games.winning import deviation_gain
+    from computemarket.market.equilibria import TAIL_PROBABILITIES, _cost_grid, rule_bids
     from computemarket.market.plan import make_plan
-    from computemarket.market.quotes import TAIL_PROBABILITIES, _cost_grid, rule_bids
 
     scenario = cm.load_scenario("open").with_updates({"bidding.mode": "strategic"})
     plan = make_plan(scenario)

@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 
 import computemarket as cm
-from computemarket.market import quotes, solutions
+from computemarket.market import equilibria, quotes, solutions
 from computemarket.market.plan import make_plan
 
 SOLVE = """
 import sys
 import numpy as np
 import computemarket as cm
-from computemarket.market import quotes, solutions
+from computemarket.market import equilibria, quotes, solutions
 from computemarket.market.plan import make_plan
 plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
-key_known = solutions.is_cached(quotes._solve, quotes.rule_key(plan, 2))
+key_known = solutions.is_cached(equilibria._solve, equilibria.rule_key(plan, 2))
 bids = quotes.rule_bids(plan, 2)
 np.save(sys.argv[1], bids.table.bids)
 print("cached-before" if key_known else "solved")
@@ -56,22 +56,22 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUTEMARKET_CACHE", "off")
     assert solutions.cache_folder() is None
     plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
-    quotes._rule_bids.cache_clear()
+    equilibria._rule_bids.cache_clear()
     assert quotes.rule_bids(plan, 2).epsilon >= 0.0
     # Nothing was written anywhere: pointing the cache at a folder finds it empty.
     monkeypatch.setenv("COMPUTEMARKET_CACHE", str(folder))
-    assert not solutions.is_cached(quotes._solve, quotes.rule_key(plan, 2))
+    assert not solutions.is_cached(equilibria._solve, equilibria.rule_key(plan, 2))
     assert not any(folder.rglob("*.pkl"))
 
 
 def test_a_changed_solver_does_not_read_old_solutions(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUTEMARKET_CACHE", str(tmp_path / "cache"))
     plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
-    key = quotes.rule_key(plan, 2)
-    solutions.cached(quotes._solve, key)
-    assert solutions.is_cached(quotes._solve, key)
+    key = equilibria.rule_key(plan, 2)
+    solutions.cached(equilibria._solve, key)
+    assert solutions.is_cached(equilibria._solve, key)
     monkeypatch.setattr(solutions, "solver_digest", lambda: "another solver")
-    assert not solutions.is_cached(quotes._solve, key)
+    assert not solutions.is_cached(equilibria._solve, key)
 
 
 def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch):
@@ -79,7 +79,7 @@ def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv("COMPUTEMARKET_CACHE", str(blocker / "cache"))
     plan = make_plan(cm.load_scenario("open").with_updates({"bidding.mode": "strategic"}))
-    quotes._rule_bids.cache_clear()
+    equilibria._rule_bids.cache_clear()
     assert quotes.rule_bids(plan, 2).epsilon >= 0.0
 
 
@@ -98,7 +98,7 @@ def test_a_registered_distribution_is_keyed_by_what_it_is(monkeypatch, tmp_path)
                 "providers.oracle.cost": {"distribution": "mine_for_keys"},
             }
         )
-        keys.append(quotes.rule_key(make_plan(scenario), 2))
+        keys.append(equilibria.rule_key(make_plan(scenario), 2))
     assert keys[0] != keys[1]
 
 
@@ -112,9 +112,9 @@ def test_snapped_games_solved_in_worker_processes_equal_those_solved_here(monkey
     solved = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("COMPUTEMARKET_SOLVE_JOBS", jobs)
-        quotes._SNAPPED.clear()
-        quotes._solve_snapped(plan, np.unique(plan.tender_rule))
-        solved[jobs] = dict(quotes._SNAPPED)
+        equilibria._SNAPPED.clear()
+        equilibria._solve_snapped(plan, np.unique(plan.tender_rule))
+        solved[jobs] = dict(equilibria._SNAPPED)
     assert len(solved["2"]) >= solutions.MIN_PARALLEL
     assert solved["1"].keys() == solved["2"].keys()
     for index, here in solved["1"].items():

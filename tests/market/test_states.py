@@ -10,8 +10,9 @@ import computemarket as cm
 from computemarket.games.auction import EPS_GW, decide
 from computemarket.games.bids import market_bids
 from computemarket.games.quantiles import quantile_grid
+from computemarket.market.equilibria import _cost_grid
 from computemarket.market.plan import make_plan
-from computemarket.market.quotes import _cost_grid, quotes, rule_bids
+from computemarket.market.quotes import quotes, rule_bids
 from computemarket.market.states import (
     SNAP_LEVELS,
     all_needed,

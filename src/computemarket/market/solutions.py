@@ -98,7 +98,8 @@ def solver_digest() -> str:
     package = resources.files("computemarket")
     files = [*sorted((package / "games").iterdir(), key=lambda f: f.name)]
     files += [
-        package / "market" / name for name in ("quotes.py", "plan.py", "bidding.py", "states.py")
+        package / "market" / name
+        for name in ("equilibria.py", "quotes.py", "plan.py", "bidding.py", "states.py")
     ]
     files += [package / "scenario" / "distributions.py"]
     for file in files:

@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from computemarket.market.bidding import GridBidding, grid_epsilon
-from computemarket.market.quotes import state_epsilon
+from computemarket.market.equilibria import case_epsilons
 from computemarket.market.records import Records
 from computemarket.market.states import REGIMES, regime
 from computemarket.results.variables import VARIABLES
@@ -106,8 +106,19 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         # over the rules in force, the tender states whose equilibrium is solved and every
         # type, the grid's and the tails' down to probability 1e-6 ($B per GW-year; see
         # docs/economics.md, Tender states in the market).
-        epsilons = [state_epsilon(plan, int(r)) for r in np.unique(plan.tender_rule)]
-        attrs["strategic_epsilon"] = float(max(epsilons, default=0.0))
+        cases = {int(r): case_epsilons(plan, int(r)) for r in np.unique(plan.tender_rule)}
+        slack = [case["slack"] for case in cases.values()]
+        middle = [case["intermediate"] for case in cases.values()]
+        solved = [value for value in middle if value is not None]
+        attrs["strategic_epsilon"] = float(max(slack + solved, default=0.0))
+        # By capacity case: where each taker could serve the tender, and in between (the
+        # snapped states' games); rules whose intermediate tenders keep the taker set's
+        # single-unit bids, unsolved there, are named.
+        attrs["strategic_epsilon_slack"] = float(max(slack, default=0.0))
+        attrs["strategic_epsilon_intermediate"] = float(max(solved, default=0.0))
+        attrs["strategic_unsolved_intermediate"] = ",".join(
+            RULES[r] for r, case in cases.items() if case["intermediate"] is None
+        )
     elif plan.bidding_mode not in KINDS["bidding"]:
         model = lookup("bidding", plan.bidding_mode)
         if isinstance(model, GridBidding):
