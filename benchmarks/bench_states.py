@@ -7,7 +7,8 @@ every decided tender by its state (:mod:`computemarket.market.states`):
   (every provider quotes the reserve: dominant, no gain possible);
 - slack: every provider with headroom could serve the whole tender (the single-unit
   equilibrium among them);
-- intermediate: some but not all could (the single-unit bids among them are used),
+- intermediate: some but not all could (the snapped states' equilibria are used, or
+  with ``--intermediate taker_set`` the single-unit bids among them),
 
 and, for a sample of the intermediate tenders, measures the largest gain a provider
 could make by deviating in the capacity-constrained game of that tender, against its

@@ -128,3 +128,29 @@ def test_a_bad_number_of_solve_jobs_is_refused_by_name(monkeypatch):
         monkeypatch.setenv("COMPUTEMARKET_SOLVE_JOBS", bad)
         with pytest.raises(ValueError, match=f"COMPUTEMARKET_SOLVE_JOBS='{bad}'.*at least 1"):
             solutions.solve_jobs()
+
+
+def test_worker_processes_use_the_parents_cache_folder_of_the_moment(tmp_path, monkeypatch):
+    # joblib keeps its workers, and they keep the environment they started with: the
+    # folder must travel with each call, or a later folder (or "off") would not reach them.
+    import math
+
+    monkeypatch.setenv("COMPUTEMARKET_SOLVE_JOBS", "2")
+    calls = [(float(i), 1.0) for i in range(solutions.MIN_PARALLEL)]
+    for name in ("first", "second"):
+        monkeypatch.setenv("COMPUTEMARKET_CACHE", str(tmp_path / name))
+        assert solutions.cached_map(math.hypot, calls) == [math.hypot(*c) for c in calls]
+        assert any((tmp_path / name).rglob("*.pkl"))
+    monkeypatch.setenv("COMPUTEMARKET_CACHE", "off")
+    more = [(float(i), 2.0) for i in range(solutions.MIN_PARALLEL)]
+    before = {p for p in tmp_path.rglob("*") if p.is_file()}
+    solutions.cached_map(math.hypot, more)
+    assert {p for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_pool_worker_solves_in_itself_unless_told_otherwise(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.delenv("COMPUTEMARKET_SOLVE_JOBS", raising=False)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(solutions.solve_jobs) == 1

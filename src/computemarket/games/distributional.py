@@ -275,13 +275,13 @@ def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
     A type's actions are the prices at or above its cost (none if it cannot trade).
     """
     n, types = costs.shape
-    trades = (costs < reserve)[:, :, None]
-    feasible = (prices[None, None, :] >= costs[:, :, None]) & trades
-    # Infeasible actions score minus infinity; a type that cannot trade gets every action
-    # (and then a zero strategy), so that no row is all minus infinity.
-    blocked = np.where(feasible | ~trades, 0.0, -np.inf)
+    feasible = (prices[None, None, :] >= costs[:, :, None]) & (costs < reserve)[:, :, None]
+    # Infeasible actions score minus infinity; a type with no feasible action (it cannot
+    # trade) gets every action and then a zero strategy, so no row is all minus infinity.
+    plays = feasible.any(axis=2, keepdims=True)
+    blocked = np.where(feasible | ~plays, 0.0, -np.inf)
     score = np.zeros((n, types, prices.size))
-    strategy = _softmax(score, blocked, trades)
+    strategy = _softmax(score, blocked, plays)
     best, best_strategy, done = np.inf, strategy, 0
     margin = prices[None, None, :] - costs[:, :, None]
     previous = None
@@ -307,7 +307,7 @@ def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
         push = payoff if previous is None else 2.0 * payoff - previous
         previous = payoff
         score += (step / reserve) * push
-        strategy = _softmax(score, blocked, trades)
+        strategy = _softmax(score, blocked, plays)
     return _Learned(best_strategy, best, prices, done)
 
 
@@ -333,14 +333,14 @@ def _central(strategy: np.ndarray, prices: np.ndarray, window: int = WINDOW) -> 
     return np.where(median == prices.size - 1, prices[-1], central)
 
 
-def _softmax(score: np.ndarray, blocked: np.ndarray, trades: np.ndarray) -> np.ndarray:
+def _softmax(score: np.ndarray, blocked: np.ndarray, plays: np.ndarray) -> np.ndarray:
     """Each type's action distribution: softmax of its scores over feasible actions.
 
-    ``blocked`` is zero for a feasible action and minus infinity otherwise; types that
-    cannot trade (``trades`` false) get a zero strategy.
+    ``blocked`` is zero for a feasible action and minus infinity otherwise; types with no
+    feasible action (``plays`` false, ``blocked`` zero throughout) get a zero strategy.
     """
     masked = score + blocked
     masked -= masked.max(axis=2, keepdims=True)
     np.exp(masked, out=masked)
-    masked *= trades / masked.sum(axis=2, keepdims=True)
+    masked *= plays / masked.sum(axis=2, keepdims=True)
     return masked

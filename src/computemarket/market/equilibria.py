@@ -25,14 +25,7 @@ from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD
 from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
 from computemarket.market.solutions import cached, cached_map
-from computemarket.market.states import (
-    MOST_SNAPPED_PROVIDERS,
-    all_needed,
-    full_set,
-    shares,
-    state_count,
-    takers,
-)
+from computemarket.market.states import all_needed, full_set, shares, state_count, takers
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFR
 
 __all__ = [
@@ -100,9 +93,11 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     ``"intermediate"``: the snapped states' capacity games (their own games' gains; the
     snapping error is measured apart, ``benchmarks/bench_states.py``), or None where
     intermediate tenders keep the taker set's single-unit bids, which are not solved
-    for that case (and for cost-plus bids); zero under ``exclusive``. Where all
-    headroom is needed no gain is possible (quoting the reserve is dominant), so it has
-    no entry. $B per GW-year.
+    for that case (and for cost-plus bids); zero under ``exclusive`` and with one
+    provider. An intermediate tender whose shares all snap to the whole tender bids the
+    slack game of its takers, the snapped game at ``(1, ..., 1)``, counted in
+    ``"slack"``. Where all headroom is needed no gain is possible (quoting the reserve
+    is dominant), so it has no entry. $B per GW-year.
 
     Examples
     --------
@@ -123,9 +118,8 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
         taking = takers(state, providers)
         if len(taking) >= 2:
             slack = max(slack, _rule_bids_among(rule_key(plan, rule), tuple(taking)).epsilon)
-    intermediate = None
-    snapped = plan.snapped_states and providers <= MOST_SNAPPED_PROVIDERS
-    if snapped and plan.auction == "first_price" and rule in (OPEN, ROFR):
+    intermediate = None if providers >= 2 else 0.0  # one provider: no such tenders
+    if plan.snapped_states and rule in (OPEN, ROFR):
         _solve_snapped(plan, [rule])
         intermediate = 0.0
         for state in range(all_needed(providers) + 1, state_count(providers, True)):

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from computemarket.errors import Problem, ScenarioError
+from computemarket.market.states import MOST_SNAPPED_PROVIDERS
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.calendar import month_dates, month_index
 from computemarket.scenario.distributions import frozen_distribution
@@ -71,8 +72,11 @@ class Plan:
     equilibrium : str
         ``bidding.equilibrium``.
     snapped_states : bool
-        ``bidding.intermediate == "snapped"``: intermediate tenders get the equilibrium
-        of their snapped shares (:mod:`computemarket.market.states`).
+        Intermediate tenders get the equilibrium of their snapped shares
+        (:mod:`computemarket.market.states`): ``bidding.intermediate == "snapped"``
+        under strategic, pay-as-bid bidding, in a market of up to three providers with
+        ``open`` or ``rofr`` in force at some tender (the rules whose snapped games are
+        solved; elsewhere the snapped states would only repeat the taker sets' quotes).
     """
 
     months: int
@@ -314,6 +318,12 @@ def make_plan(sc: Scenario) -> Plan:
         auction=sc.bidding.auction,
         holder_available=sc.bidding.holder_available,
         equilibrium=sc.bidding.equilibrium,
-        snapped_states=sc.bidding.intermediate == "snapped",
+        snapped_states=bool(
+            sc.bidding.intermediate == "snapped"
+            and sc.bidding.mode == "strategic"
+            and sc.bidding.auction == "first_price"
+            and len(sc.providers) <= MOST_SNAPPED_PROVIDERS
+            and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
+        ),
         cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
     )

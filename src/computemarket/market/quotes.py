@@ -71,8 +71,10 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bids : ndarray, shape (n, K, P, S)
         Quotes ($B per GW-year) in each tender state (:mod:`computemarket.market.states`):
         ``S = 2 ** P + 1`` under strategic bidding, where equilibrium bids depend on
-        which providers have headroom and whether all of it is needed; ``S = 1`` under
-        cost plus and plug-ins, whose quotes do not.
+        which providers have headroom and whether all of it is needed, plus one state
+        per combination of snapped shares with snapped intermediate states
+        (``Plan.snapped_states``; 134 for three providers); ``S = 1`` under cost plus
+        and plug-ins, whose quotes do not.
     threshold : ndarray, shape (K, S)
         For tenders under ``rofo``, the highest first offer from the holder that the buyer
         accepts, in each tender state; NaN for the other tenders.

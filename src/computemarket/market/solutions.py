@@ -21,6 +21,7 @@ that you alone can write, as with any pickle cache.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import warnings
 from collections.abc import Callable
@@ -130,7 +131,15 @@ def cached(function: Callable[..., Any], *args: Any) -> Any:
     >>> cached(math.hypot, 3.0, 4.0)
     5.0
     """
-    folder = cache_folder()
+    return _cached_in(cache_folder(), function, args)
+
+
+def _cached_in(folder: Path | None, function: Callable[..., Any], args: tuple) -> Any:
+    """:func:`cached` with the folder given (None: no disk cache).
+
+    Worker processes keep the environment they started with, so :func:`cached_map`
+    sends the parent's folder with each call.
+    """
     if folder is None:
         return function(*args)
     memory = _memory(str(folder))
@@ -148,6 +157,8 @@ def cached(function: Callable[..., Any], *args: Any) -> Any:
 def solve_jobs() -> int:
     """Processes :func:`cached_map` may use: ``$COMPUTEMARKET_SOLVE_JOBS``, else one per CPU.
 
+    Unset, a process started by :mod:`multiprocessing` (a sweep's worker) gets one.
+
     Raises
     ------
     ValueError
@@ -163,6 +174,10 @@ def solve_jobs() -> int:
     """
     setting = os.environ.get(JOBS_ENVIRONMENT, "").strip()
     if not setting:
+        # A worker of a sweep's process pool (or of another multiprocessing pool) solves
+        # in itself: its siblings already use the other CPUs.
+        if multiprocessing.parent_process() is not None:
+            return 1
         return max(os.cpu_count() or 1, 1)
     try:
         jobs = int(setting)
@@ -206,7 +221,9 @@ def cached_map(function: Callable[..., Any], calls: list[tuple]) -> list[Any]:
         return [cached(function, *args) for args in calls]
     from joblib import Parallel, delayed
 
-    return list(Parallel(n_jobs=jobs)(delayed(cached)(function, *args) for args in calls))
+    folder = cache_folder()
+    work = (delayed(_cached_in)(folder, function, args) for args in calls)
+    return list(Parallel(n_jobs=jobs)(work))
 
 
 def is_cached(function: Callable[..., Any], *args: Any) -> bool:
