@@ -56,7 +56,10 @@ def scenarios(
     min_providers, max_providers : int, default 1 and 4
         Range of the number of providers.
     bidding : tuple of str, default both modes
-        Bidding modes to draw from (``strategic`` is drawn one time in four).
+        Bidding modes to draw from (``strategic`` is drawn one time in four). Snapped
+        intermediate states (``bidding.intermediate``) are drawn only in markets of up
+        to two providers, whose snapped games solve in seconds; larger markets get the
+        taker set's bids.
     auctions : tuple of str, default both payment rules
         Payment rules to draw from.
     max_months : int, default 48
@@ -165,6 +168,11 @@ def scenarios(
             ),
             "auction": draw(st.sampled_from(auctions)),
             "holder_available": draw(st.sampled_from([1.0, 0.7])),
+            # Snapped intermediate states' games take seconds (two providers) to minutes
+            # (three) to solve cold, for every cost drawn: drawn with two providers or fewer.
+            "intermediate": draw(
+                st.sampled_from(["taker_set", "snapped"] if len(providers) <= 2 else ["taker_set"])
+            ),
         },
         "providers": providers,
         "initial_contracts": initial,
