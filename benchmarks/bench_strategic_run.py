@@ -1,6 +1,6 @@
 """The baseline at 1,000 paths: strategic bidding (solutions cached) against cost plus.
 
-Both in one process, each timed as the best of five runs after a warm-up that fills the
+Strategic with taker-set and with snapped intermediate bids. All in one process, each timed as the best of five runs after a warm-up that fills the
 caches (in memory and on disk), so the ratio compares the runs themselves:
 
     .venv/bin/python benchmarks/bench_strategic_run.py [--paths 1000]
@@ -31,11 +31,19 @@ def main() -> None:
     args = parser.parse_args()
     base = cm.load_scenario()
     print(f"baseline, {args.paths} paths, best of 5")
-    print(f"{'engine':<9} {'cost plus s':>12} {'strategic s':>12} {'ratio':>7}")
+    print(f"{'engine':<9} {'cost plus s':>12} {'taker set s':>12} {'snapped s':>10} ratios")
     for engine in ("vector", "compiled"):
         plus = best_of(base, args.paths, engine)
-        strategic = best_of(base.with_updates({"bidding.mode": "strategic"}), args.paths, engine)
-        print(f"{engine:<9} {plus:12.3f} {strategic:12.3f} {strategic / plus:7.2f}")
+        runs = [
+            best_of(
+                base.with_updates({"bidding.mode": "strategic", "bidding.intermediate": how}),
+                args.paths,
+                engine,
+            )
+            for how in ("taker_set", "snapped")
+        ]
+        ratios = ", ".join(f"{run / plus:.2f}" for run in runs)
+        print(f"{engine:<9} {plus:12.3f} {runs[0]:12.3f} {runs[1]:10.3f} {ratios}")
 
 
 if __name__ == "__main__":
