@@ -1,7 +1,8 @@
 """The baseline at 1,000 paths: strategic bidding (solutions cached) against cost plus.
 
-Strategic with taker-set and with snapped intermediate bids. All in one process, each timed as the best of five runs after a warm-up that fills the
-caches (in memory and on disk), so the ratio compares the runs themselves:
+Strategic with taker-set and with snapped intermediate bids. All in one process, each
+timed as the best of five runs after a warm-up that fills the caches (in memory and on
+disk), so the ratios compare the runs themselves:
 
     .venv/bin/python benchmarks/bench_strategic_run.py [--paths 1000]
 """

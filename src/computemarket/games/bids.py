@@ -61,13 +61,21 @@ class RuleBids:
     epsilon: float
     markup: np.ndarray | None = None
 
-    def __call__(self, cost: np.ndarray, holder: int, reserve: float) -> np.ndarray:
-        """Quotes for costs of shape ``(..., P)``."""
+    def __call__(
+        self, cost: np.ndarray, holder: int, reserve: float, position: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Quotes for costs of shape ``(..., P)``.
+
+        ``position``: the costs' places on the table's cost grids
+        (:meth:`~computemarket.games.quantiles.BidTable.locate`), where known already.
+        """
         if self.markup is not None:
             bids = cost * (1.0 + self.markup)
         else:
             # A type that can trade never asks more than the buyer accepts.
-            bids = self.table(cost)
+            if position is None:
+                position = self.table.locate(cost)
+            bids = self.table.read(cost, position)
             bids = np.where(cost < reserve, np.minimum(bids, reserve), bids)
         if holder >= 0 and self.holder_quote != "table":
             own = cost[..., holder]

@@ -107,11 +107,43 @@ class BidTable:
         the grid, the line of the highest segment carried on, never below cost (a flat
         bid would tie the dearest types with each other).
         """
+        return self.read(cost, self.locate(cost))
+
+    def locate(self, cost: np.ndarray) -> np.ndarray:
+        """Where costs of shape ``(..., n)`` fall on each bidder's cost grid.
+
+        A fractional index into the grid (clipped to it), for :meth:`read`: tables with
+        the same cost grids (one market's tender states) then share one search.
+
+        Examples
+        --------
+        >>> table = BidTable(np.array([[1.0, 2.0, 4.0]]), np.array([[2.0, 3.0, 5.0]]))
+        >>> table.locate(np.array([[1.5], [3.0]])).tolist()
+        [[0.5], [1.5]]
+        """
+        out = np.empty_like(cost, dtype=float)
+        for i in range(self.costs.shape[0]):
+            grid = self.costs[i]
+            out[..., i] = np.interp(cost[..., i], grid, np.arange(grid.size, dtype=float))
+        return out
+
+    def read(self, cost: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """Bids for costs of shape ``(..., n)`` at their :meth:`locate` positions.
+
+        Examples
+        --------
+        >>> table = BidTable(np.array([[1.0, 2.0, 4.0]]), np.array([[2.0, 3.0, 5.0]]))
+        >>> cost = np.array([[1.5], [3.0]])
+        >>> table.read(cost, table.locate(cost)).tolist()
+        [[2.5], [4.0]]
+        """
         out = np.empty_like(cost, dtype=float)
         for i in range(self.costs.shape[0]):
             grid, bid = self.costs[i], self.bids[i]
             c = cost[..., i]
-            inside = np.interp(c, grid, bid)
+            left = np.minimum(position[..., i].astype(np.int64), grid.size - 2)
+            step = position[..., i] - left
+            inside = bid[left] + step * (bid[left + 1] - bid[left])
             slope = (bid[1] - bid[0]) / (grid[1] - grid[0]) if grid[1] > grid[0] else 0.0
             # Half a cell below the first grid point, in probability.
             floor = bid[0] - 0.5 * (bid[1] - bid[0])

@@ -105,6 +105,7 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             bids[..., 0][:, which, :] = rule(here, plan.holder, plan.reserve_price)
             threshold[which, 0] = rule.threshold
             continue
+        located: dict = {}  # the snapped states' tables share cost grids by set of takers
         for state in range(states):
             view = bids[..., state]  # a view: the mask below then indexes it in place
             unused = shares(state, providers) is not None and not _snapped_used(state, providers)
@@ -113,12 +114,19 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 # snapped state needs two takers, not all at the full share.
                 view[:, which, :] = here
                 continue
-            view[:, which, :], threshold[which, state] = _state_quotes(plan, int(code), state, here)
+            view[:, which, :], threshold[which, state] = _state_quotes(
+                plan, int(code), state, here, located
+            )
     return bids, threshold
 
 
-def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[np.ndarray, float]:
+def _state_quotes(
+    plan: Plan, rule: int, state: int, cost: np.ndarray, located: dict | None = None
+) -> tuple[np.ndarray, float]:
     """Quotes and the rofo threshold in one tender state.
+
+    ``located``: the costs' places on the snapped states' cost grids, by set of takers,
+    kept between the states of one batch (they share the grids; ``BidTable.locate``).
 
     Providers without headroom quote their cost. Under ``rofo`` the buyer, who knows the
     state, accepts the holder's first offer up to what it expects the outside market to
@@ -134,7 +142,13 @@ def _state_quotes(plan: Plan, rule: int, state: int, cost: np.ndarray) -> tuple[
             taking = takers(state, providers)
             out = cost.copy()
             inner = taking.index(holder) if holder in taking else -1
-            out[..., taking] = solved(cost[..., taking], inner, reserve)
+            mine, knots = cost[..., taking], solved.table.costs
+            found = (located or {}).get(tuple(taking))
+            if found is None or not np.array_equal(found[0], knots):
+                found = (knots, solved.table.locate(mine))
+                if located is not None:
+                    located[tuple(taking)] = found
+            out[..., taking] = solved(mine, inner, reserve, found[1])
             return out, np.nan
         # Not solved for this rule: the bids of the set of takers.
         state = sum(1 << p for p in takers(state, providers))
