@@ -154,24 +154,38 @@ def test_a_lone_outsider_under_refusal_gets_the_grid_where_the_envelope_leaves_a
     assert rule.epsilon <= 2e-3
 
 
-def test_capacity_games_check_the_tail_types_too():
-    # Two alike lognormal bidders of unequal headroom: the solver's epsilon counts the
-    # tail types, and bids that are the equilibrium on the grid but the cost in the
-    # tails show a gain there that the grid alone would not.
-    from computemarket.games.bids import _tail_types
-    from computemarket.games.divisible import capacity_gain
+def _baseline_cost(base, spread):
+    """A baseline provider's lognormal cost of mean ``base``, in units of its reserve (20)."""
+    return stats.lognorm(s=spread, scale=base / 20.0 * np.exp(-0.5 * spread**2))
 
-    costs = np.repeat(np.asarray(LOGNORMAL.ppf(Q), dtype=float)[None, :], 2, axis=0)
-    far = np.repeat(np.asarray(LOGNORMAL.ppf([1e-6, 1e-4]), dtype=float)[None, :], 2, axis=0)
-    room = np.array([1.0, 0.6])
-    plain = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, quantity=1.0, capacity=room)
-    tailed = market_bids(
-        OPEN, costs, Q, holder=-1, reserve=1.0, quantity=1.0, capacity=room, tail_costs=far
-    )
-    assert tailed.epsilon >= plain.epsilon
-    bids = plain.table.bids
-    _, tail_bids = _tail_types(costs, bids, far, 1.0)
-    check = {"quantity": 1.0, "capacity": room}
-    at_cost = capacity_gain(costs, bids, Q, 1.0, types=(far, far), **check)
-    as_quoted = capacity_gain(costs, bids, Q, 1.0, types=(far, tail_bids), **check)
-    assert at_cost.min() > 10 * max(as_quoted.max(), 1e-4)
+
+def test_tail_types_best_respond_where_the_bids_jump_at_the_bottom_of_the_grid():
+    # The baseline's rofr state (1, 1/4, 1): the outsider who could serve the whole tender
+    # bids low only at its cheapest grid type and the reserve from the next one on, so
+    # the line through those two grid points falls far below any sensible bid. Its
+    # cheapest types left a fifth of the reserve on the table with that line; with knots
+    # that best-respond in the tails, the independent check finds no gain there.
+    holder = _baseline_cost(11.5, 0.15)
+    outsiders = [_baseline_cost(11.0, 0.15), _baseline_cost(11.0, 0.2)]
+    dists = [holder, *outsiders]
+    costs = np.array([d.ppf(Q) for d in dists], dtype=float)
+    probabilities = [1e-6, 1e-5, 1e-4, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6]
+    far = np.array([d.ppf(probabilities) for d in dists], dtype=float)
+    room = np.array([1.0, 0.25, 1.0])
+    game = {"holder": 0, "reserve": 1.0, "quantity": 1.0, "capacity": room}
+    tailed = market_bids(ROFR, costs, Q, tail_costs=far, **game)
+    plain = market_bids(ROFR, costs, Q, **game)
+    assert tailed.table.bids[2, 0] < 0.6 and tailed.table.bids[2, 1] == 1.0  # the jump
+    assert tailed.epsilon <= 2e-3
+
+    def quotes(rule, i):
+        return lambda c: rule(np.repeat(np.asarray(c, float)[..., None], 3, axis=-1), 0, 1.0)[
+            ..., i
+        ]
+
+    args = (outsiders, holder, 1.0, 1.0, [0.25, 1.0], 1.0)
+    interior, tails = refusal_gains([quotes(tailed, 1), quotes(tailed, 2)], *args)
+    assert interior.max() <= 2e-3 and tails.max() <= 5e-3, (interior, tails)
+    # The check is not blind: the line carried on below the grid leaves far more.
+    _, before = refusal_gains([quotes(plain, 1), quotes(plain, 2)], *args)
+    assert before.max() > 0.05, before

@@ -21,12 +21,19 @@ from computemarket.games.distributional import (
     distributional_equilibrium,
     refusal_grid_sales,
 )
-from computemarket.games.divisible import capacity_bids, capacity_gain
+from computemarket.games.divisible import capacity_bids, capacity_gain, capacity_sales
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import BidTable
 from computemarket.games.refusal import RefusalSales, refusal_gain
+from computemarket.games.tails import tail_table
 from computemarket.games.uniform import uniform_gain, uniform_grid_sales
-from computemarket.games.winning import deviation_gain, expected_market_price
+from computemarket.games.winning import (
+    deviation_gain,
+    expected_market_price,
+    match_factor,
+    sales_gain,
+    win_probability,
+)
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
 __all__ = ["RuleBids", "market_bids"]
@@ -166,6 +173,7 @@ def market_bids(
             rule, costs, q, holder, reserve, auction, quantity, capacity, tail_costs
         )
     bids = costs.copy()  # second price: bidding one's cost is weakly dominant
+    table = None
     epsilon = 0.0
     holder_quote, threshold = "table", np.nan
     if rule == EXCLUSIVE:
@@ -181,8 +189,9 @@ def market_bids(
             gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
             epsilon = float(max(gain.max(), 0.0))
             if tail_costs is not None:
-                check["types"] = _tail_types(
-                    costs[bidders], bids[bidders], tail_costs[bidders], reserve
+                sales = _unit_sales(holder_costs, holder_available)
+                table, check["types"] = tail_table(
+                    costs, bids, q, reserve, sales, tail_costs, bidders
                 )
                 gain = deviation_gain(costs[bidders], bids[bidders], q, reserve, **check)
                 epsilon = max(epsilon, float(gain.max()))
@@ -191,13 +200,16 @@ def market_bids(
         elif rule == ROFO:
             holder_quote = "threshold"
             threshold = _outside_price(bids[outsiders], q, reserve, auction)
-    return RuleBids(BidTable(costs, bids), holder_quote, threshold, epsilon)
+    return RuleBids(table or BidTable(costs, bids), holder_quote, threshold, epsilon)
 
 
-def _tail_types(costs, bids, tails, reserve) -> tuple[np.ndarray, np.ndarray]:
-    """Types beyond the grid and their bids, extrapolated as quotes are (at most the reserve)."""
-    table = BidTable(costs, bids)(tails.T).T
-    return tails, np.where(tails < reserve, np.minimum(table, reserve), table)
+def _unit_sales(holder_costs, available):
+    """A single-unit tender's sales: the chance of winning, a holder's match included."""
+
+    def sales(i, rivals, q, prices, grid):
+        return win_probability(rivals, q, prices, match_factor(prices, holder_costs, available, q))
+
+    return sales
 
 
 def _capacity_rule_bids(
@@ -242,13 +254,13 @@ def _capacity_rule_bids(
         grid_gain = capacity_gain(costs, grid_bids, q, reserve, quantity=quantity, capacity=room)
         if grid_gain.max() < gain:
             bids, gain = grid_bids, grid_gain.max()
+    table = BidTable(costs, bids)
     if tail_costs is not None and np.isfinite(gain):
-        types = _tail_types(costs, bids, tail_costs, reserve)
-        tails = capacity_gain(
-            costs, bids, q, reserve, quantity=quantity, capacity=room, types=types
-        )
+        sales = capacity_sales(quantity, room, costs.shape[0])
+        table, types = tail_table(costs, bids, q, reserve, sales, tail_costs)
+        tails = sales_gain(costs, bids, q, reserve, sales, types=types)
         gain = max(gain, float(tails.max()))
-    return RuleBids(BidTable(costs, bids), "table", np.nan, float(max(gain, 0.0)))
+    return RuleBids(table, "table", np.nan, float(max(gain, 0.0)))
 
 
 def _uniform_bids(costs, reserve, quantity, headroom, taking) -> RuleBids:
@@ -290,11 +302,12 @@ def _refusal_bids(costs, q, holder, reserve, quantity, room, tail_costs=None) ->
         grid_gain = float(refusal_gain(mine, solved.bids, q, reserve, sales).max())
         if grid_gain < gain:
             bids[outsiders], gain = solved.bids, grid_gain
+    table = BidTable(costs, bids)
     if tail_costs is not None:
-        types = _tail_types(mine, bids[outsiders], tail_costs[outsiders], reserve)
+        table, types = tail_table(costs, bids, q, reserve, sales, tail_costs, outsiders)
         tails = refusal_gain(mine, bids[outsiders], q, reserve, sales, types=types)
         gain = max(gain, float(tails.max()))
-    return RuleBids(BidTable(costs, bids), "reserve", np.nan, max(gain, 0.0))
+    return RuleBids(table, "reserve", np.nan, max(gain, 0.0))
 
 
 #: Largest gain, as a share of the reserve, at which the shooting solution of a

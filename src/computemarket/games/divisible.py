@@ -20,6 +20,8 @@ headroom, ``X_i`` is the constant ``k_i`` and every type bids the reserve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from computemarket.games.asymmetric import asymmetric_first_price
@@ -28,7 +30,7 @@ from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import below_probabilities
 from computemarket.games.winning import sales_gain
 
-__all__ = ["capacity_bids", "capacity_gain"]
+__all__ = ["capacity_bids", "capacity_gain", "capacity_sales"]
 
 
 def capacity_bids(
@@ -149,9 +151,42 @@ def capacity_gain(
     >>> bool(gain.max() > 0.1)
     True
     """
-    table = sales_table(quantity, np.asarray(capacity, dtype=float), costs.shape[0])
+    sales = capacity_sales(quantity, capacity, costs.shape[0])
+    return sales_gain(costs, bids, q, reserve, sales, points, types)
+
+
+def capacity_sales(quantity: float, capacity: np.ndarray, n: int) -> Callable[..., np.ndarray]:
+    """Expected sales in a pay-as-bid tender with headrooms, given the rivals' bid quantiles.
+
+    Parameters
+    ----------
+    quantity : float
+        The quantity tendered.
+    capacity : ndarray, shape (n,)
+        Each bidder's headroom.
+    n : int
+        Bidders.
+
+    Returns
+    -------
+    callable
+        ``sales(i, rivals, q, prices, grid)``, as
+        :func:`~computemarket.games.winning.sales_gain` takes it.
+
+    Examples
+    --------
+    Two of one unit, 1.5 asked, against a rival who bids the reserve: below it a bidder
+    sells its whole headroom.
+
+    >>> from computemarket.games.quantiles import quantile_grid
+    >>> q = quantile_grid(5)
+    >>> sales = capacity_sales(1.5, np.ones(2), 2)
+    >>> sales(0, np.ones((1, 5)), q, np.array([0.5]), None).tolist()
+    [1.0]
+    """
+    table = sales_table(quantity, np.asarray(capacity, dtype=float), n)
 
     def sales(i, rivals, q, prices, grid):
         return table.expected(i, below_probabilities(rivals, q, prices))
 
-    return sales_gain(costs, bids, q, reserve, sales, points, types)
+    return sales

@@ -87,25 +87,44 @@ class BidTable:
         Each bidder's cost at the probabilities of the grid.
     bids : ndarray, shape (n, G)
         The bid at each of those costs.
+    outer_costs, outer_bids : ndarray, shape (n, m), optional
+        Knots beyond the grid, each row's costs increasing and outside its grid's range:
+        types in the distributions' tails and their own best responses
+        (:func:`computemarket.games.tails.tail_table`). Where given on a side, costs
+        beyond the grid read their bids off these knots (linear; flat past the last
+        knot, never below cost) instead of carrying the grid's edge segment on.
+    cuts : ndarray, shape (n, G - 1), optional
+        Where a segment between neighbouring grid types holds a jump (an equilibrium's
+        gap), the fraction of the segment at which the bid steps from its left end's to
+        its right end's; NaN where the segment is linear.
+    outer_cuts : ndarray, shape (n, m), optional
+        The same for the segment from each outer knot towards the grid (to the next knot
+        or the grid's edge).
     """
 
     costs: np.ndarray
     bids: np.ndarray
+    outer_costs: np.ndarray | None = None
+    outer_bids: np.ndarray | None = None
+    cuts: np.ndarray | None = None
+    outer_cuts: np.ndarray | None = None
 
     def __call__(self, cost: np.ndarray) -> np.ndarray:
         """Bids for costs of shape ``(..., n)``.
 
-        Between grid points, linear. Below the grid (the cheapest half cell of
-        :func:`quantile_grid`), the line of the lowest grid segment carried on, but no
-        lower than that line reaches at probability zero, and never below cost. The
-        equilibrium bid's slope at the bottom, ``b'(c) = f(c) U(c) / X(c)^2`` by the
-        envelope theorem, is the lowest segment's where the density holds up (uniform
-        costs); where it thins out (a lognormal's lower tail) the bid flattens, and the
-        bound in probability holds it up. A constant markup (slope one) would bid below
-        every rival and leave money on the table; a flat bid would put an atom where the
-        rivals' cheapest types bid. A bid function that quotes cost stays at cost. Above
-        the grid, the line of the highest segment carried on, never below cost (a flat
-        bid would tie the dearest types with each other).
+        Between grid points, linear, or a step where ``cuts`` marks a jump. Beyond the
+        grid, off the outer knots where there are some. Otherwise, below the grid (the
+        cheapest half cell of :func:`quantile_grid`), the line of the lowest grid segment
+        carried on, but no lower than that line reaches at probability zero, and never
+        below cost. The equilibrium bid's slope at the bottom,
+        ``b'(c) = f(c) U(c) / X(c)^2`` by the envelope theorem, is the lowest segment's
+        where the density holds up (uniform costs); where it thins out (a lognormal's
+        lower tail) the bid flattens, and the bound in probability holds it up. A
+        constant markup (slope one) would bid below every rival and leave money on the
+        table; a flat bid would put an atom where the rivals' cheapest types bid. A bid
+        function that quotes cost stays at cost. Above the grid, the line of the highest
+        segment carried on, never below cost (a flat bid would tie the dearest types with
+        each other).
         """
         return self.read(cost, self.locate(cost))
 
@@ -144,11 +163,44 @@ class BidTable:
             left = np.minimum(position[..., i].astype(np.int64), grid.size - 2)
             step = position[..., i] - left
             inside = bid[left] + step * (bid[left + 1] - bid[left])
+            if self.cuts is not None:
+                cut = self.cuts[i][left]
+                jump = np.where(step < cut, bid[left], bid[left + 1])
+                inside = np.where(np.isnan(cut), inside, jump)
             slope = (bid[1] - bid[0]) / (grid[1] - grid[0]) if grid[1] > grid[0] else 0.0
             # Half a cell below the first grid point, in probability.
             floor = bid[0] - 0.5 * (bid[1] - bid[0])
             below = np.maximum(c, np.maximum(bid[0] + slope * (c - grid[0]), floor))
             top = (bid[-1] - bid[-2]) / (grid[-1] - grid[-2]) if grid[-1] > grid[-2] else 0.0
             above = np.maximum(c, bid[-1] + top * (c - grid[-1]))
+            if self.outer_costs is not None:
+                below, above = self._outer(i, c, below, above)
             out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
         return out
+
+    def _outer(self, i: int, c: np.ndarray, below: np.ndarray, above: np.ndarray):
+        """Bids beyond bidder ``i``'s grid read off its outer knots, on each side that has some."""
+        grid, bid = self.costs[i], self.bids[i]
+        knots, values = self.outer_costs[i], self.outer_bids[i]
+        cuts = np.full(knots.size, np.nan) if self.outer_cuts is None else self.outer_cuts[i]
+        lower, upper = knots < grid[0], knots > grid[-1]
+        if lower.any():
+            xp, fp = np.append(knots[lower], grid[0]), np.append(values[lower], bid[0])
+            below = np.maximum(c, _chain(c, xp, fp, cuts[lower]))
+        if upper.any():
+            xp, fp = np.insert(knots[upper], 0, grid[-1]), np.insert(values[upper], 0, bid[-1])
+            above = np.maximum(c, _chain(c, xp, fp, cuts[upper]))
+        return below, above
+
+
+def _chain(c: np.ndarray, xp: np.ndarray, fp: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Values at ``c`` of the chain of knots ``(xp, fp)``, flat beyond its ends.
+
+    Linear between knots, or a step where ``cuts`` (one per segment) holds a fraction.
+    """
+    j = np.clip(np.searchsorted(xp, c, side="right") - 1, 0, xp.size - 2)
+    span = xp[j + 1] - xp[j]
+    frac = np.clip((c - xp[j]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
+    linear = fp[j] + frac * (fp[j + 1] - fp[j])
+    cut = cuts[j]
+    return np.where(np.isnan(cut), linear, np.where(frac < cut, fp[j], fp[j + 1]))
