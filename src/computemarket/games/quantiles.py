@@ -173,14 +173,22 @@ class BidTable:
             below = np.maximum(c, np.maximum(bid[0] + slope * (c - grid[0]), floor))
             top = (bid[-1] - bid[-2]) / (grid[-1] - grid[-2]) if grid[-1] > grid[-2] else 0.0
             above = np.maximum(c, bid[-1] + top * (c - grid[-1]))
-            if self.outer_costs is not None:
-                below, above = self._outer(i, c, below, above)
             out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
+            if self.outer_costs is not None:
+                # Only the few costs beyond the grid are read again, off the knots.
+                outside = (c < grid[0]) | (c > grid[-1])
+                if outside.any():
+                    column = out[..., i]
+                    column[outside] = self._outer(i, c[outside], column[outside])
         return out
 
-    def _outer(self, i: int, c: np.ndarray, below: np.ndarray, above: np.ndarray):
-        """Bids beyond bidder ``i``'s grid read off its outer knots, on each side that has some."""
+    def _outer(self, i: int, c: np.ndarray, edge: np.ndarray) -> np.ndarray:
+        """Bids beyond bidder ``i``'s grid off its outer knots, on each side that has some.
+
+        ``edge``: the bids without knots, kept on a side that has none.
+        """
         grid, bid = self.costs[i], self.bids[i]
+        below = above = edge
         knots, values = self.outer_costs[i], self.outer_bids[i]
         cuts = np.full(knots.size, np.nan) if self.outer_cuts is None else self.outer_cuts[i]
         lower, upper = knots < grid[0], knots > grid[-1]
@@ -190,7 +198,7 @@ class BidTable:
         if upper.any():
             xp, fp = np.insert(knots[upper], 0, grid[-1]), np.insert(values[upper], 0, bid[-1])
             above = np.maximum(c, _chain(c, xp, fp, cuts[upper]))
-        return below, above
+        return np.where(c < grid[0], below, above)
 
 
 def _chain(c: np.ndarray, xp: np.ndarray, fp: np.ndarray, cuts: np.ndarray) -> np.ndarray:
