@@ -163,7 +163,7 @@ class BidTable:
             left = np.minimum(position[..., i].astype(np.int64), grid.size - 2)
             step = position[..., i] - left
             inside = bid[left] + step * (bid[left + 1] - bid[left])
-            if self.cuts is not None:
+            if self.cuts is not None and not np.isnan(self.cuts[i]).all():
                 cut = self.cuts[i][left]
                 jump = np.where(step < cut, bid[left], bid[left + 1])
                 inside = np.where(np.isnan(cut), inside, jump)
