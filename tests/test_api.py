@@ -67,7 +67,14 @@ PUBLIC = dict(_public())
 
 def test_every_public_name_resolves_and_sweep_is_the_function():
     assert callable(cm.sweep) and cm.sweep.__module__ == "computemarket.experiments.sweeps"
-    for name in ("load_sweep", "sobol_indices", "parameter_table", "compare", "tender_study"):
+    for name in (
+        "load_sweep",
+        "sobol_indices",
+        "parameter_table",
+        "compare",
+        "tender_study",
+        "entry_study",
+    ):
         assert callable(getattr(cm, name)), name
     assert sorted(cm.__all__) == sorted(set(cm.__all__))
 

@@ -31,7 +31,7 @@ from computemarket.experiments import (
     sobol_indices,
     sweep,
 )
-from computemarket.games import tender_study
+from computemarket.games import entry_study, tender_study
 from computemarket.market.bidding import (
     BiddingModel,
     GridBidding,
@@ -62,6 +62,7 @@ __all__ = [
     "SweepSpec",
     "__version__",
     "compare",
+    "entry_study",
     "load_scenario",
     "load_sweep",
     "parameter_table",

@@ -81,7 +81,7 @@ def test_unlike_outsiders_under_rofr_with_capacity_are_solved():
     ("kwargs", "field"),
     [
         ({"rule": "auction"}, "rule"),
-        ({"rule": "open", "outsiders": 0}, "outsiders"),
+        ({"rule": "open", "outsiders": -1}, "outsiders"),
         ({"rule": "open", "cost": "uniform"}, "cost"),
         ({"rule": "open", "holder_available": 2.0}, "holder_available"),
         ({"rule": "open", "auction": "dutch"}, "auction"),

@@ -14,11 +14,13 @@ scenarios' time, paths or engines:
   (:func:`~computemarket.games.bids.market_bids`);
 - :mod:`~computemarket.games.auction`: the mechanism, who supplies how much at what
   price under each rule (:func:`~computemarket.games.auction.decide`);
-- :mod:`~computemarket.games.lab`: :func:`tender_study`, the single-tender lab.
+- :mod:`~computemarket.games.lab`: :func:`tender_study`, the single-tender lab;
+- :mod:`~computemarket.games.entry`: :func:`entry_study`, free entry of outsiders into it.
 
 It imports only the scenario layer's rule names and :mod:`computemarket.errors`.
 """
 
+from computemarket.games.entry import entry_study
 from computemarket.games.lab import tender_study
 
-__all__ = ["tender_study"]
+__all__ = ["entry_study", "tender_study"]

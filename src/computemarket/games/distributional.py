@@ -152,13 +152,18 @@ def refusal_grid_sales(refusal: RefusalSales) -> GridSales:
     [0.75, 0.5]
     """
     matched, declined = refusal.matched_table, refusal.declined_table
+    # The solver asks again and again on the same price grid: keep what depends on it alone.
+    grid: dict[str, np.ndarray] = {}
 
     def sales(i: int, rivals: np.ndarray, prices: np.ndarray) -> np.ndarray:
         m, size = rivals.shape
         below = _below(rivals)
         strictly = np.cumsum(rivals, axis=1) - rivals
-        match = refusal.match_probability(prices)
-        upper = np.triu(np.ones((size, size), dtype=bool))
+        if "prices" not in grid or not np.array_equal(grid["prices"], prices):
+            grid["prices"] = prices.copy()
+            grid["match"] = refusal.match_probability(prices)
+            grid["upper"] = np.triu(np.ones((size, size), dtype=bool))
+        match, upper = grid["match"], grid["upper"]
         total = np.zeros(size)
         for index, subset in enumerate(declined.subsets):
             inside = [j for j in range(m) if subset[j]]
@@ -272,42 +277,55 @@ class _Learned:
 def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
     """Optimistic dual averaging on one price grid; the least exploitable round's strategy.
 
-    A type's actions are the prices at or above its cost (none if it cannot trade).
+    A type's actions are the prices at or above its cost (none if it cannot trade). A
+    type's payoff is linear in its cost, ``R_i(p) - c X_i(p)`` (revenue and sales per
+    action, ``R = p X`` when paid its bid), so each bidder's scores, summed over rounds,
+    are ``A_i(p) - c B_i(p)``: two vectors per bidder carry what would otherwise be a
+    score per type and action.
     """
-    n, types = costs.shape
+    n = costs.shape[0]
     feasible = (prices[None, None, :] >= costs[:, :, None]) & (costs < reserve)[:, :, None]
     # Infeasible actions score minus infinity; a type with no feasible action (it cannot
     # trade) gets every action and then a zero strategy, so no row is all minus infinity.
     plays = feasible.any(axis=2, keepdims=True)
     blocked = np.where(feasible | ~plays, 0.0, -np.inf)
-    score = np.zeros((n, types, prices.size))
-    strategy = _softmax(score, blocked, plays)
+    level = np.zeros((n, prices.size))  # A: the summed revenue pushes
+    slope = np.zeros((n, prices.size))  # B: the summed sales pushes
+    strategy = _softmax(level, slope, costs, blocked, plays)
     best, best_strategy, done = np.inf, strategy, 0
-    margin = prices[None, None, :] - costs[:, :, None]
     previous = None
+    rate = step / reserve
     for t in range(1, rounds + 1):
         done = t
         offered = strategy.mean(axis=1)
-        payoff = np.empty_like(score)
+        sold = np.empty((n, prices.size))
+        revenue = np.empty((n, prices.size))
         for i in range(n):
             expected = sales(i, np.delete(offered, i, axis=0), prices)
             if isinstance(expected, tuple):
                 # Sales and revenue: the price paid need not be one's own bid.
-                sold, revenue = expected
-                payoff[i] = revenue[None, :] - costs[i][:, None] * sold[None, :]
+                sold[i], revenue[i] = expected
             else:
-                payoff[i] = margin[i] * expected[None, :]
-        payoff = np.where(feasible, payoff, 0.0)
-        gap = float(np.max(payoff.max(axis=2) - (strategy * payoff).sum(axis=2)))
+                sold[i], revenue[i] = expected, prices * expected
+        gap = 0.0
+        for i in range(n):
+            payoff = revenue[i][None, :] - costs[i][:, None] * sold[i][None, :]
+            top = np.where(feasible[i], payoff, 0.0).max(axis=1)
+            played = strategy[i] @ revenue[i] - costs[i] * (strategy[i] @ sold[i])
+            gap = max(gap, float(np.max(top - played)))
         if gap < best:
             best, best_strategy = gap, strategy
         if best <= tolerance * reserve:
             break
         # Optimistic: the coming round's payoffs guessed as this round's plus its change.
-        push = payoff if previous is None else 2.0 * payoff - previous
-        previous = payoff
-        score += (step / reserve) * push
-        strategy = _softmax(score, blocked, plays)
+        if previous is None:
+            level += rate * revenue
+            slope += rate * sold
+        else:
+            level += rate * (2.0 * revenue - previous[0])
+            slope += rate * (2.0 * sold - previous[1])
+        previous = (revenue, sold)
+        strategy = _softmax(level, slope, costs, blocked, plays)
     return _Learned(best_strategy, best, prices, done)
 
 
@@ -333,13 +351,17 @@ def _central(strategy: np.ndarray, prices: np.ndarray, window: int = WINDOW) -> 
     return np.where(median == prices.size - 1, prices[-1], central)
 
 
-def _softmax(score: np.ndarray, blocked: np.ndarray, plays: np.ndarray) -> np.ndarray:
+def _softmax(
+    level: np.ndarray, slope: np.ndarray, costs: np.ndarray, blocked: np.ndarray, plays: np.ndarray
+) -> np.ndarray:
     """Each type's action distribution: softmax of its scores over feasible actions.
 
-    ``blocked`` is zero for a feasible action and minus infinity otherwise; types with no
-    feasible action (``plays`` false, ``blocked`` zero throughout) get a zero strategy.
+    Type ``c`` of bidder ``i`` scores ``level[i] - c slope[i]``. ``blocked`` is zero for a
+    feasible action and minus infinity otherwise; types with no feasible action
+    (``plays`` false, ``blocked`` zero throughout) get a zero strategy.
     """
-    masked = score + blocked
+    masked = level[:, None, :] - costs[:, :, None] * slope[:, None, :]
+    masked += blocked
     masked -= masked.max(axis=2, keepdims=True)
     np.exp(masked, out=masked)
     masked *= plays / masked.sum(axis=2, keepdims=True)

@@ -73,7 +73,8 @@ def tender_study(
     ----------
     rule : {"exclusive", "rofr", "rofo", "open"}
     outsiders : int, default 1
-        Number of outside providers (besides the holder).
+        Number of outside providers (besides the holder). With none, the holder faces
+        the buyer alone and, bidding strategically, quotes the reserve under every rule.
     cost : frozen scipy.stats continuous distribution, default ``uniform(0, 1)``
         The i.i.d. cost distribution of every provider.
     bidding : {"strategic", "cost_plus"}, default "strategic"
@@ -135,7 +136,7 @@ def tender_study(
     (0.889, 1.5)
     """
     cost = stats.uniform(0, 1) if cost is None else cost
-    outsiders = integer_argument("outsiders", outsiders, 1)
+    outsiders = integer_argument("outsiders", outsiders, 0)
     draws = integer_argument("draws", draws, 1)
     if draws > MOST_DRAWS:
         raise InputError("draws", draws, f"must be at most {MOST_DRAWS:,} (memory grows with it)")

@@ -21,7 +21,9 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     ----------
     ds : xarray.Dataset
         Results from :func:`computemarket.simulate`, or a :func:`computemarket.tender_study`
-        (then: the mean and standard error of each outcome, over ``statistic``).
+        or :func:`computemarket.entry_study` (then: the mean and standard error of each
+        outcome, over ``statistic``; an entry study's variables over ``entrants`` and
+        ``n_entrants`` are carried over as they are).
 
     Returns
     -------
@@ -45,13 +47,13 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> float(s["share"].sum("provider")[0])
     1.0
     """
-    if isinstance(ds, xr.Dataset) and ds.attrs.get("kind") == "tender_study":
+    if isinstance(ds, xr.Dataset) and ds.attrs.get("kind") in ("tender_study", "entry_study"):
         return _study_summary(ds)
     return add_statistics(path_metrics(ds))
 
 
 def _study_summary(ds: xr.Dataset) -> xr.Dataset:
-    """Expected values and standard errors of a :func:`computemarket.tender_study`."""
+    """Expected values and standard errors of a tender or entry study."""
     out = xr.Dataset(coords={"statistic": ["mean", "std_error"]})
     n = ds.sizes["draw"]
     for name in (
@@ -66,5 +68,8 @@ def _study_summary(ds: xr.Dataset) -> xr.Dataset:
         values = ds[name].values.astype(float)
         se = values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
         out[name] = xr.DataArray([values.mean(), se], dims="statistic", attrs=ds[name].attrs)
+    for name in ("entrant_profit", "entrant_profit_se", "welfare", "n_entrants"):
+        if name in ds:
+            out[name] = ds[name]
     out.attrs = dict(ds.attrs)
     return out
