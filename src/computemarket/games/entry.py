@@ -143,19 +143,27 @@ def entry_study(
         "draws": draws,
         "seed": seed,
     }
-    studies = [tender_study(rule, outsiders=n, **settings) for n in range(most + 1)]
     profit = np.full(most + 1, np.nan)
     error = np.full(most + 1, np.nan)
     welfare = np.empty(most + 1)
-    for n, ds in enumerate(studies):
+    epsilon = 0.0
+    # Only the largest number so far whose profit covers the cost is kept: memory stays
+    # that of two studies however many could enter.
+    out = None
+    for n in range(most + 1):
+        ds = tender_study(rule, outsiders=n, **settings)
         surplus = ds.buyer_surplus + ds.holder_surplus + ds.outsider_surplus
         welfare[n] = float(surplus.mean()) - n * entry_cost
+        epsilon = max(epsilon, float(ds.attrs["epsilon"]))
         if n:
             each = ds.outsider_surplus.values / n
             profit[n] = each.mean()
             error[n] = each.std(ddof=1) / np.sqrt(each.size) if each.size > 1 else np.nan
+        if n == 0 or profit[n] >= entry_cost:
+            out = ds
     entered = free_entry_number(profit[1:], entry_cost)
-    out = studies[entered].copy()
+    assert out is not None and out.sizes["provider"] == entered + 1
+    out = out.copy()
     out.coords["entrants"] = np.arange(most + 1)
     out["entrant_profit"] = xr.DataArray(
         profit,
@@ -187,6 +195,6 @@ def entry_study(
         "kind": "entry_study",
         "potential_entrants": most,
         "entry_cost": entry_cost,
-        "epsilon": max(float(ds.attrs["epsilon"]) for ds in studies),
+        "epsilon": epsilon,
     }
     return out
