@@ -76,7 +76,7 @@ def test_bad_options_exit_2(args, tmp_path, capsys):
 def test_scenarios_lists_shipped_files(capsys):
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
-    for name in ("baseline", "exclusive", "open", "with_aws"):
+    for name in ("baseline", "exclusive", "investment", "open", "with_aws"):
         assert name in out
 
 

@@ -24,6 +24,7 @@ from computemarket.errors import (
 from computemarket.experiments import (
     SweepSpec,
     compare,
+    investment_equilibrium,
     load_sweep,
     plot_comparison,
     plot_response,
@@ -40,7 +41,7 @@ from computemarket.market.bidding import (
 )
 from computemarket.market.forecast import Forecaster, ForecastRequest, register_forecaster
 from computemarket.results.dataset import package_version
-from computemarket.results.plots import plot_delivered, plot_demand_fan
+from computemarket.results.plots import plot_delivered, plot_demand_fan, plot_developed
 from computemarket.results.summary import summarize
 from computemarket.results.tables import to_frame
 from computemarket.results.units import unit_registry
@@ -63,12 +64,14 @@ __all__ = [
     "__version__",
     "compare",
     "entry_study",
+    "investment_equilibrium",
     "load_scenario",
     "load_sweep",
     "parameter_table",
     "plot_comparison",
     "plot_delivered",
     "plot_demand_fan",
+    "plot_developed",
     "plot_response",
     "plot_sobol",
     "register_bidding",

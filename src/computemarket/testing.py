@@ -46,6 +46,7 @@ def scenarios(
     bidding: tuple[str, ...] = ("cost_plus", "strategic"),
     auctions: tuple[str, ...] = ("first_price", "second_price"),
     max_months: int = 48,
+    supplies: tuple[str, ...] = ("exogenous", "investment"),
 ) -> Scenario:
     """A Hypothesis strategy for valid scenarios.
 
@@ -64,6 +65,10 @@ def scenarios(
         Payment rules to draw from.
     max_months : int, default 48
         Longest horizon drawn (the shortest is 6 months).
+    supplies : tuple of str, default both supply modes
+        Supply modes to draw from (``supply.mode``); under ``investment`` every provider
+        gets a drawn ``investment`` table, and one in three (not the holder) an ``entry``
+        table.
 
     Returns
     -------
@@ -127,6 +132,23 @@ def scenarios(
                 "end": _month(2035, max(begin, 0) + length),
             }
         )
+    supply = draw(st.sampled_from([s for s in ("exogenous", "investment") if s in supplies]))
+    if supply == "investment":
+        for provider in providers:
+            development = draw(st.integers(1, 36))
+            provider["investment"] = {
+                "capex_per_gw": draw(st.sampled_from([0.0, 12.0]) | st.floats(0.0, 60.0)),
+                "asset_life_years": draw(st.floats(1.0, 20.0)),
+                "development_months": development,
+                "anticipation_months": draw(st.integers(-development, 24)),
+                "build_share": draw(st.sampled_from([0.0, 1.0]) | st.floats(0.0, 3.0)),
+            }
+            if draw(st.integers(0, 2)) == 0:  # a potential entrant, one time in three
+                provider["entry"] = {
+                    "cost": draw(st.sampled_from([0.0, 5.0]) | st.floats(0.0, 100.0)),
+                    "earliest": _month(2035, draw(st.integers(-12, months + 12))),
+                    "threshold_gw": draw(st.sampled_from([0.0, 1.0]) | st.floats(0.0, 20.0)),
+                }
     zero_growth = draw(st.booleans())
     data = {
         "name": "generated",
@@ -174,10 +196,18 @@ def scenarios(
                 st.sampled_from(["taker_set", "snapped"] if len(providers) <= 2 else ["taker_set"])
             ),
         },
+        "supply": {
+            "mode": supply,
+            "review_every_months": draw(st.integers(1, 12)),
+            "cost_of_capital": draw(st.floats(0.0, 0.2)),
+        },
         "providers": providers,
         "initial_contracts": initial,
         "run": {"paths": 4, "seed": draw(st.integers(0, 2**32))},
     }
+    for provider in providers:  # the holder of a right is in the market from the start
+        if provider["name"] == data["contract"]["holder"]:
+            provider.pop("entry", None)
     return Scenario.from_dict(data)
 
 

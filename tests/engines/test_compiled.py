@@ -12,6 +12,8 @@ from computemarket.market.inputs import prepare
 from computemarket.market.plan import make_plan
 from computemarket.testing import assert_results_equal, scenarios
 
+SHIPPED = ["baseline", "exclusive", "history", "investment", "open", "with_aws"]
+
 
 def _compare(scenario, paths, seed):
     plan = make_plan(scenario)
@@ -22,7 +24,7 @@ def _compare(scenario, paths, seed):
         np.testing.assert_array_equal(fast.arrays[name], values, err_msg=name)
 
 
-@pytest.mark.parametrize("name", ["baseline", "exclusive", "open", "with_aws", "history"])
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_scenarios(name):
     _compare(cm.load_scenario(name), paths=150, seed=3)
 

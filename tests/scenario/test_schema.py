@@ -10,6 +10,8 @@ import computemarket as cm
 from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
 from computemarket.testing import scenarios
 
+SHIPPED = ["baseline", "exclusive", "history", "investment", "open", "with_aws"]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -17,7 +19,7 @@ def test_default_scenario_is_the_shipped_baseline():
     assert load_scenario() == load_scenario(ROOT / "scenarios" / "baseline.toml")
 
 
-@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
+@pytest.mark.parametrize("name", SHIPPED)
 def test_packaged_copies_match_the_repository(name):
     packaged = ROOT / "src" / "computemarket" / "scenario" / "shipped" / f"{name}.toml"
     assert packaged.read_bytes() == (ROOT / "scenarios" / f"{name}.toml").read_bytes()
@@ -37,7 +39,7 @@ def test_shipped_scenarios_have_the_rules_they_claim():
     assert {"azure", "oracle", "stargate"} <= set(load_scenario().provider_names)
 
 
-@pytest.mark.parametrize("name", ["baseline", "exclusive", "history", "open", "with_aws"])
+@pytest.mark.parametrize("name", SHIPPED)
 def test_every_number_in_a_shipped_scenario_names_its_source(name):
     number = re.compile(r"^\s*(\w+\s*=\s*-?[0-9.]+|\{.*gw\s*=)")
     exempt = ("paths", "seed", "spare_gw", "window_months = 0")

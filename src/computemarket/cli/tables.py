@@ -24,8 +24,13 @@ _ROWS = (
     ("late_gw_months", "Capacity late"),
     ("hhi", "HHI of delivered GW"),
     ("hhi_contracted", "HHI of contracted GW"),
+    ("providers_in_market", "Providers in the market at end"),
     ("revenue", "Revenue (PV)"),
     ("share", "Share of delivered GW"),
+    ("developed_gw", "Developed at end"),
+    ("capex_spent", "Capex (PV)"),
+    ("provider_profit", "Profit after capex (PV)"),
+    ("entry_month", "Month of entry"),
 )
 
 

@@ -8,8 +8,10 @@ events inside a month (``docs/model.md``, section Event order):
 1. construction finishing this month adds capacity (:data:`ARRIVE`);
 2. contracts starting or ending this month take effect (:data:`CONTRACTS`);
 3. matching windows ending this month are decided (:data:`WINDOWS`);
-4. the buyer observes demand and issues a tender in a tender month (:data:`BUYER`);
-5. contracts deliver from built capacity and the buyer pays (:data:`DELIVERY`).
+4. in a review month under investment supply, entrants decide whether to enter and
+   providers decide their capacity (:data:`INVEST`);
+5. the buyer observes demand and issues a tender in a tender month (:data:`BUYER`);
+6. contracts deliver from built capacity and the buyer pays (:data:`DELIVERY`).
 
 The arithmetic of each step lives in :class:`~computemarket.market.ledger.Ledger`, shared with
 the vectorized engine; processes here decide only when each step happens.
@@ -26,10 +28,10 @@ from computemarket.market.inputs import MarketInputs
 from computemarket.market.ledger import Ledger
 from computemarket.market.records import Records
 
-__all__ = ["ARRIVE", "BUYER", "CONTRACTS", "DELIVERY", "TICKS", "WINDOWS", "run"]
+__all__ = ["ARRIVE", "BUYER", "CONTRACTS", "DELIVERY", "INVEST", "TICKS", "WINDOWS", "run"]
 
 TICKS = 10
-ARRIVE, CONTRACTS, WINDOWS, BUYER, DELIVERY = 1, 2, 3, 4, 5
+ARRIVE, CONTRACTS, WINDOWS, INVEST, BUYER, DELIVERY = 1, 2, 3, 4, 5, 6
 
 Process = Generator[simpy.Event, None, None]
 
@@ -52,6 +54,8 @@ class _PathMarket:
             self.env.process(self.contract(slot))
             for provider, month in self.ledger.orders(slot):
                 self.env.process(self.construction(slot, provider, month))
+        if plan.investment is not None and plan.investment.investing:
+            self.env.process(self.providers())
         self.env.process(self.buyer())
         self.env.process(self.accounts())
         self.env.run(until=TICKS * plan.months)
@@ -85,6 +89,13 @@ class _PathMarket:
         for provider, month in self.ledger.orders(slot):
             self.env.process(self.construction(slot, provider, month))
 
+    def providers(self) -> Process:
+        """In each review month the providers decide how much capacity to develop."""
+        plan = self.plan
+        for month in np.flatnonzero(plan.investment.review).tolist():
+            yield self.until(month, INVEST)
+            self.ledger.invest(month, self.inputs.demand[:, month])
+
     def buyer(self) -> Process:
         """Each month the buyer observes demand; in a tender month it issues a tender."""
         plan = self.plan
@@ -102,7 +113,10 @@ class _PathMarket:
         for month in range(self.plan.months):
             yield self.until(month, DELIVERY)
             self.ledger.deliver(
-                self.active, self.inputs.demand[:, month], out=self.records.month(self.rows, month)
+                self.active,
+                self.inputs.demand[:, month],
+                out=self.records.month(self.rows, month),
+                month=month,
             )
 
 

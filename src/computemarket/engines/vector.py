@@ -8,9 +8,11 @@ discrete-event engine (:mod:`computemarket.engines.des`), taken from the same
 1. construction due this month is finished;
 2. contracts starting or ending this month take effect (a mask over contracts);
 3. tenders whose matching window ends this month are decided, in tender order;
-4. the buyer observes demand and issues this month's tender, deciding it at once when
+4. in a review month under investment supply, entrants decide whether to enter and
+   providers decide their capacity;
+5. the buyer observes demand and issues this month's tender, deciding it at once when
    it has no window;
-5. contracts deliver and are paid.
+6. contracts deliver and are paid.
 """
 
 from __future__ import annotations
@@ -62,12 +64,13 @@ def run(
         for k in windows_ending.get(month, ()):
             decide(k)
         demand_now = inputs.demand[:, month]
+        ledger.invest(month, demand_now)
         k = issued_in.get(month)
         if k is not None:
             records.issued(every, k, ledger.tender_quantity(k, demand_now))
             if plan.tender_window[k] == 0:
                 decide(k)
-        ledger.deliver(active, demand_now, out=records.month(every, month))
+        ledger.deliver(active, demand_now, out=records.month(every, month), month=month)
     if progress is not None:
         progress(inputs.paths)
     return records

@@ -7,6 +7,8 @@
 - :mod:`~computemarket.experiments.sweeps`: running a sweep's points on an executor
   (:func:`sweep`), with its store (:mod:`~computemarket.experiments.store`) and the
   gathering of points into one dataset (:mod:`~computemarket.experiments.gather`);
+- :mod:`~computemarket.experiments.investment`: the providers' investment equilibrium
+  (:func:`investment_equilibrium`);
 - :mod:`~computemarket.experiments.sensitivity`: Sobol indices and response figures.
 
 It sits on :mod:`computemarket.simulation` and the results layer; only the command line
@@ -14,6 +16,7 @@ and the package's top level import it.
 """
 
 from computemarket.experiments.comparison import compare, plot_comparison
+from computemarket.experiments.investment import investment_equilibrium
 from computemarket.experiments.sensitivity import plot_response, plot_sobol, sobol_indices
 from computemarket.experiments.sweep_file import SweepSpec, load_sweep
 from computemarket.experiments.sweeps import sweep
@@ -21,6 +24,7 @@ from computemarket.experiments.sweeps import sweep
 __all__ = [
     "SweepSpec",
     "compare",
+    "investment_equilibrium",
     "load_sweep",
     "plot_comparison",
     "plot_response",

@@ -26,6 +26,8 @@ HEADLINE = (
     "buyer_surplus",
     "holder_surplus",
     "outsider_surplus",
+    "outside_developed_gw",
+    "providers_in_market",
     "inefficient_award_rate",
     "hhi",
 )

@@ -19,6 +19,7 @@ import numpy as np
 
 from computemarket.games.auction import EPS_GW, TenderOutcome, decide
 from computemarket.market.inputs import MarketInputs
+from computemarket.market.investment import review
 from computemarket.market.plan import Plan
 from computemarket.market.states import state_count, state_quotes, tender_state
 
@@ -51,14 +52,21 @@ class Delivery:
     capacity, contracted, delivered, spend, supply_cost : ndarray, shape (P, n)
         Built capacity, GW under active contracts, GW delivered, the buyer's spend and the
         providers' cost of what they delivered ($B in the month), per provider.
+    developed, capex, entered : ndarray, shape (P, n)
+        Capacity developed for the buyer (the ceiling on commitments, GW), its capex
+        annuity plus any entry cost paid ($B in the month), and 1 where the provider is
+        in the market (0 for a potential entrant that has not entered), per provider.
     served, shortfall : ndarray, shape (n,)
         Demand served and not served (GW).
     """
 
     __slots__ = (
         "capacity",
+        "capex",
         "contracted",
         "delivered",
+        "developed",
+        "entered",
         "served",
         "shortfall",
         "spend",
@@ -66,8 +74,21 @@ class Delivery:
     )
 
     def __init__(
-        self, capacity, contracted, delivered, spend, supply_cost, served, shortfall
+        self,
+        capacity,
+        contracted,
+        delivered,
+        spend,
+        supply_cost,
+        served,
+        shortfall,
+        developed,
+        capex,
+        entered,
     ) -> None:
+        self.entered = entered
+        self.developed = developed
+        self.capex = capex
         self.capacity = capacity
         self.contracted = contracted
         self.delivered = delivered
@@ -100,6 +121,13 @@ class Ledger:
         Capacity built or under construction (GW).
     open_quantity : ndarray, shape (K, n)
         Quantity of each tender issued but not yet decided (GW).
+    developed : ndarray, shape (P, T, n)
+        Capacity each provider has developed for the buyer by each month (GW): the
+        ceiling on its commitments. Under exogenous supply, the plan's ceiling (a
+        read-only view); under investment, raised by :meth:`invest`.
+    entry_month : ndarray of int, shape (P, n)
+        The month each provider entered: -1 from the start, ``NOT_ENTERED`` for a
+        potential entrant still out.
     """
 
     def __init__(self, inputs: MarketInputs) -> None:
@@ -120,6 +148,13 @@ class Ledger:
         self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
         self.owned = self.built.copy()
         self.open_quantity = np.zeros((plan.n_tenders, n))
+        investment = plan.investment
+        if investment is not None and investment.investing:
+            self.developed = np.repeat(investment.initial[:, :, None], n, axis=2)
+            self.entry_month = investment.entry_months(n)
+        else:
+            self.developed = np.broadcast_to(plan.ceiling[:, :, None], (*plan.ceiling.shape, n))
+            self.entry_month = np.full((plan.n_providers, n), -1, dtype=np.int64)
         # Scratch arrays of delivery.
         self._each = np.zeros((plan.n_providers, n))
         self._product = np.zeros((plan.n_providers, n))
@@ -161,6 +196,14 @@ class Ledger:
         for slot in self._due.get(month, ()):
             due = self.arrival[slot] == month
             self.built = self.built + np.where(due, self.build[slot], 0.0)
+
+    def invest(self, month: int, demand_now: np.ndarray) -> None:
+        """The providers' investment review in ``month`` (under investment supply)."""
+        investment = self.plan.investment
+        if investment is not None and investment.review[month]:
+            review(
+                self.developed, self.entry_month, month, demand_now, self.plan.ceiling, investment
+            )
 
     # -- tenders --------------------------------------------------------------------------
     def pending(self, month: int) -> np.ndarray:
@@ -207,7 +250,7 @@ class Ledger:
         """
         plan = self.plan
         start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
-        headroom = plan.ceiling[:, start][:, None] - self.commitments[start]
+        headroom = self.developed[:, start] - self.commitments[start]
         quoted = self.inputs.bid[:, k]
         if quoted.shape[2] > 1:
             snapped = quoted.shape[2] > state_count(plan.n_providers)
@@ -248,7 +291,9 @@ class Ledger:
         return outcome, build, np.maximum(headroom, 0.0), bids, threshold
 
     # -- delivery -------------------------------------------------------------------------
-    def deliver(self, active: np.ndarray, demand_now: np.ndarray, out: Delivery) -> None:
+    def deliver(
+        self, active: np.ndarray, demand_now: np.ndarray, out: Delivery, month: int
+    ) -> None:
         """Deliver active contracts from built capacity, oldest contract first.
 
         Parameters
@@ -258,6 +303,8 @@ class Ledger:
         demand_now : ndarray, shape (n,)
         out : Delivery
             Arrays to write the month's delivery into (views of the records, say).
+        month : int
+            The month delivered, for the developed capacity and its capex.
         """
         # Walk the active contracts from the oldest: each takes what capacity the older
         # ones left, up to its award. Operations write into preallocated arrays.
@@ -280,5 +327,13 @@ class Ledger:
         np.divide(spend, 12.0, out=spend)
         np.divide(supply_cost, 12.0, out=supply_cost)
         out.capacity[...] = self.built
+        out.developed[...] = self.developed[:, month]
+        investment = self.plan.investment
+        rate = investment.capex_rate if investment is not None else 0.0
+        np.multiply(self.developed[:, month], np.reshape(rate, (-1, 1)), out=out.capex)
+        if investment is not None and investment.entrant.any():
+            entering = self.entry_month == month
+            out.capex[...] = out.capex + np.where(entering, investment.entry_cost[:, None], 0.0)
+        out.entered[...] = self.entry_month <= month
         np.minimum(demand_now, _total(delivered), out=out.served)
         np.subtract(demand_now, out.served, out=out.shortfall)

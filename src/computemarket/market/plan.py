@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from computemarket.errors import Problem, ScenarioError
+from computemarket.market.investment import InvestmentPlan, investment_plan, lookahead
 from computemarket.market.states import MOST_SNAPPED_PROVIDERS
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.calendar import month_dates, month_index
@@ -77,6 +78,11 @@ class Plan:
         under strategic, pay-as-bid bidding, in a market of up to three providers with
         ``open`` or ``rofr`` in force at some tender (the rules whose snapped games are
         solved; elsewhere the snapped states would only repeat the taker sets' quotes).
+    cost_tables : tuple
+        Each provider's own cost distribution as sorted items, or None.
+    investment : InvestmentPlan or None
+        The providers' investment arrays (:mod:`computemarket.market.investment`);
+        ``ceiling`` is then each provider's pipeline.
     """
 
     months: int
@@ -117,6 +123,7 @@ class Plan:
     equilibrium: str = "own_type"
     snapped_states: bool = False
     cost_tables: tuple[tuple[tuple[str, Any], ...] | None, ...] = ()
+    investment: InvestmentPlan | None = None
 
     @property
     def n_providers(self) -> int:
@@ -281,6 +288,7 @@ def make_plan(sc: Scenario) -> Plan:
         return np.array([getattr(p, attr) for p in sc.providers], dtype=float)
 
     holder = sc.contract.holder
+    ceiling = _interp_ceiling(sc, np.arange(months, dtype=float))
     return Plan(
         months=months,
         dates=month_dates(sc.start, months),
@@ -297,7 +305,7 @@ def make_plan(sc: Scenario) -> Plan:
         initial_price=np.array([c.price for c in initial], dtype=float),
         contract_start=np.concatenate([initial_start, tender_start]).astype(np.int64),
         contract_end=np.concatenate([initial_end, tender_end]).astype(np.int64),
-        ceiling=_interp_ceiling(sc, np.arange(months, dtype=float)),
+        ceiling=ceiling,
         drift=drift[:months],
         monthly_volatility=float(sigma),
         forecast_factor=forecast,
@@ -326,4 +334,5 @@ def make_plan(sc: Scenario) -> Plan:
             and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
         ),
         cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
+        investment=investment_plan(sc, _drift(sc, months + lookahead(sc)), float(sigma), ceiling),
     )

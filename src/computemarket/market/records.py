@@ -25,6 +25,9 @@ MONTHLY = {
     "supply_cost": True,
     "served": False,
     "shortfall": False,
+    "developed": True,
+    "capex": True,
+    "entered": True,
 }
 #: Per-tender arrays written by the engines; True where they have a provider axis.
 TENDER = {

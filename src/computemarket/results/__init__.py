@@ -13,7 +13,7 @@ an engine: every engine writes the same records.
 """
 
 from computemarket.results.dataset import build_dataset, package_version
-from computemarket.results.plots import plot_delivered, plot_demand_fan
+from computemarket.results.plots import plot_delivered, plot_demand_fan, plot_developed
 from computemarket.results.summary import summarize
 from computemarket.results.tables import to_frame
 
@@ -22,6 +22,7 @@ __all__ = [
     "package_version",
     "plot_delivered",
     "plot_demand_fan",
+    "plot_developed",
     "summarize",
     "to_frame",
 ]

@@ -64,6 +64,12 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         )
 
     def monthly(name: str) -> np.ndarray:
+        if name not in ds:  # results saved before investment supply: nothing developed
+            ceiling = ds["capacity_ceiling"].transpose("time", "provider").values
+            shape = (ds.sizes["path"], *ceiling.shape)
+            if name == "entered":
+                return np.ones(shape)
+            return np.zeros(shape) if name == "capex" else np.broadcast_to(ceiling, shape)
         var = ds[name]
         order = ("path", "time", "provider") if "provider" in var.dims else ("path", "time")
         return var.transpose(*order).values
@@ -99,7 +105,8 @@ def record_metrics(records: Records) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to ndarray
-        Each metric over ``(path,)``, or ``(path, provider)`` for revenue and share.
+        Each metric over ``(path,)``, or ``(path, provider)`` for the per-provider ones
+        (revenue, share, provider_profit, capex_spent, developed_gw, entry_month).
     """
     plan = records.plan
 
@@ -133,7 +140,11 @@ def _metric_values(
     delivered_pv = _sum(_sum(delivered, axis=2) * discount, axis=1) / 12.0
     unmet = _sum(shortfall * discount, axis=1) / 12.0 * value
     volume = _sum(delivered, axis=1)
-    profit = _sum((spend - supply) * discount[None, :, None], axis=1)
+    capex = _sum(monthly("capex") * discount[None, :, None], axis=1)
+    profit = _sum((spend - supply) * discount[None, :, None], axis=1) - capex
+    developed = monthly("developed")[:, -1, :]
+    entered = monthly("entered") > 0.5
+    first = np.argmax(entered, axis=1).astype(float)  # the first month in the market
     return {
         "total_spend": total_spend,
         "unit_cost": _divide(total_spend, delivered_pv),
@@ -152,6 +163,12 @@ def _metric_values(
         "buyer_surplus": _sum(served * discount, axis=1) * value / 12.0 - total_spend,
         "holder_surplus": _sum(np.where(is_holder, profit, 0.0), axis=1),
         "outsider_surplus": _sum(np.where(is_holder, 0.0, profit), axis=1),
+        "provider_profit": profit,
+        "capex_spent": capex,
+        "developed_gw": developed,
+        "outside_developed_gw": _sum(np.where(is_holder, 0.0, developed), axis=1),
+        "entry_month": np.where(entered.any(axis=1), first, np.nan),
+        "providers_in_market": _sum(entered[:, -1, :].astype(float), axis=1),
     }
 
 

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
+from computemarket.errors import InputError
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_delivered", "plot_demand_fan"]
+__all__ = ["plot_delivered", "plot_demand_fan", "plot_developed"]
 
 
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
@@ -113,5 +115,62 @@ def plot_demand_fan(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     ax.set_ylabel("GW")
     ax.set_title(f"Demand and served capacity across {ds.sizes['path']} paths")
     ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_developed(runs: dict[str, xr.Dataset], ax: Axes | None = None) -> Figure:
+    """Capacity developed for the buyer over time, by provider, for several runs.
+
+    One colour per provider, one line style per run (the median across paths), so that
+    exogenous and investment supply, or two rules, can be read off one chart.
+
+    Parameters
+    ----------
+    runs : dict of str to xarray.Dataset
+        Results from :func:`computemarket.simulate`, by label (the legend's).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``runs`` is empty.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> fig = plot_developed(
+    ...     {"exogenous": cm.simulate(paths=8, seed=1),
+    ...      "investment": cm.simulate("investment", paths=8, seed=1)}
+    ... )
+    >>> len(fig.axes[0].get_lines())
+    6
+    """
+    if not runs:
+        raise InputError("runs", runs, "must name at least one results dataset")
+    fig, ax = _axes(ax)
+    styles = ("-", "--", ":", "-.")
+    colours = {}
+    for k, (label, ds) in enumerate(runs.items()):
+        median = ds["developed"].median("path")
+        for provider in ds["provider"].values:
+            colour = colours.setdefault(str(provider), f"C{len(colours)}")
+            ax.plot(
+                ds["time"].values,
+                median.sel(provider=provider).values,
+                color=colour,
+                ls=styles[k % len(styles)],
+                lw=1.5,
+                label=f"{provider} ({label})",
+            )
+    ax.set_ylabel("GW")
+    ax.set_title("Capacity developed for the buyer by provider (median across paths)")
+    ax.legend(loc="lower right", fontsize=8, ncol=len(runs))
     ax.grid(alpha=0.3)
     return fig

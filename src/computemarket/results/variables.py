@@ -18,7 +18,27 @@ from computemarket.results.units import PRICE as _PRICE
 VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "demand": (("path", "time"), _GW, "compute demanded by the buyer"),
     "capacity": (("path", "time", "provider"), _GW, "capacity built and available to the buyer"),
-    "capacity_ceiling": (("time", "provider"), _GW, "most capacity a provider can commit"),
+    "capacity_ceiling": (
+        ("time", "provider"),
+        _GW,
+        "the provider's capacity schedule: what it has for the buyer under exogenous supply, "
+        "its pipeline (the most it can develop) under investment",
+    ),
+    "developed": (
+        ("path", "time", "provider"),
+        _GW,
+        "capacity developed for the buyer, the ceiling on the provider's commitments",
+    ),
+    "capex": (
+        ("path", "time", "provider"),
+        MONEY,
+        "annuity on the capex of the capacity developed, plus any entry cost paid, in the month",
+    ),
+    "entered": (
+        ("path", "time", "provider"),
+        "1",
+        "1 where the provider is in the market (0 for a potential entrant not yet in)",
+    ),
     "contracted": (("path", "time", "provider"), _GW, "capacity under contracts in force"),
     "delivered": (("path", "time", "provider"), _GW, "contracted capacity delivered"),
     "served": (("path", "time"), _GW, "demand served by delivered capacity"),
@@ -111,11 +131,30 @@ METRICS = {
         MONEY,
         "value of demand served (at value_of_unmet per GW-year) less spend, present value",
     ),
-    "holder_surplus": (MONEY, "holder's revenue less its cost of supply, present value"),
+    "holder_surplus": (
+        MONEY,
+        "holder's revenue less its cost of supply and its capex, present value",
+    ),
     "outsider_surplus": (
         MONEY,
-        "outside providers' revenue less their cost of supply, present value",
+        "outside providers' revenue less their cost of supply and capex, present value",
     ),
+    "provider_profit": (
+        MONEY,
+        "provider's revenue less its cost of supply and its capex, present value",
+    ),
+    "capex_spent": (MONEY, "provider's capex annuities on capacity developed, present value"),
+    "developed_gw": (_GW, "capacity the provider has developed for the buyer by the last month"),
+    "outside_developed_gw": (
+        _GW,
+        "capacity developed by the providers other than the holder by the last month",
+    ),
+    "entry_month": (
+        MONTHS,
+        "months from the start to the provider's entry (0 if in from the start, NaN if it "
+        "never entered)",
+    ),
+    "providers_in_market": ("1", "providers in the market in the last month"),
     "holder_match_rate": (
         "1",
         "share of rofr tenders with an outside offer that the holder matched "

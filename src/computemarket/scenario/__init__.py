@@ -30,6 +30,7 @@ from computemarket.scenario.sections import (
     RuleChange,
     Run,
 )
+from computemarket.scenario.supply import Investment, Supply
 
 __all__ = [
     "RULES",
@@ -40,10 +41,12 @@ __all__ = [
     "Costs",
     "Demand",
     "InitialContract",
+    "Investment",
     "Provider",
     "RuleChange",
     "Run",
     "Scenario",
+    "Supply",
     "as_scenario",
     "load_scenario",
     "parameter_table",

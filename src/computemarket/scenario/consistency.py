@@ -83,6 +83,16 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                 prov.cost_spread,
                 "must be below 1 with uniform costs, so that every cost is positive",
             )
+        if prov.entry is not None and sc.supply.mode != "investment":
+            yield Problem(
+                f"providers[{i}].entry",
+                "a table",
+                'needs supply.mode = "investment": an entrant develops its own capacity',
+            )
+        if prov.entry is not None and prov.name == sc.contract.holder:
+            yield Problem(
+                f"providers[{i}].entry", "a table", "the holder of the right cannot be an entrant"
+            )
         months = [month_index(p.date, sc.start) for p in prov.capacity]
         for j in range(1, len(months)):
             if months[j] <= months[j - 1]:

@@ -79,8 +79,8 @@ def parameter_table(scenario: Scenario | None = None) -> list[dict[str, str]]:
                 if getattr(annotation, "__origin__", None) is tuple:
                     for item in items(path):
                         walk(sub, f"{item}.")
-                else:
-                    walk(sub, f"{path}.")
+                elif data is None or get_path(data, path) is not None:
+                    walk(sub, f"{path}.")  # an optional table absent here has no rows
                 continue
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
             row = {

@@ -38,7 +38,8 @@ from computemarket.scenario.sections import (
     Whole,
     param,
 )
-from computemarket.scenario.toml_files import check_depth
+from computemarket.scenario.supply import Supply
+from computemarket.scenario.toml_files import check_depth, parse_toml
 from computemarket.scenario.updates import drop_none, get_path, set_path
 
 __all__ = ["Scenario"]
@@ -72,6 +73,8 @@ class Scenario(Section):
         How providers bid and how winners are paid.
     costs : Costs
         The family of the per-tender cost shocks.
+    supply : Supply
+        Whether capacity is a schedule or invested in (and the investment's timing).
     providers : tuple of Provider
         The providers, at least one.
     initial_contracts : tuple of InitialContract, default ()
@@ -105,6 +108,7 @@ class Scenario(Section):
     contract: Contract = Field(default_factory=Contract, description="Contract rule.")
     bidding: Bidding = Field(default_factory=Bidding, description="Bidding rule.")
     costs: Costs = Field(default_factory=Costs, description="Cost shocks.")
+    supply: Supply = Field(default_factory=Supply, description="Capacity supply.")
     providers: tuple[Provider, ...] = Field(min_length=1, description="Providers.")
     initial_contracts: tuple[InitialContract, ...] = Field(
         (), description="Contracts in force or signed before the start."
@@ -156,6 +160,35 @@ class Scenario(Section):
             return cls.model_validate(dict(data))
         except ValidationError as exc:
             raise ScenarioError(problems_from(exc, data, cls), source) from None
+
+    @classmethod
+    def from_toml(cls, text: str, source: str | None = None) -> Scenario:
+        """Validate a scenario's TOML text (:meth:`to_toml`, or a results attribute).
+
+        Parameters
+        ----------
+        text : str
+            The scenario as TOML.
+        source : str, optional
+            Where the text came from, named in error messages.
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            If the text is not valid TOML or not a valid scenario.
+
+        Examples
+        --------
+        >>> from computemarket import load_scenario
+        >>> sc = load_scenario("open")
+        >>> Scenario.from_toml(sc.to_toml()) == sc
+        True
+        """
+        return cls.from_dict(parse_toml(text, source or "TOML text"), source)
 
     def with_updates(self, updates: Mapping[str, Any]) -> Scenario:
         """Return a validated copy with some parameters changed.

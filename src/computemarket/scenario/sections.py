@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
-from computemarket.scenario.calendar import parse_month
 from computemarket.scenario.distributions import as_cost_table, frozen_distribution
-from computemarket.scenario.numbers import whole_number
+from computemarket.scenario.fields import (
+    MOST_GW,
+    MOST_MONTHS,
+    MOST_PRICE,
+    Month,
+    Section,
+    Whole,
+    param,
+)
 from computemarket.scenario.registry import registered
 from computemarket.scenario.rules import Rule
+from computemarket.scenario.supply import Entry, Investment
 
 __all__ = [
     "Bidding",
@@ -34,39 +42,6 @@ __all__ = [
     "Whole",
     "param",
 ]
-
-Month = Annotated[str, BeforeValidator(parse_month)]
-
-
-#: An integer field that also takes NumPy integers and whole-number floats (6.0 -> 6).
-Whole = Annotated[int, BeforeValidator(whole_number)]
-
-
-#: Bounds on quantities and prices: far beyond anything physical, and low enough that
-#: sums over a century of months cannot overflow.
-MOST_GW = 1e6
-MOST_PRICE = 1e6
-#: The longest span in months any contract, tender cycle or horizon may take.
-MOST_MONTHS = 1200
-
-
-def param(default: Any, unit: str, description: str, **bounds: Any) -> Any:
-    """Declare a scenario parameter with its unit, description and bounds.
-
-    Floats, required ones included (``default`` is ``...``), must be finite.
-    """
-    extra: dict[str, Any] = {"strict": True}
-    if default is ... or isinstance(default, float):
-        extra["allow_inf_nan"] = False
-    return Field(
-        default, description=description, json_schema_extra={"unit": unit}, **extra, **bounds
-    )
-
-
-class Section(BaseModel):
-    """A frozen table that refuses unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Demand(Section):
@@ -284,6 +259,17 @@ class Provider(Section):
         description=(
             "Ceiling on capacity committed to the buyer: points interpolated linearly, "
             "flat before the first and after the last."
+        ),
+    )
+    investment: Investment = Field(
+        default_factory=Investment,
+        description="Capex, lead time and policy of capacity investment (supply.mode).",
+    )
+    entry: Entry | None = Field(
+        None,
+        description=(
+            "Makes the provider a potential entrant (investment supply only): it has no "
+            "capacity until it enters, by the rule of docs/economics.md (Entry in the market)."
         ),
     )
     cost: Annotated[dict[str, Any] | None, BeforeValidator(as_cost_table)] = Field(

@@ -44,6 +44,9 @@ _OUTPUTS = (
     "headroom",
     "bid",
     "acceptance_threshold",
+    "developed",
+    "capex",
+    "entered",
 )
 
 
@@ -96,6 +99,7 @@ def run(
     from computemarket.engines.compiled import kernel
 
     plan = inputs.plan
+    investment = plan.investment
     records = Records.for_inputs(inputs, out)
     a = records.arrays
     kernel.run_paths(
@@ -116,6 +120,17 @@ def run(
         plan.initial_gw,
         plan.initial_price,
         np.ascontiguousarray(plan.ceiling),
+        np.ascontiguousarray(investment.initial),
+        investment.investing,
+        investment.review,
+        investment.development,
+        investment.share,
+        np.ascontiguousarray(investment.growth),
+        investment.capex_rate,
+        investment.entrant,
+        investment.entry_from,
+        investment.entry_threshold,
+        investment.entry_cost,
         plan.forecast_factor,
         plan.spare_gw,
         plan.base_cost,

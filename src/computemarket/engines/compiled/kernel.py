@@ -16,6 +16,7 @@ import numpy as np
 
 from computemarket.engines.compiled.tender import decide, state
 from computemarket.games.auction import EPS_GW
+from computemarket.market.investment import NOT_ENTERED
 from computemarket.market.ledger import NEVER
 
 __all__ = ["run_paths"]
@@ -43,6 +44,17 @@ def run_paths(
     initial_gw,
     initial_price,
     ceiling,
+    initial_developed,
+    investing,
+    review,
+    development,
+    build_share,
+    growth,
+    capex_rate,
+    entrant,
+    entry_from,
+    entry_threshold,
+    entry_cost,
     forecast,
     spare,
     base_cost,
@@ -67,6 +79,9 @@ def run_paths(
     headroom_out,
     bid_out,
     threshold_out,
+    developed_out,
+    capex_out,
+    entered_out,
 ):
     """Simulate every path of a batch, one after another, into the records' arrays.
 
@@ -75,7 +90,9 @@ def run_paths(
     their defaults (NaN for prices not set) already in place. ``bid`` holds every
     tender's quotes in each tender state, ``(n, K, P, S)``, and ``threshold`` the rofo
     thresholds, ``(K, S)``; each decision picks its state's
-    (:func:`computemarket.engines.compiled.tender.state`).
+    (:func:`computemarket.engines.compiled.tender.state`). Under investment supply
+    (``investing``) the providers' reviews raise each path's developed capacity, as
+    :func:`computemarket.market.investment.review` does.
     """
     n, months = demand.shape
     tenders = tender_month.size
@@ -122,11 +139,14 @@ def run_paths(
     scratch = np.empty((3, providers))
     flags = np.empty((2, providers), dtype=np.bool_)
     order = np.empty(providers, dtype=np.int64)
+    developed = np.empty((providers, months))
+    wanted = np.empty(providers)
+    entry_month = np.empty(providers, dtype=np.int64)
     # Construction orders finishing in each month (to skip months when none does).
     due = np.zeros(months, dtype=np.int64)
     # Monthly outputs of a block of BLOCK consecutive paths, copied out a block at a
     # time so that each copy fills whole cache lines of the path-last records.
-    block_p = np.empty((5, months, providers, BLOCK))
+    block_p = np.empty((8, months, providers, BLOCK))
     block = np.empty((2, months, BLOCK))
     for i in range(n):
         award[:] = 0.0
@@ -137,6 +157,9 @@ def run_paths(
         commitments[:] = 0.0
         open_quantity[:] = 0.0
         due[:] = 0
+        developed[:] = initial_developed
+        for p in range(providers):
+            entry_month[p] = NOT_ENTERED if entrant[p] else -1
         b = i % BLOCK
         for p in range(providers):
             built[p] = spare[p]
@@ -168,6 +191,21 @@ def run_paths(
                 if step < n_ending[month]:
                     k = ending[month, step]
                 else:
+                    if investing and review[month]:
+                        _review(
+                            developed,
+                            entry_month,
+                            month,
+                            demand[i, month],
+                            ceiling,
+                            development,
+                            build_share,
+                            growth,
+                            entrant,
+                            entry_from,
+                            entry_threshold,
+                            wanted,
+                        )
                     k = issued_in[month]
                     if k < 0:
                         continue
@@ -189,7 +227,7 @@ def run_paths(
                 start = tender_start[k]
                 end = tender_end[k]
                 for p in range(providers):
-                    headroom[p] = ceiling[p, start] - commitments[start, p]
+                    headroom[p] = developed[p, start] - commitments[start, p]
                 s = (
                     state(open_quantity[k], headroom, states > 2, states > (1 << providers) + 1)
                     if states > 1
@@ -262,14 +300,29 @@ def run_paths(
                 block_p[2, month, p, b] = delivered
                 block_p[3, month, p, b] = spend / 12.0
                 block_p[4, month, p, b] = supply / 12.0
+                block_p[5, month, p, b] = developed[p, month]
+                paid = developed[p, month] * capex_rate[p]
+                if entry_month[p] == month:
+                    paid = paid + entry_cost[p]
+                block_p[6, month, p, b] = paid
+                block_p[7, month, p, b] = 1.0 if entry_month[p] <= month else 0.0
                 total = total + delivered
             served = min(demand[i, month], total)
             block[0, month, b] = served
             block[1, month, b] = demand[i, month] - served
         if b == BLOCK - 1 or i == n - 1:
             first = i - b
-            outputs_p = (capacity_out, contracted_out, delivered_out, spend_out, supply_out)
-            for v in range(5):
+            outputs_p = (
+                capacity_out,
+                contracted_out,
+                delivered_out,
+                spend_out,
+                supply_out,
+                developed_out,
+                capex_out,
+                entered_out,
+            )
+            for v in range(8):
                 for month in range(months):
                     for p in range(providers):
                         for q in range(b + 1):
@@ -278,3 +331,60 @@ def run_paths(
                 for q in range(b + 1):
                     served_out[month, first + q] = block[0, month, q]
                     shortfall_out[month, first + q] = block[1, month, q]
+
+
+@numba.njit(cache=True, nogil=True)
+def _review(
+    developed,
+    entry_month,
+    month,
+    demand_now,
+    pipeline,
+    development,
+    share,
+    growth,
+    entrant,
+    entry_from,
+    entry_threshold,
+    target,
+):
+    """The entry and investment review of one path, as ``market.investment.review``."""
+    providers, months = developed.shape
+    for p in range(providers):
+        if not entrant[p] or entry_from[p] > month:
+            continue
+        ahead = month + development[p]
+        if ahead >= months:
+            continue
+        gap = demand_now * growth[p, month] - _rivals(developed, p, ahead)
+        if entry_month[p] > month and gap >= entry_threshold[p]:
+            entry_month[p] = month
+            want = share[p] * max(gap, 0.0)
+            for s in range(ahead, months):
+                reach = min(want, pipeline[p, s])
+                if reach > developed[p, s]:
+                    developed[p, s] = reach
+    for p in range(providers):
+        ahead = month + development[p]
+        if ahead >= months:
+            continue
+        gap = demand_now * growth[p, month] - _rivals(developed, p, ahead)
+        target[p] = share[p] * max(gap, 0.0) if entry_month[p] <= month else 0.0
+    for p in range(providers):
+        ahead = month + development[p]
+        if ahead >= months:
+            continue
+        for s in range(ahead, months):
+            reach = min(target[p], pipeline[p, s])
+            if reach > developed[p, s]:
+                developed[p, s] = reach
+
+
+@numba.njit(cache=True, nogil=True)
+def _rivals(developed, p, ahead):
+    """Capacity the providers other than ``p`` have developed for month ``ahead``."""
+    rivals = 0.0
+    for j in range(developed.shape[0]):
+        if j != p:
+            rivals = rivals + developed[j, ahead]
+    return rivals

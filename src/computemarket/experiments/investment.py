@@ -1,0 +1,343 @@
+"""The providers' investment equilibrium: build shares that are mutual best responses.
+
+Under ``supply.mode = "investment"`` each provider follows the Markov rule of
+:mod:`computemarket.market.investment`: at every review it develops the share
+``build_share`` of the demand it forecasts, ``anticipation_months`` past its ready date,
+its rivals will leave uncovered. :func:`investment_equilibrium` finds shares and timings
+at which no provider can raise its expected profit (present value of revenue less cost of
+supply less capex, :func:`computemarket.summarize`'s ``provider_profit``) by changing its
+own: iterated best responses, one provider at a time, over candidate shares around its
+current one and timings six and twelve months earlier or later, every candidate simulated
+on the same paths (common random numbers), until a whole round changes nothing. It then
+measures the largest gain from the deviations the issue names (building 10% and 25% more
+or less, and a year earlier or later) as the investment analogue of ``strategic_epsilon``
+(``docs/economics.md``, section Investment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from computemarket.errors import InputError
+from computemarket.scenario import Scenario, as_scenario
+from computemarket.scenario.fields import MOST_GW
+from computemarket.simulation import simulate_summary
+
+__all__ = ["DEVIATIONS", "investment_equilibrium"]
+
+#: The deviations measured at the equilibrium: (kind, amount). A ``share`` deviation
+#: multiplies the provider's build share; a ``timing`` one adds months to its
+#: anticipation (positive: it builds for demand further ahead, so earlier); an ``entry``
+#: one multiplies a potential entrant's entry threshold (0: enter at the first chance;
+#: inf: stay out).
+DEVIATIONS = (
+    ("share", 0.75),
+    ("share", 0.9),
+    ("share", 1.1),
+    ("share", 1.25),
+    ("timing", 12),
+    ("timing", -12),
+    ("entry", 0.0),
+    ("entry", float("inf")),
+)
+
+#: Candidate shares of one best-response step, as multiples of the current share, beside
+#: the absolute points below (so that a share of zero can grow again).
+_MULTIPLES = (0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0)
+_POINTS = (0.0, 0.25, 0.5, 1.0)
+#: A step is taken only when it raises the provider's expected profit by more than this
+#: share of it: on common random numbers the profit is flat over ranges of shares where
+#: the pipeline binds, and chasing gains below that would cycle among near-equal shares.
+_IMPROVEMENT = 1e-3
+#: Candidate changes of one best-response step to the anticipation, in months.
+_SHIFTS = (-12, -6, 6, 12)
+#: Candidate entry thresholds (GW) beside multiples of the current one; staying out is
+#: a threshold no forecast reaches.
+_ENTRY_POINTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+#: The columns of a policy profile.
+_SHARE, _LEAD, _THRESHOLD = 0, 1, 2
+_MOST_SHARE = 10.0
+
+
+def investment_equilibrium(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    paths: int = 200,
+    seed: int | None = None,
+    engine: str = "vector",
+    rounds: int = 8,
+    deviations: Sequence[tuple[str, float]] = DEVIATIONS,
+) -> xr.Dataset:
+    """Build shares that are mutual best responses, and the gain from deviating at them.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path, optional
+        A scenario with ``supply.mode = "investment"``; its providers' ``build_share``
+        values are the starting point.
+    paths : int, default 200
+        Paths every candidate is simulated on (the same paths for all: common random
+        numbers).
+    seed : int, optional
+        Seed of the random inputs; ``scenario.run.seed`` by default.
+    engine : {"vector", "compiled", "des"}, default "vector"
+        As for :func:`computemarket.simulate`; results do not depend on it.
+    rounds : int, default 8
+        Most rounds of best responses (each gives every provider one step).
+    deviations : sequence of (str, float), default :data:`DEVIATIONS`
+        The deviations whose gain is measured at the equilibrium.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``provider`` (and ``deviation``, ``round``):
+
+        - ``build_share``, ``anticipation_months``, ``entry_threshold``: the equilibrium
+          policy (the threshold is NaN for providers in the market from the start);
+        - ``profit``, ``profit_se``: expected profit and its standard error ($B);
+        - ``deviation_gain``, ``deviation_gain_se``: the paired gain in expected profit
+          from each deviation ($B; NaN where a deviation is not allowed);
+        - ``deviation_gain_share``: the gain over the absolute profit (or over the entry
+          cost, where that is larger);
+        - ``history``: the shares after each round.
+
+        Attributes: ``investment_epsilon`` (the largest ``deviation_gain_share``, at
+        least 0), ``converged`` (whether a round changed nothing: no step raised a profit
+        by more than 0.1%), ``scenario`` (the TOML of the scenario with the equilibrium
+        policy), ``paths``, ``seed``, ``engine``.
+
+    Raises
+    ------
+    InputError
+        If the scenario does not invest, or ``rounds`` or ``deviations`` are invalid.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> sc = cm.load_scenario().with_updates(
+    ...     {"supply.mode": "investment", "providers.oracle.investment.capex_per_gw": 40.0}
+    ... )
+    >>> eq = investment_equilibrium(sc, paths=20, seed=1, rounds=1, deviations=[("share", 1.1)])
+    >>> eq.build_share.dims
+    ('provider',)
+    >>> bool(eq.attrs["investment_epsilon"] >= 0.0)
+    True
+    """
+    sc = as_scenario(scenario)
+    if sc.supply.mode != "investment":
+        raise InputError(
+            "scenario.supply.mode",
+            sc.supply.mode,
+            'must be "investment" for an investment equilibrium',
+        )
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+        raise InputError("rounds", rounds, "must be a whole number of at least 1")
+    deviations = _checked(deviations)
+    names = sc.provider_names
+    game = _Game(sc, paths, seed, engine)
+    policy = game.start
+    history = []
+    converged = False
+    for _ in range(rounds):
+        changed = False
+        for i in range(len(names)):
+            best_value = game.profit(policy)[:, i].mean()
+            for column, value in game.steps(policy, i):
+                trial = policy.copy()
+                trial[i, column] = value
+                gain = game.profit(trial)[:, i].mean()
+                if gain > best_value + _IMPROVEMENT * max(abs(best_value), 1e-9):
+                    best_value, changed, policy = gain, True, trial
+        history.append(policy[:, _SHARE].copy())
+        if not changed:
+            converged = True
+            break
+    base = game.profit(policy)
+    gain = np.full((len(names), len(deviations)), np.nan)
+    gain_se = np.full_like(gain, np.nan)
+    for i in range(len(names)):
+        for j, deviation in enumerate(deviations):
+            trial = game.deviate(policy, i, deviation)
+            if trial is None:
+                continue  # not allowed, or not a choice this provider has
+            paired = game.profit(trial)[:, i] - base[:, i]
+            gain[i, j] = paired.mean()
+            gain_se[i, j] = paired.std(ddof=1) / np.sqrt(paired.size) if paired.size > 1 else 0.0
+    profit = base.mean(axis=0)
+    scale = np.maximum(np.maximum(np.abs(profit), game.entry_cost), 1e-12)[:, None]
+    share_gain = gain / scale
+    finite = share_gain[np.isfinite(share_gain)]
+    epsilon = float(max(finite.max(), 0.0)) if finite.size else 0.0
+    labels = [_label(kind, amount) for kind, amount in deviations]
+    return xr.Dataset(
+        {
+            "build_share": (
+                "provider",
+                policy[:, _SHARE],
+                {"units": "1", "long_name": "equilibrium build share"},
+            ),
+            "anticipation_months": (
+                "provider",
+                policy[:, _LEAD].astype(np.int64),
+                {"units": "month", "long_name": "equilibrium anticipation"},
+            ),
+            "entry_threshold": (
+                "provider",
+                policy[:, _THRESHOLD],
+                {"units": "GW", "long_name": "equilibrium entry threshold (NaN: not an entrant)"},
+            ),
+            "profit": ("provider", profit, {"units": "GUSD", "long_name": "expected profit, PV"}),
+            "profit_se": (
+                "provider",
+                base.std(axis=0, ddof=1) / np.sqrt(base.shape[0])
+                if base.shape[0] > 1
+                else np.zeros(len(names)),
+                {"units": "GUSD", "long_name": "standard error of expected profit"},
+            ),
+            "deviation_gain": (
+                ("provider", "deviation"),
+                gain,
+                {"units": "GUSD", "long_name": "gain in expected profit from deviating"},
+            ),
+            "deviation_gain_se": (
+                ("provider", "deviation"),
+                gain_se,
+                {"units": "GUSD", "long_name": "paired standard error of the gain"},
+            ),
+            "deviation_gain_share": (
+                ("provider", "deviation"),
+                share_gain,
+                {"units": "1", "long_name": "gain from deviating over the absolute profit"},
+            ),
+            "history": (
+                ("round", "provider"),
+                np.array(history),
+                {"units": "1", "long_name": "build shares after each round"},
+            ),
+        },
+        coords={
+            "provider": list(names),
+            "deviation": labels,
+            "round": np.arange(1, len(history) + 1),
+        },
+        attrs={
+            "investment_epsilon": epsilon,
+            "converged": int(converged),
+            "scenario": game.variant(policy).to_toml(),
+            "paths": int(paths),
+            "seed": int(game.seed),
+            "engine": engine,
+        },
+    )
+
+
+def _label(kind: str, amount: float) -> str:
+    """A deviation's name: ``share x1.1``, ``timing +12``, ``entry x0``, ``entry never``."""
+    if kind == "timing":
+        return f"timing {int(amount):+d}"
+    if kind == "entry" and amount == np.inf:
+        return "entry never"
+    return f"{kind} x{amount:g}"
+
+
+def _checked(deviations: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    out = []
+    for item in deviations:
+        try:
+            kind, amount = item
+        except (TypeError, ValueError):
+            raise InputError("deviations", item, "each must be a pair (kind, amount)") from None
+        if kind == "share" and isinstance(amount, (int, float)) and amount >= 0:
+            out.append(("share", float(amount)))
+        elif kind == "timing" and isinstance(amount, (int, float)) and float(amount).is_integer():
+            out.append(("timing", int(amount)))
+        elif kind == "entry" and isinstance(amount, (int, float)) and amount >= 0:
+            out.append(("entry", float(amount)))
+        else:
+            raise InputError(
+                "deviations",
+                item,
+                "each must be ('share', a multiple >= 0), ('timing', whole months) or "
+                "('entry', a multiple >= 0 of the entry threshold, inf: never enter)",
+            )
+    return out
+
+
+class _Game:
+    """Expected profits of every provider for given policies, memoised, on common paths.
+
+    A policy profile is an array ``(P, 3)``: each provider's build share, anticipation
+    (months) and entry threshold (GW; NaN for a provider in the market from the start).
+    """
+
+    def __init__(self, sc: Scenario, paths: int, seed: int | None, engine: str) -> None:
+        self.sc, self.paths, self.engine = sc, paths, engine
+        self.seed = sc.run.seed if seed is None else seed
+        self._cache: dict[bytes, np.ndarray] = {}
+        self.start = np.array(
+            [
+                [
+                    p.investment.build_share,
+                    p.investment.anticipation_months,
+                    p.entry.threshold_gw if p.entry is not None else np.nan,
+                ]
+                for p in sc.providers
+            ]
+        )
+        self.entry_cost = np.array([p.entry.cost if p.entry else 0.0 for p in sc.providers])
+
+    def steps(self, policy: np.ndarray, i: int) -> list[tuple[int, float]]:
+        """Candidate changes of provider ``i``'s policy in one best-response step."""
+        share, lead, threshold = policy[i]
+        steps = [(_SHARE, float(min(share * m, _MOST_SHARE))) for m in _MULTIPLES]
+        steps += [(_SHARE, point) for point in _POINTS]
+        earliest = -self.sc.providers[i].investment.development_months
+        steps += [(_LEAD, float(lead + s)) for s in _SHIFTS if lead + s >= earliest]
+        if not np.isnan(threshold):
+            steps += [(_THRESHOLD, float(min(threshold * m, MOST_GW))) for m in _MULTIPLES]
+            steps += [(_THRESHOLD, point) for point in (*_ENTRY_POINTS, MOST_GW)]
+        return steps
+
+    def deviate(
+        self, policy: np.ndarray, i: int, deviation: tuple[str, float]
+    ) -> np.ndarray | None:
+        """Provider ``i``'s policy after ``deviation``, or None where it has no such choice."""
+        kind, amount = deviation
+        trial = policy.copy()
+        if kind == "share":
+            trial[i, _SHARE] = min(policy[i, _SHARE] * amount, _MOST_SHARE)
+        elif kind == "timing":
+            trial[i, _LEAD] = policy[i, _LEAD] + amount
+            if trial[i, _LEAD] + self.sc.providers[i].investment.development_months < 0:
+                return None  # it would forecast demand before the decision
+        else:
+            if np.isnan(policy[i, _THRESHOLD]):
+                return None
+            trial[i, _THRESHOLD] = (
+                min(policy[i, _THRESHOLD] * amount, MOST_GW) if amount < np.inf else MOST_GW
+            )
+        return trial
+
+    def variant(self, policy: np.ndarray) -> Scenario:
+        """The scenario with every provider playing its part of ``policy``."""
+        updates: dict[str, object] = {}
+        for name, (share, lead, threshold) in zip(self.sc.provider_names, policy, strict=True):
+            updates[f"providers.{name}.investment.build_share"] = float(share)
+            updates[f"providers.{name}.investment.anticipation_months"] = int(lead)
+            if not np.isnan(threshold):
+                updates[f"providers.{name}.entry.threshold_gw"] = float(threshold)
+        return self.sc.with_updates(updates)
+
+    def profit(self, policy: np.ndarray) -> np.ndarray:
+        """Each path's profit of each provider, (paths, P)."""
+        key = policy.tobytes()
+        if key not in self._cache:
+            summary = simulate_summary(
+                self.variant(policy), engine=self.engine, paths=self.paths, seed=self.seed
+            )
+            self._cache[key] = summary["provider_profit"].transpose("path", "provider").values
+        return self._cache[key]

@@ -1,0 +1,120 @@
+"""The investment equilibrium: checked by deviations simulated apart from the solver."""
+
+import numpy as np
+import pytest
+
+import computemarket as cm
+from computemarket.scenario.supply import annuity_factor
+
+# Shell and power ~$12B/GW (CALIBRATION.md, suggested defaults), over a 15-year life; the
+# providers' base cost is the baseline's less that annuity, with markups that keep the
+# baseline's prices, so that capacity is not paid for twice.
+FACILITY, LIFE = 12.0, 15.0
+COSTS = {"azure": 11.5, "oracle": 11.0, "stargate": 11.0}
+PATHS, SEED = 120, 11
+#: Most gain from a deviation, as a share of the provider's profit (docs/economics.md).
+TOLERANCE = 0.02
+
+
+def _scenario(capex=FACILITY):
+    annuity = FACILITY * annuity_factor(0.10, LIFE)
+    updates = {"supply.mode": "investment"}
+    for name, cost in COSTS.items():
+        updates[f"providers.{name}.base_cost"] = cost - annuity
+        updates[f"providers.{name}.markup"] = cost * 1.15 / (cost - annuity) - 1.0
+        updates[f"providers.{name}.investment.capex_per_gw"] = capex
+        updates[f"providers.{name}.investment.asset_life_years"] = LIFE
+    return cm.load_scenario().with_updates(updates)
+
+
+@pytest.fixture(scope="module")
+def equilibrium():
+    return cm.investment_equilibrium(_scenario(), paths=PATHS, seed=SEED)
+
+
+def _profits(sc, seed, paths=PATHS):
+    s = cm.simulate_summary(sc, paths=paths, seed=seed)
+    return s.provider_profit.transpose("path", "provider").values
+
+
+def test_the_solver_converges_with_a_small_epsilon(equilibrium):
+    assert equilibrium.attrs["converged"] == 1
+    assert 0.0 <= equilibrium.attrs["investment_epsilon"] <= TOLERANCE
+    gains = equilibrium.deviation_gain
+    build = [d for d in gains.deviation.values if not d.startswith("entry")]
+    assert np.isfinite(gains.sel(deviation=build).values).all()
+    assert np.isnan(gains.sel(deviation=["entry x0", "entry never"]).values).all()  # no entrants
+    # The reported profit is that of the scenario it returns.
+    sc = cm.Scenario.from_toml(equilibrium.attrs["scenario"])
+    np.testing.assert_array_equal(_profits(sc, SEED).mean(axis=0), equilibrium.profit.values)
+
+
+def test_no_provider_gains_from_deviating_on_fresh_paths(equilibrium):
+    # Apart from the solver: its shares, other paths, deviations simulated directly.
+    sc = cm.Scenario.from_toml(equilibrium.attrs["scenario"])
+    seed = SEED + 1000
+    base = _profits(sc, seed)
+    worst = []
+    for i, provider in enumerate(sc.providers):
+        share = provider.investment.build_share
+        lead = provider.investment.anticipation_months
+        prefix = f"providers.{provider.name}.investment."
+        for update in (
+            {prefix + "build_share": share * 0.75},
+            {prefix + "build_share": share * 1.25},
+            {prefix + "anticipation_months": lead + 12},
+            {prefix + "anticipation_months": lead - 12},
+        ):
+            paired = _profits(sc.with_updates(update), seed)[:, i] - base[:, i]
+            se = paired.std(ddof=1) / np.sqrt(paired.size)
+            gain = paired.mean() - 3.0 * se
+            worst.append(gain / abs(base[:, i].mean()))
+    assert max(worst) <= TOLERANCE, worst
+
+
+def test_higher_capex_means_less_capacity(equilibrium):
+    dear = cm.investment_equilibrium(_scenario(capex=2.5 * FACILITY), paths=PATHS, seed=SEED)
+    assert (dear.build_share.values <= equilibrium.build_share.values).all()
+    cheap_sc = cm.Scenario.from_toml(equilibrium.attrs["scenario"])
+    dear_sc = cm.Scenario.from_toml(dear.attrs["scenario"])
+    built = [
+        cm.simulate_summary(s, paths=PATHS, seed=SEED).developed_gw.sum("provider").mean()
+        for s in (cheap_sc, dear_sc)
+    ]
+    assert float(built[1]) < float(built[0])
+
+
+def test_an_exogenous_scenario_is_refused_naming_the_field():
+    with pytest.raises(cm.InputError, match=r"supply\.mode"):
+        cm.investment_equilibrium(paths=5)
+
+
+@pytest.mark.parametrize(
+    "deviations", [[("share", -1.0)], [("timing", 1.5)], [("later", 1)], ["share"]]
+)
+def test_bad_deviations_are_refused(deviations):
+    with pytest.raises(cm.InputError, match="deviations"):
+        cm.investment_equilibrium(_scenario(), paths=5, deviations=deviations)
+
+
+def _with_entrant(cost):
+    return _scenario().with_updates(
+        {"providers.stargate.entry": {"cost": cost, "earliest": "2026-01", "threshold_gw": 1.0}}
+    )
+
+
+@pytest.mark.parametrize("cost", [2.0, 400.0])
+def test_an_entrant_enters_only_when_entry_pays(cost):
+    eq = cm.investment_equilibrium(_with_entrant(cost), paths=80, seed=SEED, rounds=4)
+    sc = cm.Scenario.from_toml(eq.attrs["scenario"])
+    summary = cm.simulate_summary(sc, paths=80, seed=SEED + 1000)  # fresh paths
+    entered = np.isfinite(summary.entry_month.sel(provider="stargate").values)
+    profit = summary.provider_profit.sel(provider="stargate").values
+    # Staying out earns nothing: where it enters, entering must pay on average.
+    if entered.any():
+        assert profit.mean() >= -TOLERANCE * cost
+    if cost == 400.0:  # more than it could ever earn here: it stays out
+        assert not entered.any() and eq.entry_threshold.sel(provider="stargate") >= 1e5
+    else:
+        assert entered.mean() > 0.5
+    assert eq.attrs["investment_epsilon"] <= TOLERANCE

@@ -1,0 +1,170 @@
+"""Investment supply: the providers' development decisions, in every engine."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import computemarket as cm
+from computemarket.engines import compiled, des
+from computemarket.engines import vector as core
+from computemarket.market.draws import draw
+from computemarket.market.inputs import prepare
+from computemarket.market.plan import make_plan
+from computemarket.scenario.supply import annuity_factor
+from computemarket.testing import assert_results_equal, scenarios
+
+FACILITY = 12.0  # $B per GW of shell and power (CALIBRATION.md, suggested defaults)
+
+
+def _investing(**updates):
+    base = {"supply.mode": "investment"}
+    for name in ("azure", "oracle", "stargate"):
+        base[f"providers.{name}.investment.capex_per_gw"] = FACILITY
+        base[f"providers.{name}.investment.asset_life_years"] = 15.0
+    base.update(updates)
+    return cm.load_scenario().with_updates(base)
+
+
+def _arrays(scenario, paths, seed, engine):
+    plan = make_plan(scenario)
+    inputs = prepare(plan, draw(plan, paths, seed))
+    return plan, {"vector": core, "compiled": compiled, "des": des}[engine].run(inputs).arrays
+
+
+def test_exogenous_supply_develops_the_schedule_and_spends_no_capex():
+    ds = cm.simulate(paths=20, seed=3)
+    ceiling = ds.capacity_ceiling.broadcast_like(ds.developed).transpose(*ds.developed.dims)
+    np.testing.assert_array_equal(ds.developed.values, ceiling.values)
+    assert float(abs(ds.capex).max()) == 0.0
+    s = cm.summarize(ds)
+    np.testing.assert_array_equal(
+        s.developed_gw.values, np.broadcast_to(ds.capacity_ceiling.values[-1], (20, 3))
+    )
+
+
+def test_developed_capacity_rises_within_the_pipeline_and_costs_its_annuity():
+    sc = _investing()
+    plan, arrays = _arrays(sc, 40, 2, "vector")
+    developed = np.moveaxis(arrays["developed"], -1, 0)  # (path, month, provider)
+    pipeline = plan.ceiling.T[None]
+    assert (developed <= pipeline + 1e-12).all()
+    assert (np.diff(developed, axis=1) >= 0).all()  # development is irreversible
+    rate = FACILITY * annuity_factor(0.10, 15.0) / 12.0
+    np.testing.assert_allclose(np.moveaxis(arrays["capex"], -1, 0), developed * rate, rtol=1e-15)
+    # Before any decision can land, providers have what was under way at the start.
+    d = sc.providers[0].investment.development_months
+    np.testing.assert_array_equal(
+        developed[:, :d, 0], np.broadcast_to(plan.ceiling[0, :d], (40, d))
+    )
+
+
+def test_commitments_stay_within_developed_capacity():
+    ds = cm.simulate(_investing(), paths=30, seed=4)
+    tender_start = ds.tender_start.values
+    starts = [np.flatnonzero(ds.time.values == t)[0] for t in tender_start]
+    room = (
+        ds.developed.isel(time=starts).rename(time="tender").transpose("path", "tender", "provider")
+    )
+    assert (ds.headroom.transpose("path", "tender", "provider").values <= room.values + 1e-9).all()
+
+
+def test_a_larger_build_share_develops_at_least_as_much():
+    low = cm.simulate(
+        _investing(**{"providers.oracle.investment.build_share": 0.3}), paths=30, seed=1
+    )
+    high = cm.simulate(
+        _investing(**{"providers.oracle.investment.build_share": 0.9}), paths=30, seed=1
+    )
+    oracle_low = low.developed.sel(provider="oracle")
+    oracle_high = high.developed.sel(provider="oracle")
+    assert (oracle_high >= oracle_low - 1e-12).all()
+    assert float((oracle_high - oracle_low).sum()) > 0.0
+
+
+def test_building_ahead_develops_earlier():
+    now = cm.simulate(
+        _investing(**{"providers.oracle.investment.build_share": 0.3}), paths=30, seed=1
+    )
+    ahead = cm.simulate(
+        _investing(
+            **{
+                "providers.oracle.investment.build_share": 0.3,
+                "providers.oracle.investment.anticipation_months": 12,
+            }
+        ),
+        paths=30,
+        seed=1,
+    )
+    gap = ahead.developed.sel(provider="oracle") - now.developed.sel(provider="oracle")
+    assert float(gap.sum()) > 0.0
+
+
+@pytest.mark.parametrize("engine", ["compiled", "des"])
+def test_engines_agree_bit_for_bit_under_investment(engine):
+    sc = _investing(
+        **{
+            "providers.oracle.investment.build_share": 0.4,
+            "providers.stargate.investment.anticipation_months": -6,
+            "supply.review_every_months": 4,
+        }
+    )
+    reference = cm.simulate(sc, paths=12, seed=7)
+    assert_results_equal(
+        cm.simulate(sc, paths=12, seed=7, engine=engine), reference.assign_attrs(engine=engine)
+    )
+
+
+@settings(max_examples=25)
+@given(scenarios(supplies=("investment",), bidding=("cost_plus",)))
+def test_random_investing_scenarios_agree_in_every_engine(sc):
+    plan, vector = _arrays(sc, 3, sc.run.seed, "vector")
+    _, fast = _arrays(sc, 3, sc.run.seed, "compiled")
+    for name, values in vector.items():
+        np.testing.assert_array_equal(fast[name], values, err_msg=name)
+    # Decisions only add to what was under way, and only up to the pipeline.
+    developed = vector["developed"]  # (T, P, n): month, provider, path
+    initial = plan.investment.initial.T[:, :, None]
+    assert (developed >= initial).all()
+    assert (developed <= np.maximum(initial, plan.ceiling.T[:, :, None])).all()
+
+
+def test_a_bad_anticipation_names_the_field():
+    with pytest.raises(cm.ScenarioError, match="anticipation_months"):
+        _investing(**{"providers.oracle.investment.anticipation_months": -30})
+
+
+@settings(max_examples=10)
+@given(scenarios(supplies=("investment",), bidding=("cost_plus",), max_months=30))
+def test_random_investing_scenarios_agree_with_the_discrete_event_engine(sc):
+    _, vector = _arrays(sc, 2, sc.run.seed, "vector")
+    _, events = _arrays(sc, 2, sc.run.seed, "des")
+    for name, values in vector.items():
+        np.testing.assert_array_equal(events[name], values, err_msg=name)
+
+
+def test_an_entrant_has_nothing_until_it_enters_and_pays_its_cost_once():
+    sc = _investing(
+        **{"providers.stargate.entry": {"cost": 3.0, "earliest": "2026-01", "threshold_gw": 2.0}}
+    )
+    plan, arrays = _arrays(sc, 30, 5, "vector")
+    entered = np.moveaxis(arrays["entered"], -1, 0)[:, :, 2]  # (path, month)
+    developed = np.moveaxis(arrays["developed"], -1, 0)[:, :, 2]
+    capex = np.moveaxis(arrays["capex"], -1, 0)[:, :, 2]
+    assert (entered[:, :12] == 0).all()  # not before its earliest month
+    assert (np.diff(entered, axis=1) >= 0).all()  # once in, it stays
+    first = np.where(entered.any(axis=1), entered.argmax(axis=1), plan.months)
+    d = sc.provider("stargate").investment.development_months
+    for path, month in enumerate(first.tolist()):
+        assert (developed[path, : min(month + d, plan.months)] == 0).all()
+        if month < plan.months:
+            rate = developed[path, month] * plan.investment.capex_rate[2]
+            assert capex[path, month] == rate + 3.0
+    assert np.isfinite(cm.summarize(cm.simulate(sc, paths=30, seed=5)).entry_month).any()
+
+
+def test_entry_needs_investment_supply_and_an_outsider():
+    entry = {"cost": 1.0, "earliest": "2026-01"}
+    with pytest.raises(cm.ScenarioError, match=r"supply\.mode"):
+        cm.load_scenario().with_updates({"providers.stargate.entry": entry})
+    with pytest.raises(cm.ScenarioError, match="holder"):
+        _investing(**{"providers.azure.entry": entry})
