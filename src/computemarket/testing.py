@@ -67,8 +67,8 @@ def scenarios(
         Longest horizon drawn (the shortest is 6 months).
     supplies : tuple of str, default both supply modes
         Supply modes to draw from (``supply.mode``); under ``investment`` every provider
-        gets a drawn ``investment`` table, and one in three (not the holder) an ``entry``
-        table.
+        gets a drawn ``investment`` table, and one in three (not the holder, nor one with
+        initial contracts) an ``entry`` table.
 
     Returns
     -------
@@ -205,8 +205,11 @@ def scenarios(
         "initial_contracts": initial,
         "run": {"paths": 4, "seed": draw(st.integers(0, 2**32))},
     }
-    for provider in providers:  # the holder of a right is in the market from the start
-        if provider["name"] == data["contract"]["holder"]:
+    # The holder of a right, and providers with initial contracts, are in the market
+    # from the start: they cannot be entrants.
+    present = {data["contract"]["holder"], *(c["provider"] for c in initial)}
+    for provider in providers:
+        if provider["name"] in present:
             provider.pop("entry", None)
     return Scenario.from_dict(data)
 

@@ -44,6 +44,7 @@ def test_the_solver_converges_with_a_small_epsilon(equilibrium):
     build = [d for d in gains.deviation.values if not d.startswith("entry")]
     assert np.isfinite(gains.sel(deviation=build).values).all()
     assert np.isnan(gains.sel(deviation=["entry x0", "entry never"]).values).all()  # no entrants
+    assert "build 0.25" in build  # a provider building nothing is tested too
     # The reported profit is that of the scenario it returns.
     sc = cm.Scenario.from_toml(equilibrium.attrs["scenario"])
     np.testing.assert_array_equal(_profits(sc, SEED).mean(axis=0), equilibrium.profit.values)
@@ -90,7 +91,16 @@ def test_an_exogenous_scenario_is_refused_naming_the_field():
 
 
 @pytest.mark.parametrize(
-    "deviations", [[("share", -1.0)], [("timing", 1.5)], [("later", 1)], ["share"]]
+    "deviations",
+    [
+        [("share", -1.0)],
+        [("share", float("inf"))],
+        [("share", True)],
+        [("build", 11.0)],
+        [("timing", 1.5)],
+        [("later", 1)],
+        ["share"],
+    ],
 )
 def test_bad_deviations_are_refused(deviations):
     with pytest.raises(cm.InputError, match="deviations"):
@@ -118,3 +128,10 @@ def test_an_entrant_enters_only_when_entry_pays(cost):
     else:
         assert entered.mean() > 0.5
     assert eq.attrs["investment_epsilon"] <= TOLERANCE
+
+
+def test_numpy_amounts_are_read_as_numbers():
+    eq = cm.investment_equilibrium(
+        _scenario(), paths=5, rounds=1, deviations=[("timing", np.int64(6)), ("build", 0.5)]
+    )
+    assert list(eq.deviation.values) == ["timing +6", "build 0.5"]

@@ -9,6 +9,7 @@ from computemarket.engines import compiled, des
 from computemarket.engines import vector as core
 from computemarket.market.draws import draw
 from computemarket.market.inputs import prepare
+from computemarket.market.investment import review
 from computemarket.market.plan import make_plan
 from computemarket.scenario.supply import annuity_factor
 from computemarket.testing import assert_results_equal, scenarios
@@ -32,7 +33,12 @@ def _arrays(scenario, paths, seed, engine):
 
 
 def test_exogenous_supply_develops_the_schedule_and_spends_no_capex():
-    ds = cm.simulate(paths=20, seed=3)
+    # A capex given under exogenous supply is not charged: the schedule is given capacity.
+    costly = cm.load_scenario().with_updates({"providers.oracle.investment.capex_per_gw": 12.0})
+    ds = cm.simulate(costly, paths=20, seed=3)
+    plain = cm.simulate(paths=20, seed=3)
+    for name in plain.data_vars:  # the same numbers (the scenario's attributes differ)
+        np.testing.assert_array_equal(ds[name].values, plain[name].values, err_msg=name)
     ceiling = ds.capacity_ceiling.broadcast_like(ds.developed).transpose(*ds.developed.dims)
     np.testing.assert_array_equal(ds.developed.values, ceiling.values)
     assert float(abs(ds.capex).max()) == 0.0
@@ -121,11 +127,10 @@ def test_random_investing_scenarios_agree_in_every_engine(sc):
     _, fast = _arrays(sc, 3, sc.run.seed, "compiled")
     for name, values in vector.items():
         np.testing.assert_array_equal(fast[name], values, err_msg=name)
-    # Decisions only add to what was under way, and only up to the pipeline.
+    # Decisions only add to what was under way, and never beyond the pipeline.
     developed = vector["developed"]  # (T, P, n): month, provider, path
-    initial = plan.investment.initial.T[:, :, None]
-    assert (developed >= initial).all()
-    assert (developed <= np.maximum(initial, plan.ceiling.T[:, :, None])).all()
+    assert (developed >= plan.investment.initial.T[:, :, None]).all()
+    assert (developed <= plan.ceiling.T[:, :, None]).all()
 
 
 def test_a_bad_anticipation_names_the_field():
@@ -154,11 +159,14 @@ def test_an_entrant_has_nothing_until_it_enters_and_pays_its_cost_once():
     assert (np.diff(entered, axis=1) >= 0).all()  # once in, it stays
     first = np.where(entered.any(axis=1), entered.argmax(axis=1), plan.months)
     d = sc.provider("stargate").investment.development_months
+    paid = capex - developed * plan.investment.capex_rate[2]  # entry costs alone
     for path, month in enumerate(first.tolist()):
         assert (developed[path, : min(month + d, plan.months)] == 0).all()
+        others = np.arange(plan.months) != month
+        np.testing.assert_allclose(paid[path, others], 0.0, atol=1e-12)  # only once
         if month < plan.months:
-            rate = developed[path, month] * plan.investment.capex_rate[2]
-            assert capex[path, month] == rate + 3.0
+            assert paid[path, month] == pytest.approx(3.0, abs=1e-12)
+    assert (first < plan.months).any() and (first > 12).any()
     assert np.isfinite(cm.summarize(cm.simulate(sc, paths=30, seed=5)).entry_month).any()
 
 
@@ -168,3 +176,36 @@ def test_entry_needs_investment_supply_and_an_outsider():
         cm.load_scenario().with_updates({"providers.stargate.entry": entry})
     with pytest.raises(cm.ScenarioError, match="holder"):
         _investing(**{"providers.azure.entry": entry})
+    with pytest.raises(cm.ScenarioError, match="initial contracts"):
+        _investing(**{"providers.oracle.entry": entry})  # oracle has one from 2025-06
+
+
+def test_decisions_never_take_back_capacity(monkeypatch):
+    from computemarket.market import ledger
+
+    seen = []
+
+    def recording(developed, *args):
+        before = developed.copy()
+        review(developed, *args)
+        seen.append(bool((developed >= before).all()))
+
+    monkeypatch.setattr(ledger, "review", recording)
+    cm.simulate(_investing(**{"providers.oracle.investment.build_share": 0.5}), paths=20, seed=2)
+    assert len(seen) == 20 and all(seen)  # a review every six months of ten years
+
+
+@pytest.mark.parametrize("rule", ["rofr", "open", "rofo"])
+def test_engines_agree_under_investment_with_strategic_bids(rule):
+    sc = _investing(
+        **{
+            "contract.rule": rule,
+            "bidding.mode": "strategic",
+            "bidding.intermediate": "taker_set",
+            "providers.oracle.investment.build_share": 0.5,
+        }
+    )
+    _, vector = _arrays(sc, 6, 3, "vector")
+    _, fast = _arrays(sc, 6, 3, "compiled")
+    for name, values in vector.items():
+        np.testing.assert_array_equal(fast[name], values, err_msg=name)

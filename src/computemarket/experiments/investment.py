@@ -16,6 +16,7 @@ or less, and a year earlier or later) as the investment analogue of ``strategic_
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,16 +25,17 @@ import xarray as xr
 
 from computemarket.errors import InputError
 from computemarket.scenario import Scenario, as_scenario
-from computemarket.scenario.fields import MOST_GW
+from computemarket.scenario.fields import MOST_GW, MOST_MONTHS
 from computemarket.simulation import simulate_summary
 
 __all__ = ["DEVIATIONS", "investment_equilibrium"]
 
 #: The deviations measured at the equilibrium: (kind, amount). A ``share`` deviation
 #: multiplies the provider's build share; a ``timing`` one adds months to its
-#: anticipation (positive: it builds for demand further ahead, so earlier); an ``entry``
-#: one multiplies a potential entrant's entry threshold (0: enter at the first chance;
-#: inf: stay out).
+#: anticipation (positive: it builds for demand further ahead, so earlier); a ``build``
+#: one sets the share to the amount (so that a provider building nothing is tested too);
+#: an ``entry`` one multiplies a potential entrant's entry threshold (0: enter whenever
+#: some demand is forecast uncovered; inf: stay out).
 DEVIATIONS = (
     ("share", 0.75),
     ("share", 0.9),
@@ -41,6 +43,8 @@ DEVIATIONS = (
     ("share", 1.25),
     ("timing", 12),
     ("timing", -12),
+    ("build", 0.25),
+    ("build", 1.0),
     ("entry", 0.0),
     ("entry", float("inf")),
 )
@@ -58,6 +62,9 @@ _SHIFTS = (-12, -6, 6, 12)
 #: Candidate entry thresholds (GW) beside multiples of the current one; staying out is
 #: a threshold no forecast reaches.
 _ENTRY_POINTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+#: The least profit ($B) a deviation's gain is measured against, so that a provider
+#: that builds and sells nothing (profit zero) does not turn noise into a large share.
+_LEAST_SCALE = 1.0
 #: The columns of a policy profile.
 _SHARE, _LEAD, _THRESHOLD = 0, 1, 2
 _MOST_SHARE = 10.0
@@ -101,8 +108,8 @@ def investment_equilibrium(
         - ``profit``, ``profit_se``: expected profit and its standard error ($B);
         - ``deviation_gain``, ``deviation_gain_se``: the paired gain in expected profit
           from each deviation ($B; NaN where a deviation is not allowed);
-        - ``deviation_gain_share``: the gain over the absolute profit (or over the entry
-          cost, where that is larger);
+        - ``deviation_gain_share``: the gain over the largest of the absolute profit, the
+          entry cost and $1B;
         - ``history``: the shares after each round.
 
         Attributes: ``investment_epsilon`` (the largest ``deviation_gain_share``, at
@@ -168,7 +175,7 @@ def investment_equilibrium(
             gain[i, j] = paired.mean()
             gain_se[i, j] = paired.std(ddof=1) / np.sqrt(paired.size) if paired.size > 1 else 0.0
     profit = base.mean(axis=0)
-    scale = np.maximum(np.maximum(np.abs(profit), game.entry_cost), 1e-12)[:, None]
+    scale = np.maximum(np.maximum(np.abs(profit), game.entry_cost), _LEAST_SCALE)[:, None]
     share_gain = gain / scale
     finite = share_gain[np.isfinite(share_gain)]
     epsilon = float(max(finite.max(), 0.0)) if finite.size else 0.0
@@ -236,34 +243,42 @@ def investment_equilibrium(
 
 
 def _label(kind: str, amount: float) -> str:
-    """A deviation's name: ``share x1.1``, ``timing +12``, ``entry x0``, ``entry never``."""
+    """A deviation's name: ``share x1.1``, ``build 0.25``, ``timing +12``, ``entry never``."""
     if kind == "timing":
         return f"timing {int(amount):+d}"
+    if kind == "build":
+        return f"build {amount:g}"
     if kind == "entry" and amount == np.inf:
         return "entry never"
     return f"{kind} x{amount:g}"
 
 
 def _checked(deviations: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
-    out = []
+    """The deviations as (kind, amount), refusing anything else naming the item."""
+    allowed = (
+        "each must be ('share', a finite multiple >= 0), ('build', a share from 0 to 10), "
+        "('timing', whole months) or ('entry', a multiple >= 0 of the entry threshold, "
+        "inf: never enter)"
+    )
+    out: list[tuple[str, float]] = []
     for item in deviations:
         try:
             kind, amount = item
         except (TypeError, ValueError):
             raise InputError("deviations", item, "each must be a pair (kind, amount)") from None
-        if kind == "share" and isinstance(amount, (int, float)) and amount >= 0:
-            out.append(("share", float(amount)))
-        elif kind == "timing" and isinstance(amount, (int, float)) and float(amount).is_integer():
-            out.append(("timing", int(amount)))
-        elif kind == "entry" and isinstance(amount, (int, float)) and amount >= 0:
-            out.append(("entry", float(amount)))
+        if isinstance(amount, bool) or not isinstance(amount, numbers.Real):
+            raise InputError("deviations", item, allowed)
+        value = float(amount)
+        if kind == "share" and 0 <= value < np.inf:
+            out.append(("share", value))
+        elif kind == "build" and 0 <= value <= _MOST_SHARE:
+            out.append(("build", value))
+        elif kind == "timing" and np.isfinite(value) and value.is_integer():
+            out.append(("timing", int(value)))
+        elif kind == "entry" and value >= 0:
+            out.append(("entry", value))
         else:
-            raise InputError(
-                "deviations",
-                item,
-                "each must be ('share', a multiple >= 0), ('timing', whole months) or "
-                "('entry', a multiple >= 0 of the entry threshold, inf: never enter)",
-            )
+            raise InputError("deviations", item, allowed)
     return out
 
 
@@ -295,8 +310,7 @@ class _Game:
         share, lead, threshold = policy[i]
         steps = [(_SHARE, float(min(share * m, _MOST_SHARE))) for m in _MULTIPLES]
         steps += [(_SHARE, point) for point in _POINTS]
-        earliest = -self.sc.providers[i].investment.development_months
-        steps += [(_LEAD, float(lead + s)) for s in _SHIFTS if lead + s >= earliest]
+        steps += [(_LEAD, float(lead + s)) for s in _SHIFTS if self._allowed_lead(i, lead + s)]
         if not np.isnan(threshold):
             steps += [(_THRESHOLD, float(min(threshold * m, MOST_GW))) for m in _MULTIPLES]
             steps += [(_THRESHOLD, point) for point in (*_ENTRY_POINTS, MOST_GW)]
@@ -310,10 +324,12 @@ class _Game:
         trial = policy.copy()
         if kind == "share":
             trial[i, _SHARE] = min(policy[i, _SHARE] * amount, _MOST_SHARE)
+        elif kind == "build":
+            trial[i, _SHARE] = amount
         elif kind == "timing":
             trial[i, _LEAD] = policy[i, _LEAD] + amount
-            if trial[i, _LEAD] + self.sc.providers[i].investment.development_months < 0:
-                return None  # it would forecast demand before the decision
+            if not self._allowed_lead(i, trial[i, _LEAD]):
+                return None  # it would forecast before the decision, or past any horizon
         else:
             if np.isnan(policy[i, _THRESHOLD]):
                 return None
@@ -321,6 +337,11 @@ class _Game:
                 min(policy[i, _THRESHOLD] * amount, MOST_GW) if amount < np.inf else MOST_GW
             )
         return trial
+
+    def _allowed_lead(self, i: int, lead: float) -> bool:
+        """Whether ``anticipation_months = lead`` is a valid choice for provider ``i``."""
+        development = self.sc.providers[i].investment.development_months
+        return -development <= lead <= MOST_MONTHS
 
     def variant(self, policy: np.ndarray) -> Scenario:
         """The scenario with every provider playing its part of ``policy``."""

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario import Scenario
 from computemarket.scenario.calendar import month_index
 from computemarket.scenario.supply import annuity_factor
@@ -64,11 +65,11 @@ class InvestmentPlan:
         ``i``'s development time and anticipation, from month ``t``.
     capex_rate : ndarray of float, shape (P,)
         Capex per GW developed and per month ($B): ``capex_per_gw`` times the annuity
-        factor, over twelve.
+        factor, over twelve (zero when not investing: exogenous capacity has no capex).
     initial : ndarray of float, shape (P, T)
         Developed capacity before any decision: the schedule when not investing, else
-        the pipeline up to the first month a decision can reach, flat after it (zero for
-        a potential entrant).
+        the pipeline up to the first month a decision can reach, flat after it (or the
+        pipeline, where that is lower; zero for a potential entrant).
     entrant : ndarray of bool, shape (P,)
         Which providers are potential entrants (``providers[].entry``).
     entry_from, entry_threshold, entry_cost : ndarray, shape (P,)
@@ -126,7 +127,7 @@ def investment_plan(
     )
     share = np.array([p.investment.build_share for p in sc.providers], dtype=float)
     rate = sc.supply.cost_of_capital
-    capex_rate = (
+    capex_rate = float(investing) * (
         np.array(
             [
                 p.investment.capex_per_gw * annuity_factor(rate, p.investment.asset_life_years)
@@ -147,9 +148,25 @@ def investment_plan(
         for i, d in enumerate(development.tolist()):
             h = int(horizon[i])
             ahead = np.minimum(t + h, cumulative.size - 1)
-            growth[i] = np.exp(cumulative[ahead] - cumulative[t] + 0.5 * h * monthly_volatility**2)
-            if d < months:
-                initial[i, d:] = pipeline[i, d - 1]
+            with np.errstate(over="ignore"):
+                growth[i] = np.exp(
+                    cumulative[ahead] - cumulative[t] + 0.5 * h * monthly_volatility**2
+                )
+            if d < months:  # what was under way at the start, within a pipeline that may fall
+                initial[i, d:] = np.minimum(pipeline[i, d - 1], pipeline[i, d:])
+        if not np.isfinite(growth).all():
+            raise ScenarioError(
+                [
+                    Problem(
+                        "providers[].investment.development_months",
+                        int(horizon.max()),
+                        "with this demand growth and volatility the providers' demand forecast "
+                        "overflows; shorten development_months or anticipation_months, or "
+                        "lower growth or volatility",
+                    )
+                ],
+                sc.name,
+            )
     entrant = np.array([p.entry is not None for p in sc.providers], dtype=bool)
     entry_from = np.array(
         [

@@ -143,7 +143,10 @@ METRICS = {
         MONEY,
         "provider's revenue less its cost of supply and its capex, present value",
     ),
-    "capex_spent": (MONEY, "provider's capex annuities on capacity developed, present value"),
+    "capex_spent": (
+        MONEY,
+        "provider's capex annuities on capacity developed and any entry cost, present value",
+    ),
     "developed_gw": (_GW, "capacity the provider has developed for the buyer by the last month"),
     "outside_developed_gw": (
         _GW,

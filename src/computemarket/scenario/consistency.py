@@ -89,6 +89,13 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                 "a table",
                 'needs supply.mode = "investment": an entrant develops its own capacity',
             )
+        if prov.entry is not None and any(c.provider == prov.name for c in sc.initial_contracts):
+            yield Problem(
+                f"providers[{i}].entry",
+                "a table",
+                "a provider with initial contracts is in the market already; it cannot be an "
+                "entrant",
+            )
         if prov.entry is not None and prov.name == sc.contract.holder:
             yield Problem(
                 f"providers[{i}].entry", "a table", "the holder of the right cannot be an entrant"

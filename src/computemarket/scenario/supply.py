@@ -58,8 +58,8 @@ class Investment(Section):
     capex_per_gw: float = param(
         0.0,
         "$B/GW",
-        "Cost of developing one GW of capacity for the buyer, paid as an annuity over the "
-        "asset's life from the month it is ready (zero: capacity costs only base_cost).",
+        "Cost of developing one GW of capacity for the buyer, paid as an annuity (over "
+        "asset_life_years) every month it is developed (zero: capacity costs only base_cost).",
         ge=0,
         le=MOST_PRICE,
     )
