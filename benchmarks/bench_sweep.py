@@ -1,12 +1,13 @@
 """Benchmark sweep throughput: in-process, on 2 local processes and on a 2-worker Dask cluster.
 
-    python benchmarks/bench_sweep.py [--points 200] [--paths 200,1000]
+    python benchmarks/bench_sweep.py [--points 200] [--paths 200,1000] [--base baseline]
 
 For each path count it runs a zip sweep of ``--points`` points (the ROFR window varied),
 summary metrics only, with a store (as the command line runs it), on each executor with
 the compiled engine, and in-process with the vectorized engine too. It prints points per
 second, path-months per second, and the overhead per point (time per point at 1 path,
-in-process). All figures come from one run.
+in-process). All figures come from one run. ``--base`` names the shipped scenario the
+sweep varies (``investment`` measures investment supply's throughput).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _spec(folder: Path, points: int, paths: int) -> Path:
+def _spec(folder: Path, points: int, paths: int, base: str = "baseline") -> Path:
     values = ", ".join(str(i % 13) for i in range(points))
     path = folder / f"bench_{points}_{paths}.toml"
     path.write_text(
-        f'[sweep]\nname = "bench"\nbase = "{ROOT / "scenarios" / "baseline.toml"}"\n'
+        f'[sweep]\nname = "bench"\nbase = "{ROOT / "scenarios" / f"{base}.toml"}"\n'
         f'paths = {paths}\nseed = 1\n\n[design]\nkind = "zip"\n\n[[axes]]\n'
         f'path = "contract.window_months"\nvalues = [{values}]\n'
     )
@@ -34,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--points", type=int, default=200)
     parser.add_argument("--paths", default="200,1000")
+    parser.add_argument("--base", default="baseline", help="shipped scenario to vary")
     args = parser.parse_args()
 
     from distributed import Client, LocalCluster
@@ -62,7 +64,7 @@ def main() -> None:
             # Warm the workers: imports and the compiled kernel.
             client.run(lambda: sweep(_spec(folder, 2, 1), engine="compiled"))
             for paths in [int(p) for p in args.paths.split(",")]:
-                spec = _spec(folder, args.points, paths)
+                spec = _spec(folder, args.points, paths, args.base)
                 for label, engine, options in (
                     ("in-process", "vector", {}),
                     ("in-process", "compiled", {}),
