@@ -135,3 +135,18 @@ def test_numpy_amounts_are_read_as_numbers():
         _scenario(), paths=5, rounds=1, deviations=[("timing", np.int64(6)), ("build", 0.5)]
     )
     assert list(eq.deviation.values) == ["timing +6", "build 0.5"]
+
+
+def test_compare_can_let_investment_respond_to_each_rule():
+    kw = {"rules": ["exclusive", "open"], "paths": 40, "seed": SEED}
+    fixed = cm.compare(_scenario(), **kw)
+    responds = cm.compare(_scenario(), investment="equilibrium", solve_paths=40, **kw)
+    # With policies fixed the outsiders' capacity cannot move; in equilibrium, under
+    # exclusivity they sell nothing and so develop nothing beyond what was under way.
+    diff = "outside_developed_gw_diff"
+    assert float(abs(fixed[diff].sel(rule="exclusive")).max()) == 0.0
+    assert float(responds[diff].sel(rule="exclusive").mean()) < -1.0
+    assert responds.attrs["investment"] == "equilibrium"
+    assert 0.0 <= responds.attrs["investment_epsilon"] <= TOLERANCE
+    with pytest.raises(cm.InputError, match="investment"):
+        cm.compare(_scenario(), investment="solved", **kw)

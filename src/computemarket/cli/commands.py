@@ -92,6 +92,7 @@ def compare_rules(args: argparse.Namespace) -> int:
             seed=args.seed,
             workers=args.workers,
             progress=bar.update,
+            investment=args.investment,
         )
     print(
         f"{scenario.name}: {result.attrs['paths']:,} paths per rule, seed {result.attrs['seed']}, "

@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comp.add_argument("--reference", default="open", help="rule to compare against (default: open)")
     comp.add_argument(
+        "--investment",
+        choices=["fixed", "equilibrium"],
+        default="fixed",
+        help="under investment supply: keep the providers' policies under every rule "
+        "(fixed, the default) or solve each rule's investment equilibrium first",
+    )
+    comp.add_argument(
         "--out",
         type=Path,
         default=None,

@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from computemarket.errors import InputError
+from computemarket.experiments.investment import investment_equilibrium
 from computemarket.results.statistics import add_statistics
 from computemarket.results.units import label
 from computemarket.scenario import RULES, Scenario, as_scenario
@@ -46,6 +47,8 @@ def compare(
     progress: Callable[[int], None] | None = None,
     demand: object = None,
     forecast: object = None,
+    investment: str = "fixed",
+    solve_paths: int = 200,
 ) -> xr.Dataset:
     """Run a scenario under several contract rules on common random numbers.
 
@@ -79,18 +82,27 @@ def compare(
         :func:`computemarket.simulate`).
     forecast : str or array-like, optional
         The buyer's forecaster, as for :func:`computemarket.simulate`.
+    investment : {"fixed", "equilibrium"}, default "fixed"
+        Under investment supply: ``"fixed"`` keeps every provider's investment policy
+        under every rule; ``"equilibrium"`` solves each rule's own
+        :func:`~computemarket.investment_equilibrium` first (on ``solve_paths`` paths
+        of the same seed), so that investment and entry respond to the rule.
+    solve_paths : int, default 200
+        Paths of each equilibrium solve (with ``investment="equilibrium"``).
 
     Returns
     -------
     xarray.Dataset
         Over ``rule`` (and ``path``, ``statistic``, ``provider`` where they apply): for
         each metric ``m`` of :func:`computemarket.summarize`, ``m`` and ``m_stats``, and
-        the paired difference from the reference, ``m_diff`` and ``m_diff_stats``.
+        the paired difference from the reference, ``m_diff`` and ``m_diff_stats``. With
+        ``investment="equilibrium"``, the attribute ``investment_epsilon`` is the largest
+        of the rules' equilibria.
 
     Raises
     ------
     InputError
-        For an unknown rule or reference.
+        For an unknown rule, reference or ``investment``.
     ScenarioError
         If a rule cannot apply to the scenario (e.g. no holder).
 
@@ -109,11 +121,17 @@ def compare(
             raise InputError("rules", rule, f"each rule must be one of {list(RULES)}")
     if not isinstance(reference, str) or reference not in RULES:
         raise InputError("reference", reference, f"must be one of {list(RULES)}")
+    if investment not in ("fixed", "equilibrium"):
+        raise InputError("investment", investment, 'must be "fixed" or "equilibrium"')
     if reference not in rules:
         rules.append(reference)
-    parts = []
+    parts, epsilon = [], {}
     for rule in rules:
         variant = scenario.with_updates({"contract.rule": rule, "contract.changes": []})
+        if investment == "equilibrium" and variant.supply.mode == "investment":
+            eq = investment_equilibrium(variant, paths=solve_paths, seed=seed, engine=engine)
+            variant = Scenario.from_toml(eq.attrs["scenario"], f"{scenario.name} ({rule})")
+            epsilon[rule] = float(eq.attrs["investment_epsilon"])
         summary = simulate_summary(
             variant,
             engine=engine,
@@ -146,7 +164,10 @@ def compare(
         "seed": int(summary.attrs.get("seed", -1)),
         "paths": int(metrics.sizes["path"]),
         "engine": engine,
+        "investment": investment,
     }
+    if epsilon:
+        out.attrs["investment_epsilon"] = max(epsilon.values())
     return out
 
 
