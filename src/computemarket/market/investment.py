@@ -11,11 +11,12 @@ for every month from then on, at least
 
 where ``a_i`` is its ``build_share``, ``h_i`` its ``anticipation_months`` (how far beyond
 the ready date it builds for), ``D`` the buyer's demand and ``R_i`` the capacity
-its rivals have developed for that month, as it stands before this month's decisions
-(decisions are simultaneous). Development is irreversible, and costs ``capex_per_gw``
-per GW, paid as an annuity over the asset's life from the month it is ready
-(``docs/economics.md``, section Investment, which also gives the equilibrium in the
-shares ``a``).
+its rivals have developed for that month, as it stands after this review's entries and
+before any investment decision in it (decisions are simultaneous). Development is
+irreversible (capacity falls only where the pipeline does), and costs ``capex_per_gw``
+per GW as a level annuity over ``asset_life_years``, paid every month the GW stays
+developed (``docs/economics.md``, section Investment, which also gives the equilibrium
+in the shares ``a``).
 
 A provider with an ``entry`` table is a potential entrant: it has nothing developed and
 wins nothing until, at a review from its earliest month, the same forecast gap reaches its
