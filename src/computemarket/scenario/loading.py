@@ -8,7 +8,7 @@ from pathlib import Path
 
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario.schema import Scenario
-from computemarket.scenario.toml_files import parse_toml, read_toml
+from computemarket.scenario.toml_files import read_toml
 
 __all__ = ["as_scenario", "load_scenario", "shipped_scenarios"]
 
@@ -75,7 +75,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 
 def _from_text(text: str, source: str) -> Scenario:
-    return Scenario.from_dict(parse_toml(text, source), source)
+    return Scenario.from_toml(text, source)
 
 
 def as_scenario(scenario: Scenario | Mapping | str | Path | None) -> Scenario:
