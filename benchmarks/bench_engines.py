@@ -37,7 +37,7 @@ def _child(kind: str, paths: int, workers: int) -> dict:
     from computemarket.market.inputs import prepare
     from computemarket.market.plan import make_plan
 
-    scenario = cm.load_scenario()
+    scenario = cm.load_scenario("baseline")
     plan = make_plan(scenario)
     cm.simulate(scenario, paths=64, seed=1)  # warm up imports and caches
     if kind == "compiled":
@@ -117,7 +117,7 @@ def main() -> None:
     import computemarket as cm
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    months = cm.load_scenario().horizon_months
+    months = cm.load_scenario("baseline").horizon_months
     print(
         f"computemarket {cm.__version__} | baseline, {months} months | Python "
         f"{platform.python_version()} | {platform.machine()} | {_cpu_count()} cores"

@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1000)
     args = parser.parse_args()
-    base = cm.load_scenario()
+    base = cm.load_scenario("baseline")
     print(f"baseline, {args.paths} paths, best of 5")
     print(f"{'engine':<9} {'cost plus s':>12} {'taker set s':>12} {'snapped s':>10} ratios")
     for engine in ("vector", "compiled"):

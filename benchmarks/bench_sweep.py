@@ -43,7 +43,7 @@ def main() -> None:
     import computemarket as cm
     from computemarket.experiments.sweeps import sweep
 
-    months = cm.load_scenario().horizon_months
+    months = cm.load_scenario("baseline").horizon_months
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sweep(_spec(folder, 2, 1), engine="compiled")  # load the compiled kernel

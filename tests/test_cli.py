@@ -14,7 +14,7 @@ def test_run_writes_results_and_figures(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--paths", "5", "--seed", "3", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "baseline: 5 paths, seed 3" in text
+    assert "history: 5 paths, seed 3" in text  # the default scenario
     assert "Unit cost" in text and "Share of delivered GW: azure" in text
     for name in ("results.nc", "delivered_by_provider.png", "demand_vs_served.png"):
         assert (out / name).stat().st_size > 1000
@@ -105,7 +105,7 @@ def test_summary_only_keeps_metrics_not_time_series(tmp_path, capsys):
         )
         == 0
     )
-    assert "baseline: 300 paths" in capsys.readouterr().out
+    assert "history: 300 paths" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == ["summary.nc"]
     summary = xr.load_dataset(out / "summary.nc", engine="h5netcdf")
     assert summary.sizes["path"] == 300 and "unit_cost_stats" in summary
@@ -167,3 +167,24 @@ def test_the_default_folder_is_replaced_on_a_rerun(tmp_path, monkeypatch):
     assert main(["run", "open", "--paths", "3", "--no-plots"]) == 0
     ds = xr.load_dataset(tmp_path / "results" / "open" / "results.nc", engine="h5netcdf")
     assert ds.sizes["path"] == 3
+
+
+def test_compare_runs_the_counterfactual_schedules_of_the_default(tmp_path, capsys):
+    out = tmp_path / "cf"
+    argv = ["compare", "--paths", "30", "--seed", "4", "--out", str(out)]
+    argv += ["--rules", "history,rofr_kept,exclusive_kept", "--reference", "open_from_start"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "differences from 'open_from_start'" in text
+    header = next(line for line in text.splitlines() if line.startswith("metric"))
+    assert header.split()[2:] == ["history", "rofr_kept", "exclusive_kept", "open_from_start"]
+    result = xr.load_dataset(out / "compare.nc", engine="h5netcdf")
+    # The ROFR as it ran, on the same paths as open from the start: it costs the buyer more.
+    assert float(result.total_cost_diff.sel(rule="history").mean()) > 0
+
+
+def test_compare_refuses_another_market_naming_what_differs(tmp_path, capsys):
+    argv = ["compare", "--paths", "5", "--rules", "with_aws", "--out", str(tmp_path / "x")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "with_aws" in err and "providers" in err and "rules" in err

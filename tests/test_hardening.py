@@ -98,8 +98,8 @@ def test_an_unreachable_scheduler_is_refused_cleanly(tmp_path, capsys, monkeypat
 @pytest.mark.parametrize(
     ("call", "phrase"),
     [
-        (lambda: cm.load_scenario().with_updates({3: 0.1}), "parameter paths are dotted"),
-        (lambda: cm.load_scenario().with_updates([("a", 1)]), "updates = 'list'"),
+        (lambda: cm.load_scenario("baseline").with_updates({3: 0.1}), "parameter paths are dotted"),
+        (lambda: cm.load_scenario("baseline").with_updates([("a", 1)]), "updates = 'list'"),
         (lambda: cm.summarize({}), "ds = 'dict'"),
         (lambda: cm.summarize(5), "ds = 'int'"),
         (
@@ -173,13 +173,13 @@ def test_tender_study_takes_numpy_reals():
     ("call", "phrase"),
     [
         (
-            lambda: cm.load_scenario().with_updates(
+            lambda: cm.load_scenario("baseline").with_updates(
                 {"providers.oracle.cost": {"distribution": "gamma", "a": 10**400}}
             ),
             "must be finite",
         ),
         (
-            lambda: cm.load_scenario().with_updates(
+            lambda: cm.load_scenario("baseline").with_updates(
                 {"providers.oracle.cost": __import__("scipy").stats.norm(loc=[11.0, 12.0])}
             ),
             "scalar, real parameters",
@@ -196,7 +196,7 @@ def test_new_inputs_are_refused_cleanly(call, phrase):
 
 def test_a_cost_table_is_not_echoed_with_what_it_holds():
     with pytest.raises(cm.ScenarioError) as info:
-        cm.load_scenario().with_updates(
+        cm.load_scenario("baseline").with_updates(
             {"providers.oracle.cost": {"distribution": "gamma", "api_token": SECRET}}
         )
     assert "providers[1].cost:" in str(info.value) and SECRET not in str(info.value)

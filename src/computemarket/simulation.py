@@ -53,7 +53,7 @@ def simulate(
     ----------
     scenario : Scenario, mapping, str or Path, optional
         A scenario, its tables as a mapping (``Scenario.to_dict()``), a TOML file or the
-        name of a shipped scenario; the baseline by default.
+        name of a shipped scenario; the default scenario (``history``) if not given.
     engine : {"vector", "compiled", "des"}, default "vector"
         ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
         loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the
@@ -136,7 +136,7 @@ def simulate_summary(
     ----------
     scenario : Scenario, mapping, str or Path, optional
         A scenario, its tables as a mapping (``Scenario.to_dict()``), a TOML file or the
-        name of a shipped scenario; the baseline by default.
+        name of a shipped scenario; the default scenario (``history``) if not given.
     engine : {"vector", "compiled", "des"}, default "vector"
         ``"vector"``: NumPy over all paths of a chunk at once. ``"compiled"``: a Numba
         loop over paths (needs the ``fast`` extra; fastest for many runs). ``"des"``: the

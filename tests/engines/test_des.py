@@ -74,7 +74,7 @@ def test_holder_matches_when_the_best_offer_covers_its_cost():
 
 
 def test_holder_whose_cost_exceeds_every_price_never_matches():
-    sc = cm.load_scenario().with_updates(
+    sc = cm.load_scenario("baseline").with_updates(
         {
             "providers.azure.base_cost": 1000.0,
             "costs.distribution": "uniform",

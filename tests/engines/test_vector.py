@@ -54,7 +54,7 @@ def test_equal_with_many_providers(sc):
     ],
 )
 def test_vector_engine_equals_the_des_at_the_edges(updates):
-    sc = cm.load_scenario().with_updates(updates)
+    sc = cm.load_scenario("baseline").with_updates(updates)
     vector, des = _both(sc, paths=6, seed=2)
     assert_results_equal(vector, des)
 
@@ -71,7 +71,7 @@ def test_single_provider_and_user_demand():
 
 
 def test_the_baseline_agrees_bit_for_bit():
-    vector, des = _both(cm.load_scenario(), paths=20, seed=9)
+    vector, des = _both(cm.load_scenario("baseline"), paths=20, seed=9)
     assert_results_equal(vector, des)  # zero tolerance
 
 

@@ -14,9 +14,11 @@ def comparison():
 
 def test_rules_share_their_random_numbers(comparison):
     # Demand does not depend on the rule, so neither does its total: common random numbers.
-    a = cm.simulate(cm.load_scenario().with_updates({"contract.rule": "open"}), paths=5, seed=3)
+    a = cm.simulate(
+        cm.load_scenario("baseline").with_updates({"contract.rule": "open"}), paths=5, seed=3
+    )
     b = cm.simulate(
-        cm.load_scenario().with_updates({"contract.rule": "exclusive"}), paths=5, seed=3
+        cm.load_scenario("baseline").with_updates({"contract.rule": "exclusive"}), paths=5, seed=3
     )
     np.testing.assert_array_equal(a.demand, b.demand)
     np.testing.assert_array_equal(a.cost, b.cost)
@@ -49,7 +51,9 @@ def test_bad_rules():
         cm.compare(paths=2, rules=["auction"])
     with pytest.raises(cm.ScenarioError, match="holder"):
         cm.compare(
-            cm.load_scenario().with_updates({"contract.rule": "open", "contract.holder": None}),
+            cm.load_scenario("baseline").with_updates(
+                {"contract.rule": "open", "contract.holder": None}
+            ),
             paths=2,
             rules=["rofr"],
         )

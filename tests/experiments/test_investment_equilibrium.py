@@ -24,7 +24,7 @@ def _scenario(capex=FACILITY):
         updates[f"providers.{name}.markup"] = cost * 1.15 / (cost - annuity) - 1.0
         updates[f"providers.{name}.investment.capex_per_gw"] = capex
         updates[f"providers.{name}.investment.asset_life_years"] = LIFE
-    return cm.load_scenario().with_updates(updates)
+    return cm.load_scenario("baseline").with_updates(updates)
 
 
 @pytest.fixture(scope="module")

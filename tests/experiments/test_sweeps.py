@@ -49,7 +49,7 @@ def test_grid_has_a_dimension_per_axis(tmp_path):
     assert result.contract_window_months.attrs["parameter"] == "contract.window_months"
     # Each point equals a direct run of its scenario with the sweep's seed.
     direct = cm.simulate_summary(
-        cm.load_scenario().with_updates(
+        cm.load_scenario("baseline").with_updates(
             {"contract.window_months": 3, "providers.oracle.base_cost": 12.0}
         ),
         paths=20,
@@ -284,7 +284,7 @@ def test_full_time_series_on_request(tmp_path):
         "providers_oracle_base_cost",
     }
     direct = cm.simulate(
-        cm.load_scenario().with_updates(
+        cm.load_scenario("baseline").with_updates(
             {"contract.window_months": 6, "providers.oracle.base_cost": 10.0}
         ),
         paths=3,

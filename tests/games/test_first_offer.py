@@ -40,7 +40,9 @@ def test_the_baseline_holder_best_responds_under_rofo():
     from computemarket.scenario.rules import ROFO
 
     plan = make_plan(
-        cm.load_scenario().with_updates({"bidding.mode": "strategic", "contract.rule": "rofo"})
+        cm.load_scenario("baseline").with_updates(
+            {"bidding.mode": "strategic", "contract.rule": "rofo"}
+        )
     )
     full = rule_bids(plan, ROFO)
     threshold = full.threshold

@@ -42,14 +42,14 @@ def test_a_plugin_sets_the_quotes_and_wins_the_awards():
 
 @pytest.mark.parametrize("engine", ["compiled", "des"])
 def test_every_engine_honours_a_plugin(engine):
-    scenario = cm.load_scenario().with_updates({"bidding.mode": "undercut"})
+    scenario = cm.load_scenario("baseline").with_updates({"bidding.mode": "undercut"})
     vector = cm.simulate(scenario, paths=6, seed=2)
     other = cm.simulate(scenario, paths=6, seed=2, engine=engine)
     assert other.drop_attrs().identical(vector.drop_attrs())
 
 
 def test_scenario_files_refer_to_plugins_by_name(tmp_path):
-    text = cm.load_scenario().to_toml().replace('mode = "cost_plus"', 'mode = "undercut"')
+    text = cm.load_scenario("baseline").to_toml().replace('mode = "cost_plus"', 'mode = "undercut"')
     path = tmp_path / "mine.toml"
     path.write_text(text)
     assert cm.load_scenario(path).bidding.mode == "undercut"
@@ -59,7 +59,7 @@ def test_scenario_files_refer_to_plugins_by_name(tmp_path):
 
 
 def test_bad_plugins_are_refused():
-    scenario = cm.load_scenario().with_updates({"bidding.mode": "broken"})
+    scenario = cm.load_scenario("baseline").with_updates({"bidding.mode": "broken"})
     with pytest.raises(cm.InputError, match=r"bidding\.mode = 'broken'"):
         cm.simulate(scenario, paths=2)
     with pytest.raises(cm.InputError, match="quotes"):
@@ -78,7 +78,7 @@ def test_process_pool_workers_find_a_plugin_registered_at_the_top_level(tmp_path
         "        return np.full(request.cost.shape, 14.0)\n"
         "cm.register_bidding('flat', Flat())\n"
         "if __name__ == '__main__':\n"
-        "    spec = {'sweep': {'paths': 5, 'base': cm.load_scenario().with_updates(\n"
+        "    spec = {'sweep': {'paths': 5, 'base': cm.load_scenario('baseline').with_updates(\n"
         "            {'bidding.mode': 'flat'})}, 'design': {'kind': 'grid'},\n"
         "            'axes': [{'path': 'contract.window_months', 'values': [0, 3]}]}\n"
         "    result = cm.sweep(spec, executor='processes', workers=2, engine='vector')\n"
@@ -129,6 +129,6 @@ def test_a_strategic_plugin_is_interpolated_and_checked_by_the_package():
 
 
 def test_a_strategic_plugin_with_a_bad_grid_is_refused():
-    scenario = cm.load_scenario().with_updates({"bidding.mode": "truncated"})
+    scenario = cm.load_scenario("baseline").with_updates({"bidding.mode": "truncated"})
     with pytest.raises(cm.InputError, match=r"Truncated\.bid_grid"):
         cm.simulate(scenario, paths=2)

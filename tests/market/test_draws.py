@@ -8,7 +8,7 @@ from computemarket.market.draws import BLOCK_PATHS, draw
 from computemarket.market.plan import make_plan
 from computemarket.scenario import load_scenario
 
-PLAN = make_plan(load_scenario())
+PLAN = make_plan(load_scenario("baseline"))
 
 
 @given(st.integers(0, 3 * BLOCK_PATHS), st.integers(1, 2 * BLOCK_PATHS))

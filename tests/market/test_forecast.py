@@ -10,7 +10,7 @@ T = 120
 
 @pytest.fixture(scope="module")
 def scenario():
-    return cm.load_scenario()
+    return cm.load_scenario("baseline")
 
 
 def test_a_flat_demand_is_not_forecast_to_grow(scenario):

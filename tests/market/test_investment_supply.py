@@ -23,7 +23,7 @@ def _investing(**updates):
         base[f"providers.{name}.investment.capex_per_gw"] = FACILITY
         base[f"providers.{name}.investment.asset_life_years"] = 15.0
     base.update(updates)
-    return cm.load_scenario().with_updates(base)
+    return cm.load_scenario("baseline").with_updates(base)
 
 
 def _arrays(scenario, paths, seed, engine):
@@ -34,7 +34,9 @@ def _arrays(scenario, paths, seed, engine):
 
 def test_exogenous_supply_develops_the_schedule_and_spends_no_capex():
     # A capex given under exogenous supply is not charged: the schedule is given capacity.
-    costly = cm.load_scenario().with_updates({"providers.oracle.investment.capex_per_gw": 12.0})
+    costly = cm.load_scenario("baseline").with_updates(
+        {"providers.oracle.investment.capex_per_gw": 12.0}
+    )
     ds = cm.simulate(costly, paths=20, seed=3)
     plain = cm.simulate(paths=20, seed=3)
     for name in plain.data_vars:  # the same numbers (the scenario's attributes differ)
@@ -173,7 +175,7 @@ def test_an_entrant_has_nothing_until_it_enters_and_pays_its_cost_once():
 def test_entry_needs_investment_supply_and_an_outsider():
     entry = {"cost": 1.0, "earliest": "2026-01"}
     with pytest.raises(cm.ScenarioError, match=r"supply\.mode"):
-        cm.load_scenario().with_updates({"providers.stargate.entry": entry})
+        cm.load_scenario("baseline").with_updates({"providers.stargate.entry": entry})
     with pytest.raises(cm.ScenarioError, match="holder"):
         _investing(**{"providers.azure.entry": entry})
     with pytest.raises(cm.ScenarioError, match="initial contracts"):

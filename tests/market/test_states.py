@@ -155,7 +155,7 @@ def _plan(rule="rofr", **more):
         "contract.rule": rule,
         **more,
     }
-    return make_plan(cm.load_scenario().with_updates(updates))
+    return make_plan(cm.load_scenario("baseline").with_updates(updates))
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def test_runs_record_the_quotes_of_each_tenders_state():
     """Where all headroom is needed, strategic providers quote the reserve; the records
     hold the quotes each tender was decided on (with the snapped intermediate states of
     three providers, the default)."""
-    scenario = cm.load_scenario().with_updates({"bidding.mode": "strategic"})
+    scenario = cm.load_scenario("baseline").with_updates({"bidding.mode": "strategic"})
     ds = cm.simulate(scenario, paths=64, seed=2)
     plan = make_plan(scenario)
     quantity = ds.tender_quantity.values

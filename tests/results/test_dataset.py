@@ -23,10 +23,9 @@ def test_coordinates_variables_and_attributes(ds):
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"], name
     assert ds.attrs["seed"] == 4 and ds.attrs["engine"] == "vector"
     assert ds.attrs["computemarket_version"] == cm.__version__
-    assert (
-        cm.Scenario.from_dict(__import__("tomllib").loads(ds.attrs["scenario"]))
-        == cm.load_scenario()
-    )
+    assert cm.Scenario.from_dict(
+        __import__("tomllib").loads(ds.attrs["scenario"])
+    ) == cm.load_scenario("baseline")
     assert set(ds.tender_rule.values) == {"rofr"}
 
 

@@ -76,7 +76,7 @@ def test_every_engine_draws_the_same_costs_and_bids(mode):
 
 
 def test_frozen_distributions_round_trip_through_toml():
-    scenario = cm.load_scenario().with_updates(
+    scenario = cm.load_scenario("baseline").with_updates(
         {"providers.stargate.cost": stats.lognorm(0.2, scale=11.0)}
     )
     again = cm.Scenario.from_dict(__import__("tomllib").loads(scenario.to_toml()))
@@ -108,5 +108,5 @@ def test_a_registered_distribution_is_named_alone():
 )
 def test_bad_distributions_are_refused_naming_the_field(table, phrase):
     with pytest.raises(cm.ScenarioError, match=r"providers\[1\]\.cost") as info:
-        cm.load_scenario().with_updates({"providers.oracle.cost": table})
+        cm.load_scenario("baseline").with_updates({"providers.oracle.cost": table})
     assert phrase in str(info.value)

@@ -8,15 +8,15 @@ import computemarket as cm
 
 @pytest.mark.parametrize("value", [np.int64(6), np.int32(6), 6.0, np.float64(6.0), 6])
 def test_integer_fields_take_numpy_integers_and_whole_floats(value):
-    sc = cm.load_scenario().with_updates({"contract.window_months": value})
+    sc = cm.load_scenario("baseline").with_updates({"contract.window_months": value})
     assert sc.contract.window_months == 6 and type(sc.contract.window_months) is int
-    assert sc == cm.load_scenario().with_updates({"contract.window_months": 6})
+    assert sc == cm.load_scenario("baseline").with_updates({"contract.window_months": 6})
 
 
 @pytest.mark.parametrize("value", [6.5, True, "6", float("nan"), float("inf")])
 def test_integer_fields_refuse_fractions_booleans_and_text(value):
     with pytest.raises(cm.ScenarioError, match=r"contract\.window_months"):
-        cm.load_scenario().with_updates({"contract.window_months": value})
+        cm.load_scenario("baseline").with_updates({"contract.window_months": value})
 
 
 def test_simulate_and_compare_read_integers_the_same_way():

@@ -10,13 +10,26 @@ import computemarket as cm
 from computemarket.scenario import Scenario, load_scenario, parameter_table, shipped_scenarios
 from computemarket.testing import scenarios
 
-SHIPPED = ["baseline", "exclusive", "history", "investment", "open", "with_aws"]
+SHIPPED = [
+    "baseline",
+    "exclusive",
+    "exclusive_kept",
+    "history",
+    "investment",
+    "open",
+    "open_from_start",
+    "rofr_kept",
+    "with_aws",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_default_scenario_is_the_shipped_baseline():
-    assert load_scenario() == load_scenario(ROOT / "scenarios" / "baseline.toml")
+def test_default_scenario_is_the_market_as_it_ran():
+    default = load_scenario()
+    assert default == load_scenario(ROOT / "scenarios" / "history.toml")
+    assert default.contract.rule == "rofr"
+    assert [(c.date, c.rule) for c in default.contract.changes] == [("2025-11", "open")]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -36,7 +49,11 @@ def test_shipped_scenarios_have_the_rules_they_claim():
     assert load_scenario("open").contract.rule == "open"
     with_aws = load_scenario("with_aws")
     assert "aws" in with_aws.provider_names and len(with_aws.providers) == 4
-    assert {"azure", "oracle", "stargate"} <= set(load_scenario().provider_names)
+    assert {"azure", "oracle", "stargate"} <= set(load_scenario("baseline").provider_names)
+    assert load_scenario("open_from_start").contract.rule == "open"
+    assert load_scenario("exclusive_kept").contract.rule == "exclusive"
+    kept = load_scenario("rofr_kept").contract
+    assert kept.rule == "rofr" and [(c.date, c.rule) for c in kept.changes] == [("2030-01", "open")]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -50,7 +67,7 @@ def test_every_number_in_a_shipped_scenario_names_its_source(name):
 
 
 def test_toml_round_trip_and_hash():
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     again = Scenario.from_dict(tomllib.loads(sc.to_toml()))
     assert again == sc
     assert again.content_hash == sc.content_hash
@@ -63,7 +80,7 @@ def test_round_trip_of_generated_scenarios(sc):
 
 
 def test_with_updates_by_name_index_and_section():
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     new = sc.with_updates(
         {
             "providers.oracle.base_cost": 9.5,
@@ -82,7 +99,7 @@ def test_with_updates_by_name_index_and_section():
 
 
 def test_with_updates_rejects_unknown_paths_and_bad_values():
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     with pytest.raises(cm.ScenarioError, match="no parameter 'volatilty'"):
         sc.with_updates({"demand.volatilty": 0.1})
     with pytest.raises(cm.ScenarioError, match="no item named 'ibm'"):
@@ -172,19 +189,19 @@ def test_missing_file():
 
 
 def test_cross_field_checks():
-    base = load_scenario().to_dict()
+    base = load_scenario("baseline").to_dict()
     base["providers"][1]["name"] = "azure"
     with pytest.raises(cm.ScenarioError, match="unique"):
         Scenario.from_dict(base)
-    data = load_scenario().to_dict()
+    data = load_scenario("baseline").to_dict()
     data["providers"][0]["capacity"] = [{"date": "2026-01", "gw": 1}, {"date": "2025-01", "gw": 2}]
     with pytest.raises(cm.ScenarioError, match="increasing date order"):
         Scenario.from_dict(data)
-    data = load_scenario().to_dict()
+    data = load_scenario("baseline").to_dict()
     data["initial_contracts"][0]["provider"] = "ibm"
     with pytest.raises(cm.ScenarioError, match=r"initial_contracts\[0\].provider"):
         Scenario.from_dict(data)
-    data = load_scenario().to_dict()
+    data = load_scenario("baseline").to_dict()
     data["contract"]["holder"] = None
     with pytest.raises(cm.ScenarioError, match="need a holder"):
         Scenario.from_dict(data)
@@ -210,7 +227,7 @@ def test_model_doc_lists_every_parameter():
 def test_a_forecast_that_overflows_is_a_clear_error():
     from computemarket.market.plan import make_plan
 
-    sc = load_scenario().with_updates(
+    sc = load_scenario("baseline").with_updates(
         {
             "horizon_months": 1200,
             "buyer.lead_months": 1100,
@@ -224,7 +241,7 @@ def test_a_forecast_that_overflows_is_a_clear_error():
 
 
 def test_get_reads_a_parameter_by_its_dotted_path():
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     assert sc.get("contract.window_months") == sc.contract.window_months
     assert sc.get("providers.oracle.base_cost") == sc.provider("oracle").base_cost
     assert sc.get("providers[2].capacity[0].gw") == sc.providers[2].capacity[0].gw
@@ -240,8 +257,8 @@ def test_get_reads_a_parameter_by_its_dotted_path():
 
 def test_a_horizon_too_short_for_any_tender_is_refused():
     with pytest.raises(cm.ScenarioError, match=r"buyer\.lead_months.*horizon_months"):
-        load_scenario().with_updates({"horizon_months": 18})
-    assert load_scenario().with_updates({"horizon_months": 19}).horizon_months == 19
+        load_scenario("baseline").with_updates({"horizon_months": 18})
+    assert load_scenario("baseline").with_updates({"horizon_months": 19}).horizon_months == 19
 
 
 def test_simulate_takes_the_scenario_as_a_mapping():
@@ -269,13 +286,13 @@ def test_simulate_takes_the_scenario_as_a_mapping():
 )
 def test_values_that_validate_but_cannot_be_right_are_refused(updates, field, phrase):
     with pytest.raises(cm.ScenarioError) as caught:
-        load_scenario().with_updates(updates)
+        load_scenario("baseline").with_updates(updates)
     text = str(caught.value)
     assert field in text and phrase in text, text
 
 
 def test_providers_are_added_and_removed_through_with_updates():
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     google = {"base_cost": 12.5, "capacity": [{"date": "2026-01", "gw": 2.0}]}
     added = sc.with_updates({"providers.google": google})
     assert added.provider_names == (*sc.provider_names, "google")
@@ -297,7 +314,7 @@ def test_parameter_table_gives_bounds_and_the_paths_of_a_scenario():
     rows = {row["path"]: row for row in parameter_table()}
     assert rows["providers[].base_cost"]["bounds"] == "> 0, <= 1e+06"
     assert rows["run.seed"]["bounds"] == f">= 0, <= {2**63 - 1}"
-    sc = load_scenario()
+    sc = load_scenario("baseline")
     named = {row["path"]: row for row in parameter_table(sc)}
     for path, row in named.items():
         assert row["value"] == repr(sc.get(path)), path

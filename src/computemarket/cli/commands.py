@@ -72,7 +72,7 @@ def run_scenario(args: argparse.Namespace) -> int:
 
 
 def compare_rules(args: argparse.Namespace) -> int:
-    """``computemarket compare``: one scenario under several rules, on common random numbers."""
+    """``computemarket compare``: one market under several rules or schedules, paired paths."""
     from tqdm import tqdm
 
     from computemarket.experiments.comparison import HEADLINE, compare, plot_comparison
@@ -96,9 +96,10 @@ def compare_rules(args: argparse.Namespace) -> int:
         )
     print(
         f"{scenario.name}: {result.attrs['paths']:,} paths per rule, seed {result.attrs['seed']}, "
-        f"differences from '{args.reference}' (mean ± standard error, common random numbers)"
+        f"differences from '{result.attrs['reference']}' (mean ± standard error, common random "
+        "numbers)"
     )
-    print(comparison_table(result, HEADLINE, args.reference))
+    print(comparison_table(result, HEADLINE, result.attrs["reference"]))
     import matplotlib.pyplot as plt
 
     fig = plot_comparison(result)

@@ -25,7 +25,7 @@ def _scenario_options(command: argparse.ArgumentParser, paths_help: str) -> None
         "scenario",
         nargs="?",
         default=None,
-        help="TOML file or shipped scenario name (default: baseline)",
+        help="TOML file or shipped scenario name (default: history, the market as it ran)",
     )
     command.add_argument("--paths", type=_positive, default=None, help=paths_help)
     command.add_argument(
@@ -81,15 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
         "writes summary.nc instead of results.nc and figures",
     )
     comp = sub.add_parser(
-        "compare", help="run a scenario under several contract rules on common random numbers"
+        "compare",
+        help="run a market under several contract rules or rule schedules on common random numbers",
     )
     _scenario_options(comp, "Monte Carlo paths per rule (default: the scenario's)")
     comp.add_argument(
         "--rules",
         default="exclusive,rofr,rofo,open",
-        help="comma-separated rules (default: exclusive,rofr,rofo,open)",
+        help="comma-separated rules, each held for the whole horizon, or scenarios that are "
+        "the same market under another rule schedule (shipped names such as rofr_kept, or "
+        "files) run as they are (default: exclusive,rofr,rofo,open)",
     )
-    comp.add_argument("--reference", default="open", help="rule to compare against (default: open)")
+    comp.add_argument(
+        "--reference",
+        default="open",
+        help="rule or scenario to compare against (default: open)",
+    )
     comp.add_argument(
         "--investment",
         choices=["fixed", "equilibrium"],

@@ -1,4 +1,4 @@
-"""Counterfactuals: one scenario under several contract rules, on common random numbers."""
+"""Counterfactuals: one market under several rules or rule schedules, on common random numbers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from computemarket.errors import InputError
+from computemarket.errors import InputError, ScenarioError
 from computemarket.experiments.investment import investment_equilibrium
 from computemarket.results.statistics import add_statistics
 from computemarket.results.units import label
-from computemarket.scenario import RULES, Scenario, as_scenario
+from computemarket.scenario import RULES, Scenario, as_scenario, load_scenario
+from computemarket.scenario.overlay import schedule_differences
 from computemarket.simulation import simulate_summary
 
 __all__ = ["HEADLINE", "compare", "plot_comparison"]
@@ -36,8 +37,8 @@ HEADLINE = (
 
 def compare(
     scenario: Scenario | str | Path | None = None,
-    rules: Sequence[str] = ("exclusive", "rofr", "rofo", "open"),
-    reference: str = "open",
+    rules: Sequence[str | Path | Scenario] | str = ("exclusive", "rofr", "rofo", "open"),
+    reference: str | Path | Scenario = "open",
     *,
     paths: int | None = None,
     seed: int | None = None,
@@ -50,7 +51,7 @@ def compare(
     investment: str = "fixed",
     solve_paths: int = 200,
 ) -> xr.Dataset:
-    """Run a scenario under several contract rules on common random numbers.
+    """Run a market under several contract rules or rule schedules on common random numbers.
 
     Every rule sees the same demand paths, cost draws and lead times (the draws depend on
     the seed and the scenario's shape, not on its rule), so the paired differences
@@ -59,12 +60,19 @@ def compare(
     Parameters
     ----------
     scenario : Scenario, str or Path, optional
-        The baseline by default. Its rule schedule (``contract.changes``) is dropped: each
-        rule holds for the whole horizon. Holder and window are kept.
-    rules : str or sequence of str, default all four rules
-        Contract rules to run, each for the whole horizon (one name for a single rule).
-    reference : str, default "open"
-        The rule differences are measured against; added to ``rules`` if missing.
+        The default scenario (``history``) if not given.
+    rules : str, Path, Scenario or a sequence of them, default all four rules
+        What to run. A rule's name (``"rofr"``, ...) runs ``scenario`` under that rule for
+        the whole horizon, with its schedule (``contract.changes``) dropped and holder and
+        window kept. Anything else is a scenario (a shipped name such as
+        ``"rofr_kept"``, a TOML file, or a :class:`Scenario`) run as it is, with its own
+        schedule; it must be the same market as ``scenario`` under another schedule (it
+        may differ only in the tables of
+        :data:`~computemarket.scenario.overlay.SCHEDULE_FIELDS`), and it is labelled by
+        its name. ``scenario``'s own name runs it with its schedule.
+    reference : str, Path or Scenario, default "open"
+        What the differences are measured against, in the same forms; added to ``rules``
+        if missing.
     paths : int, optional
         Paths per rule; ``scenario.run.paths`` by default.
     seed : int, optional
@@ -95,14 +103,16 @@ def compare(
     xarray.Dataset
         Over ``rule`` (and ``path``, ``statistic``, ``provider`` where they apply): for
         each metric ``m`` of :func:`computemarket.summarize`, ``m`` and ``m_stats``, and
-        the paired difference from the reference, ``m_diff`` and ``m_diff_stats``. With
+        the paired difference from the reference, ``m_diff`` and ``m_diff_stats``. The
+        ``rule`` coordinate holds the rules' and scenarios' names. With
         ``investment="equilibrium"``, the attribute ``investment_epsilon`` is the largest
         of the rules' equilibria.
 
     Raises
     ------
     InputError
-        For an unknown rule, reference or ``investment``.
+        For an unknown rule, reference or ``investment``, or a scenario that is another
+        market (it names the tables that differ).
     ScenarioError
         If a rule cannot apply to the scenario (e.g. no holder).
 
@@ -113,24 +123,26 @@ def compare(
     ['rofr', 'open']
     >>> float(c.unit_cost_diff.sel(rule="open").max())
     0.0
+    >>> s = compare("history", ["history", "rofr_kept"], "open_from_start", paths=50, seed=1)
+    >>> s.rule.values.tolist()
+    ['history', 'rofr_kept', 'open_from_start']
     """
     scenario = as_scenario(scenario)
-    rules = [rules] if isinstance(rules, str) else list(dict.fromkeys(rules))
-    for rule in rules:
-        if not isinstance(rule, str) or rule not in RULES:
-            raise InputError("rules", rule, f"each rule must be one of {list(RULES)}")
-    if not isinstance(reference, str) or reference not in RULES:
-        raise InputError("reference", reference, f"must be one of {list(RULES)}")
     if investment not in ("fixed", "equilibrium"):
         raise InputError("investment", investment, 'must be "fixed" or "equilibrium"')
-    if reference not in rules:
-        rules.append(reference)
+    entries = [rules] if isinstance(rules, str | Path | Scenario) else list(rules)
+    variants = dict(_variant(scenario, entry, "rules") for entry in entries)
+    reference_label, reference_variant = _variant(scenario, reference, "reference")
+    variants.setdefault(reference_label, reference_variant)
+    reference = reference_label
+    rules = list(variants)
+    paths = scenario.run.paths if paths is None else paths
+    seed = scenario.run.seed if seed is None else seed
     parts, epsilon = [], {}
-    for rule in rules:
-        variant = scenario.with_updates({"contract.rule": rule, "contract.changes": []})
+    for rule, variant in variants.items():
         if investment == "equilibrium" and variant.supply.mode == "investment":
             eq = investment_equilibrium(variant, paths=solve_paths, seed=seed, engine=engine)
-            variant = Scenario.from_toml(eq.attrs["scenario"], f"{scenario.name} ({rule})")
+            variant = Scenario.from_toml(eq.attrs["scenario"], f"{variant.name} ({rule})")
             epsilon[rule] = float(eq.attrs["investment_epsilon"])
         summary = simulate_summary(
             variant,
@@ -169,6 +181,31 @@ def compare(
     if epsilon:
         out.attrs["investment_epsilon"] = max(epsilon.values())
     return out
+
+
+def _variant(scenario: Scenario, entry: object, field: str) -> tuple[str, Scenario]:
+    """A label and the scenario one entry of ``rules`` (or the reference) stands for."""
+    if isinstance(entry, str) and entry in RULES:
+        return entry, scenario.with_updates({"contract.rule": entry, "contract.changes": []})
+    if isinstance(entry, str) and entry == scenario.name:
+        return entry, scenario
+    if not isinstance(entry, str | Path | Scenario):
+        raise InputError(field, entry, f"must be a rule ({list(RULES)}) or a scenario")
+    try:
+        variant = entry if isinstance(entry, Scenario) else load_scenario(entry)
+    except ScenarioError as exc:
+        raise InputError(
+            field, entry, f"is neither a rule ({list(RULES)}) nor a scenario that loads: {exc}"
+        ) from None
+    differ = schedule_differences(scenario, variant)
+    if differ:
+        raise InputError(
+            field,
+            entry,
+            f"is another market than {scenario.name!r} (it differs in {', '.join(differ)}); "
+            "only the contract and initial contracts may differ, so that the paths pair",
+        )
+    return variant.name, variant
 
 
 def _by_rule(values: xr.DataArray, attrs: dict) -> xr.DataArray:

@@ -31,7 +31,9 @@ class SweepSettings(_Section):
 
     name: str = Field("sweep", strict=True)
     base: str = Field(
-        "baseline", strict=True, description="Base scenario: a file or a shipped name."
+        "history",
+        strict=True,
+        description="Base scenario: a file or a shipped name (default: the default scenario).",
     )
     paths: Whole = Field(500, ge=1, strict=True, description="Monte Carlo paths per point.")
     seed: Whole = Field(0, ge=0, strict=True)

@@ -7,13 +7,19 @@ from importlib import resources
 from pathlib import Path
 
 from computemarket.errors import Problem, ScenarioError
+from computemarket.scenario.overlay import resolve_base
 from computemarket.scenario.schema import Scenario
-from computemarket.scenario.toml_files import read_toml
+from computemarket.scenario.toml_files import parse_toml, read_toml
 
-__all__ = ["as_scenario", "load_scenario", "shipped_scenarios"]
+__all__ = ["DEFAULT_SCENARIO", "as_scenario", "load_scenario", "shipped_scenarios"]
 
 #: Where the shipped scenario files live inside the package.
 _SHIPPED = resources.files("computemarket.scenario") / "shipped"
+
+#: The scenario read when none is named: the market as it ran (the ROFR from January to
+#: October 2025, open after). ``baseline`` (the ROFR kept for ten years) is the legacy
+#: default, kept so that earlier results can be reproduced.
+DEFAULT_SCENARIO = "history"
 
 
 def shipped_scenarios() -> list[str]:
@@ -39,8 +45,10 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     Parameters
     ----------
     path : str or Path, optional
-        A TOML file, or the name of a shipped scenario (``"baseline"``, ``"open"``, ...).
-        Without it, the default scenario: ``baseline``.
+        A TOML file, or the name of a shipped scenario (``"history"``, ``"open"``, ...).
+        Without it, the default scenario (:data:`DEFAULT_SCENARIO`: ``history``, the
+        market as it ran). A file may name a ``base`` scenario and give only what differs
+        from it (:mod:`computemarket.scenario.overlay`).
 
     Returns
     -------
@@ -50,32 +58,39 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not valid TOML, or describes an invalid scenario.
+        If the file is missing, is not valid TOML, or describes an invalid scenario (or
+        names a base that is missing or invalid).
 
     Examples
     --------
     >>> load_scenario().name
-    'baseline'
+    'history'
     >>> load_scenario("open").contract.rule
     'open'
+    >>> kept = load_scenario("rofr_kept")  # history with another rule schedule
+    >>> [(c.date, c.rule) for c in kept.contract.changes]
+    [('2030-01', 'open')]
     """
-    if path is None:
-        path = "baseline"
+    return _load(DEFAULT_SCENARIO if path is None else path, 0)
+
+
+def _load(path: str | Path, depth: int) -> Scenario:
     candidate = Path(path)
     if not candidate.exists() and str(path) in shipped_scenarios():
-        text = (_SHIPPED / f"{path}.toml").read_text()
-        return _from_text(text, f"{path} (shipped)")
-    if not candidate.exists():
+        source = f"{path} (shipped)"
+        data = parse_toml((_SHIPPED / f"{path}.toml").read_text(), source)
+        folder = None
+    elif candidate.exists():
+        source = str(path)
+        data, _ = read_toml(candidate, "scenario file")
+        folder = candidate.parent
+    else:
         known = ", ".join(shipped_scenarios())
         raise ScenarioError(
             [Problem("", str(path), f"no such file, nor a shipped scenario ({known})")], str(path)
         )
-    data, _ = read_toml(candidate, "scenario file")
-    return Scenario.from_dict(data, str(path))
-
-
-def _from_text(text: str, source: str) -> Scenario:
-    return Scenario.from_toml(text, source)
+    overlaid = resolve_base(data, source, folder, lambda base: _load(base, depth + 1), depth)
+    return overlaid if overlaid is not None else Scenario.from_dict(data, source)
 
 
 def as_scenario(scenario: Scenario | Mapping | str | Path | None) -> Scenario:
