@@ -256,6 +256,8 @@ def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = HEADLINE[:6
         half = 1.96 * np.nan_to_num(stats.sel(statistic="std_error").values)
         colours = ["tab:grey" if r == reference else "tab:blue" for r in rules]
         ax.bar(rules, mean, yerr=half, color=colours, capsize=4)
+        if max(len(r) for r in rules) > 8:  # schedules' names would overlap side by side
+            ax.tick_params(axis="x", labelrotation=25)
         ax.axhline(0.0, color="black", lw=0.8)
         units = label(comparison[name].attrs.get("units", ""))
         ax.set_title(f"{name} ({units})", fontsize=10)
