@@ -48,7 +48,9 @@ def test_a_users_overlay_reads_its_base_from_its_own_folder(tmp_path, monkeypatc
     (folder / "cheap.toml").write_text(
         'base = "base.toml"\nname = "cheap"\n\n[providers.oracle]\nbase_cost = 9.0\n'
     )
-    (folder / "cheaper.toml").write_text('base = "cheap.toml"\n[demand]\nvolatility = 0.3\n')
+    (folder / "cheaper.toml").write_text(
+        'base = "cheap.toml"\n[demand]\nvolatility = 0.3\n[run]\n'  # an empty table
+    )
     monkeypatch.chdir(tmp_path)  # not the overlay's folder
     cheap = load_scenario(folder / "cheap.toml")
     base = load_scenario("baseline")
@@ -58,6 +60,7 @@ def test_a_users_overlay_reads_its_base_from_its_own_folder(tmp_path, monkeypatc
     cheaper = load_scenario(folder / "cheaper.toml")
     assert (cheaper.name, cheaper.demand.volatility) == ("cheap", 0.3)
     assert cheaper.provider("oracle").base_cost == 9.0
+    assert cheaper.run == base.run  # the empty [run] reset nothing
 
 
 @pytest.mark.parametrize(

@@ -45,19 +45,20 @@ def overlay_updates(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]
     Returns
     -------
     dict of str to object
-        Dotted paths and values, for :meth:`Scenario.with_updates`. Tables are entered,
-        anything else (numbers, strings, lists) is a value. A provider named in
-        ``[providers.NAME]`` is entered too, so that only the fields given change.
+        Dotted paths and values, for :meth:`Scenario.with_updates`. Tables are entered
+        (an empty one changes nothing); anything else (numbers, strings, lists) is a
+        value. A provider named in ``[providers.NAME]`` is entered too, so that only the
+        fields given change; a new provider cannot be added this way.
 
     Examples
     --------
-    >>> overlay_updates({"name": "x", "contract": {"rule": "open", "changes": []}})
+    >>> overlay_updates({"name": "x", "contract": {"rule": "open", "changes": []}, "run": {}})
     {'name': 'x', 'contract.rule': 'open', 'contract.changes': []}
     """
     updates: dict[str, Any] = {}
     for key, value in data.items():
         path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
+        if isinstance(value, Mapping):  # an empty table changes nothing (not a reset)
             updates.update(overlay_updates(value, f"{path}."))
         else:
             updates[path] = value
