@@ -38,7 +38,7 @@ def test_exogenous_supply_develops_the_schedule_and_spends_no_capex():
         {"providers.oracle.investment.capex_per_gw": 12.0}
     )
     ds = cm.simulate(costly, paths=20, seed=3)
-    plain = cm.simulate(paths=20, seed=3)
+    plain = cm.simulate("baseline", paths=20, seed=3)
     for name in plain.data_vars:  # the same numbers (the scenario's attributes differ)
         np.testing.assert_array_equal(ds[name].values, plain[name].values, err_msg=name)
     ceiling = ds.capacity_ceiling.broadcast_like(ds.developed).transpose(*ds.developed.dims)

@@ -10,7 +10,7 @@ from computemarket.results.variables import VARIABLES
 
 @pytest.fixture(scope="module")
 def ds():
-    return cm.simulate(paths=6, seed=4)
+    return cm.simulate("baseline", paths=6, seed=4)
 
 
 def test_coordinates_variables_and_attributes(ds):

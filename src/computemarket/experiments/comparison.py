@@ -136,7 +136,8 @@ def compare(
     variants.setdefault(reference_label, reference_variant)
     reference = reference_label
     rules = list(variants)
-    paths = scenario.run.paths if paths is None else paths
+    if paths is None and demand is None:  # demand paths given set the count themselves
+        paths = scenario.run.paths
     seed = scenario.run.seed if seed is None else seed
     parts, epsilon = [], {}
     for rule, variant in variants.items():
