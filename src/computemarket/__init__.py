@@ -22,7 +22,9 @@ from computemarket.errors import (
     StoreDamageWarning,
 )
 from computemarket.experiments import (
+    Fact,
     SweepSpec,
+    backtest,
     compare,
     investment_equilibrium,
     load_sweep,
@@ -51,6 +53,7 @@ from computemarket.simulation import simulate, simulate_summary
 __all__ = [
     "BiddingModel",
     "ComputeMarketError",
+    "Fact",
     "ForecastRequest",
     "Forecaster",
     "GridBidding",
@@ -62,6 +65,7 @@ __all__ = [
     "StoreDamageWarning",
     "SweepSpec",
     "__version__",
+    "backtest",
     "compare",
     "entry_study",
     "investment_equilibrium",

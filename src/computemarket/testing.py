@@ -150,6 +150,17 @@ def scenarios(
                     "threshold_gw": draw(st.sampled_from([0.0, 1.0]) | st.floats(0.0, 20.0)),
                 }
     zero_growth = draw(st.booleans())
+    ceiling = []
+    if draw(st.integers(0, 2)) == 0:  # a ceiling on demand, one time in three
+        at = sorted(set(draw(st.lists(st.integers(-6, months + 6), min_size=1, max_size=3))))
+        ceiling = [{"date": _month(2035, m), "gw": draw(st.floats(0.05, 10.0))} for m in at]
+    value = draw(st.floats(0.0, 60.0))
+    elsewhere = {}
+    if draw(st.booleans()):  # compute bought outside the tenders, one time in two
+        elsewhere = {
+            "elsewhere_gw": draw(st.sampled_from([0.0, 0.5]) | st.floats(0.0, 5.0)),
+            "elsewhere_price": draw(st.floats(0.0, 1.0)) * value,
+        }
     data = {
         "name": "generated",
         "start": "2035-01",
@@ -160,6 +171,7 @@ def scenarios(
             "growth_long_run": 0.0 if zero_growth else draw(st.floats(-0.2, 0.5)),
             "growth_half_life_years": draw(st.floats(0.25, 10.0)),
             "volatility": draw(st.sampled_from([0.0, 0.25, 2.5]) | st.floats(0.0, 3.0)),
+            "ceiling": ceiling,
         },
         "buyer": {
             "tender_every_months": draw(st.integers(1, 12)),
@@ -167,8 +179,9 @@ def scenarios(
             "term_months": draw(st.integers(1, 72)),
             "safety_margin": draw(st.floats(0.0, 0.5)),
             "reserve_price": draw(st.floats(1.0, 60.0)),
-            "value_of_unmet": draw(st.floats(0.0, 60.0)),
+            "value_of_unmet": value,
             "discount_rate": draw(st.floats(0.0, 0.2)),
+            **elsewhere,
         },
         "contract": {
             "rule": rule,

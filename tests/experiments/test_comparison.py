@@ -9,7 +9,10 @@ from conftest import two_providers
 
 @pytest.fixture(scope="module")
 def comparison():
-    return cm.compare(paths=120, seed=3)
+    # The legacy baseline (the ROFR for ten years, three providers): the directions below
+    # are its findings. Under the calibrated default the holder's gain from the ROFR is not
+    # signed (it matches prices that use up headroom it would sell dearer later; issue 10).
+    return cm.compare("baseline", paths=120, seed=3)
 
 
 def test_rules_share_their_random_numbers(comparison):

@@ -33,7 +33,7 @@ def test_values_and_labels_match_the_dataset(ds):
 def test_every_kind_of_result_has_its_level():
     summary = cm.summarize(cm.simulate(paths=4, seed=1))
     per_path = cm.to_frame(summary, "path")
-    assert per_path.query("variable == 'share'").shape[0] == 4 * 3
+    assert per_path.query("variable == 'share'").shape[0] == 4 * summary.sizes["provider"]
     stats = cm.to_frame(cm.compare(paths=5, seed=1, rules=["rofr"]), "statistic")
     assert set(stats.rule) == {"rofr", "open"} and "total_cost_diff_stats" in set(stats.variable)
     lab = cm.to_frame(cm.tender_study("open", draws=50), "draw")

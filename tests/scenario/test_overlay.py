@@ -1,5 +1,6 @@
 """Scenario files that name a base and give only what differs (scenario/overlay.py)."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,20 @@ def test_exclusivity_drops_only_the_outsiders_initial_contracts():
     assert load_scenario("open_from_start").initial_contracts == default.initial_contracts
 
 
-def test_open_from_start_gives_the_legacy_open_results():
-    # history and baseline are one market, so open_from_start is open.toml but for its labels
-    # and the window (unused under 'open'): the legacy results are reproduced.
-    a = cm.simulate_summary("open_from_start", paths=40, seed=2)
-    b = cm.simulate_summary("open", paths=40, seed=2)
+def test_the_legacy_files_keep_the_pre_december_market():
+    # baseline, open and exclusive stay as they were, so earlier results reproduce: three
+    # providers, no ceiling on demand, no market elsewhere, unmet demand at 20 $B/GW-year.
+    for name in ("baseline", "open", "exclusive"):
+        legacy = load_scenario(name)
+        assert legacy.provider_names == ("azure", "oracle", "stargate")
+        assert legacy.demand.ceiling == () and legacy.buyer.elsewhere_gw == 0.0
+        assert legacy.buyer.value_of_unmet == 20.0
+    a = cm.simulate_summary("open", paths=40, seed=2)
+    b = cm.simulate_summary(
+        load_scenario("baseline").with_updates({"contract.rule": "open", "contract.changes": []}),
+        paths=40,
+        seed=2,
+    )
     assert a.total_cost.equals(b.total_cost) and a.share.equals(b.share)
 
 
@@ -85,3 +95,15 @@ def test_validate_reads_overlays(capsys):
     from computemarket.cli import main
 
     assert main(["validate", str(ROOT / "scenarios" / "rofr_kept.toml")]) == 0
+
+
+def test_no_shipped_pipeline_rises_faster_than_three_gw_a_year():
+    # C9 Build-rate ceiling: no firm has energised more than ~3 GW of IT load in one year.
+    from computemarket.scenario.calendar import month_index
+
+    sc = load_scenario("history")
+    for provider in sc.providers:
+        points = provider.capacity
+        for a, b in pairwise(points):
+            months = month_index(b.date, a.date)
+            assert (b.gw - a.gw) / months * 12.0 <= 3.0 + 1e-9, (provider.name, a.date, b.date)

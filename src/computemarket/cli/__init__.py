@@ -23,6 +23,7 @@ _COMMANDS = {
     "run": commands.run_scenario,
     "compare": commands.compare_rules,
     "sweep": commands.run_sweep,
+    "backtest": commands.backtest_facts,
     "validate": commands.validate_files,
     "scenarios": commands.list_scenarios,
 }

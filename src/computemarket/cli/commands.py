@@ -15,6 +15,7 @@ from computemarket.scenario import load_scenario, shipped_scenarios
 
 __all__ = [
     "EXIT_BAD_INPUT",
+    "backtest_facts",
     "compare_rules",
     "list_scenarios",
     "run_scenario",
@@ -228,6 +229,23 @@ def _sweep_figures(result, store: Path) -> list[Path]:
     plt.close(fig)
     written.append(store / name)
     return written
+
+
+def backtest_facts(args: argparse.Namespace) -> int:
+    """``computemarket backtest``: the facts of 2025-2026 against the model's bands."""
+    from computemarket.experiments.backtest import backtest, backtest_table
+
+    result = backtest(args.scenario, paths=args.paths, seed=args.seed)
+    print(
+        f"{result.attrs['scenario_name']}: {result.attrs['paths']} paths, seed "
+        f"{result.attrs['seed']}; a fact is inside when its range meets the model's 5-95% band"
+    )
+    print(backtest_table(result, markdown=args.markdown))
+    missed = result["fact"].values[(result["grade"].values == "P") & ~result["inside"].values]
+    if missed.size:
+        print(f"P-graded facts outside the band: {', '.join(map(str, missed))}")
+        return 1 if args.strict else 0
+    return 0
 
 
 def validate_files(args: argparse.Namespace) -> int:

@@ -146,6 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="write finished points to the store at most this many seconds apart "
         "(default: 5; 0 writes each point as it finishes)",
     )
+    back = sub.add_parser(
+        "backtest",
+        help="the dated facts of 2025-2026 beside the model's median and 90%% band",
+    )
+    back.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="TOML file or shipped scenario name (default: history, the market as it ran)",
+    )
+    back.add_argument("--paths", type=_positive, default=None, help="Monte Carlo paths")
+    back.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the scenario's)"
+    )
+    back.add_argument(
+        "--markdown", action="store_true", help="print a Markdown table (docs/calibration.md)"
+    )
+    back.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when a P-graded fact lies outside the model's band",
+    )
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")
     sub.add_parser("scenarios", help="list the shipped scenarios")

@@ -9,12 +9,15 @@
   gathering of points into one dataset (:mod:`~computemarket.experiments.gather`);
 - :mod:`~computemarket.experiments.investment`: the providers' investment equilibrium
   (:func:`investment_equilibrium`);
-- :mod:`~computemarket.experiments.sensitivity`: Sobol indices and response figures.
+- :mod:`~computemarket.experiments.sensitivity`: Sobol indices and response figures;
+- :mod:`~computemarket.experiments.backtest`: the dated facts of 2025-2026 against the
+  model's bands (:func:`backtest`).
 
 It sits on :mod:`computemarket.simulation` and the results layer; only the command line
 and the package's top level import it.
 """
 
+from computemarket.experiments.backtest import Fact, backtest
 from computemarket.experiments.comparison import compare, plot_comparison
 from computemarket.experiments.investment import investment_equilibrium
 from computemarket.experiments.sensitivity import plot_response, plot_sobol, sobol_indices
@@ -22,7 +25,9 @@ from computemarket.experiments.sweep_file import SweepSpec, load_sweep
 from computemarket.experiments.sweeps import sweep
 
 __all__ = [
+    "Fact",
     "SweepSpec",
+    "backtest",
     "compare",
     "investment_equilibrium",
     "load_sweep",

@@ -22,6 +22,8 @@ __all__ = ["HEADLINE", "compare", "plot_comparison"]
 HEADLINE = (
     "total_cost",
     "total_spend",
+    "elsewhere_cost",
+    "lost_cost",
     "unit_cost",
     "served_fraction",
     "late_gw_months",

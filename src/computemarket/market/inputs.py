@@ -62,7 +62,7 @@ def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:
     """Demand paths from standard normal shocks.
 
     ``log D[t + 1] = log D[t] + drift[t] + monthly_volatility * shock[t]``, from
-    ``D[0] = initial_gw``.
+    ``D[0] = initial_gw``, capped at ``plan.demand_ceiling`` in each month.
 
     Parameters
     ----------
@@ -77,7 +77,9 @@ def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:
     log_growth = np.concatenate([np.zeros((shocks.shape[0], 1)), np.cumsum(steps, axis=1)], axis=1)
     # Overflow gives inf, which prepare() turns into a clear error naming the cause.
     with np.errstate(over="ignore"):
-        return plan.initial_demand * np.exp(log_growth)
+        uncapped = plan.initial_demand * np.exp(log_growth)
+    # The buyer cannot finance more than demand.ceiling (inf where the scenario sets none).
+    return np.minimum(uncapped, plan.demand_ceiling[: uncapped.shape[1]])
 
 
 def _lead_times(plan: Plan, uniforms: np.ndarray) -> np.ndarray:

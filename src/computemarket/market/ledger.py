@@ -216,11 +216,13 @@ class Ledger:
         """Size tender ``k`` from current demand (n,) and record it as open.
 
         The quantity is the forecast of demand at the contract's start, times one plus the
-        safety margin, less what is contracted or pending in open tenders for that month.
+        safety margin (at most the ceiling on demand then), less what is contracted or
+        pending in open tenders for that month.
         """
         plan = self.plan
         start = int(plan.tender_start[k])
         forecast = demand_now * plan.forecast_factor[plan.tender_month[k]]
+        forecast = np.minimum(forecast, plan.demand_ceiling[start])
         covered = _total(self.commitments[start]) + self.pending(start)
         quantity = forecast - covered
         quantity = np.where(quantity > EPS_GW, quantity, 0.0)

@@ -60,8 +60,13 @@ class Plan:
     forecast_factor : ndarray of float, shape (T,)
         Tender quantity per GW of current demand: the expected growth of demand over
         ``lead_months`` times ``1 + safety_margin``.
+    demand_ceiling : ndarray of float, shape (T,)
+        The most demand the buyer can finance in each month (``demand.ceiling``; ``inf``
+        where the scenario sets none): demand paths and tender forecasts are capped at it.
     spare_gw, base_cost, cost_spread, markup, lead_median, lead_spread : ndarray, shape (P,)
     reserve_price, value_of_unmet, discount_rate : float
+    elsewhere_price, elsewhere_gw : float
+        Price and depth of compute bought outside the tenders (``buyer.elsewhere_*``).
     partial_match : bool
     refused_competes : bool
         Under ``rofo``, whether a holder whose first offer is refused competes outside.
@@ -104,6 +109,7 @@ class Plan:
     drift: np.ndarray
     monthly_volatility: float
     forecast_factor: np.ndarray
+    demand_ceiling: np.ndarray
     spare_gw: np.ndarray
     base_cost: np.ndarray
     cost_spread: np.ndarray
@@ -124,6 +130,8 @@ class Plan:
     snapped_states: bool = False
     cost_tables: tuple[tuple[tuple[str, Any], ...] | None, ...] = ()
     investment: InvestmentPlan | None = None
+    elsewhere_price: float = 0.0
+    elsewhere_gw: float = 0.0
 
     @property
     def n_providers(self) -> int:
@@ -203,6 +211,15 @@ def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
     return np.array(rows)
 
 
+def _demand_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
+    """The ceiling on demand in each month: ``inf`` where the scenario sets none."""
+    points = sc.demand.ceiling
+    if not points:
+        return np.full(months.shape, np.inf)
+    at = np.array([month_index(p.date, sc.start) for p in points], dtype=float)
+    return np.interp(months, at, np.array([p.gw for p in points], dtype=float))
+
+
 def _drift(sc: Scenario, count: int) -> np.ndarray:
     """Monthly log-drift for months 0 .. count - 1."""
     d = sc.demand
@@ -244,7 +261,7 @@ def make_plan(sc: Scenario) -> Plan:
     >>> from computemarket.scenario import load_scenario
     >>> plan = make_plan(load_scenario())
     >>> plan.months, plan.providers, plan.tender_month[:3].tolist()
-    (120, ('azure', 'oracle', 'stargate'), [0, 6, 12])
+    (120, ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras'), [0, 3, 6])
     """
     months = sc.horizon_months
     buyer = sc.buyer
@@ -309,6 +326,7 @@ def make_plan(sc: Scenario) -> Plan:
         drift=drift[:months],
         monthly_volatility=float(sigma),
         forecast_factor=forecast,
+        demand_ceiling=_demand_ceiling(sc, np.arange(months, dtype=float)),
         spare_gw=per_provider("spare_gw"),
         base_cost=per_provider("base_cost"),
         cost_spread=per_provider("cost_spread"),
@@ -334,5 +352,7 @@ def make_plan(sc: Scenario) -> Plan:
             and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
         ),
         cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
+        elsewhere_price=buyer.elsewhere_price,
+        elsewhere_gw=buyer.elsewhere_gw,
         investment=investment_plan(sc, _drift(sc, months + lookahead(sc)), float(sigma), ceiling),
     )

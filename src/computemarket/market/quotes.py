@@ -83,7 +83,7 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     --------
     >>> from computemarket.scenario import load_scenario
     >>> from computemarket.market.plan import make_plan
-    >>> plan = make_plan(load_scenario())
+    >>> plan = make_plan(load_scenario("baseline"))
     >>> bids, threshold = quotes(plan, np.full((1, plan.n_tenders, 3), 10.0))
     >>> bids.shape[3], bids[0, 0, :, 0].round(2).tolist(), threshold.shape
     (1, [11.5, 12.0, 11.0], (17, 1))

@@ -99,6 +99,8 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "holder": scenario.contract.holder or "",
         "discount_rate": scenario.buyer.discount_rate,
         "value_of_unmet": scenario.buyer.value_of_unmet,
+        "elsewhere_price": scenario.buyer.elsewhere_price,
+        "elsewhere_gw": scenario.buyer.elsewhere_gw,
         "computemarket_version": package_version(),
     }
     if plan.bidding_mode == "strategic":

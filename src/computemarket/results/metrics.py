@@ -87,6 +87,10 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         is_rofr=(ds["tender_rule"].values == "rofr") if "tender_rule" in ds.coords else True,
         discount_rate=float(ds.attrs["discount_rate"]),
         value_of_unmet=float(ds.attrs.get("value_of_unmet", 0.0)),
+        elsewhere=(
+            float(ds.attrs.get("elsewhere_price", 0.0)),
+            float(ds.attrs.get("elsewhere_gw", 0.0)),
+        ),
     )
     attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
     return metrics_dataset(values, ds["path"].values, providers, attrs)
@@ -121,13 +125,19 @@ def record_metrics(records: Records) -> dict[str, np.ndarray]:
         is_rofr=plan.tender_rule == ROFR,
         discount_rate=float(plan.discount_rate),
         value_of_unmet=float(plan.value_of_unmet),
+        elsewhere=(float(plan.elsewhere_price), float(plan.elsewhere_gw)),
     )
 
 
 def _metric_values(
-    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet
+    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet, elsewhere
 ) -> dict[str, np.ndarray]:
-    """Every per-path metric, from functions giving each output path first."""
+    """Every per-path metric, from functions giving each output path first.
+
+    ``elsewhere`` is the price and depth (GW a month) of compute bought outside the
+    tenders: each month's shortfall up to the depth is bought at that price, and the rest
+    is lost at ``value_of_unmet`` (docs/model.md, Metrics).
+    """
     months = np.arange(monthly("demand").shape[1])
     discount = (1.0 + discount_rate) ** (-months / 12.0)
     spend, delivered = monthly("spend"), monthly("delivered")
@@ -138,7 +148,12 @@ def _metric_values(
     revenue = _sum(spend * discount[None, :, None], axis=1)
     total_spend = _sum(revenue, axis=1)
     delivered_pv = _sum(_sum(delivered, axis=2) * discount, axis=1) / 12.0
-    unmet = _sum(shortfall * discount, axis=1) / 12.0 * value
+    price, depth = elsewhere
+    bought = np.minimum(shortfall, depth)
+    bought_pv = _sum(bought * discount, axis=1) / 12.0
+    elsewhere_cost = bought_pv * price
+    lost = _sum((shortfall - bought) * discount, axis=1) / 12.0 * value
+    unmet = elsewhere_cost + lost
     volume = _sum(delivered, axis=1)
     capex = _sum(monthly("capex") * discount[None, :, None], axis=1)
     profit = _sum((spend - supply) * discount[None, :, None], axis=1) - capex
@@ -150,6 +165,8 @@ def _metric_values(
         "unit_cost": _divide(total_spend, delivered_pv),
         "shortfall_gw_months": _sum(shortfall, axis=1),
         "served_fraction": _divide(_sum(served, axis=1), _sum(demand, axis=1)),
+        "elsewhere_cost": elsewhere_cost,
+        "lost_cost": lost,
         "unmet_cost": unmet,
         "total_cost": total_spend + unmet,
         "revenue": revenue,
@@ -160,7 +177,9 @@ def _metric_values(
         "holder_price_premium": _premium(tendered, is_holder),
         "inefficient_award_rate": _inefficiency(tendered),
         "late_gw_months": _sum(contracted - delivered, axis=(1, 2)),
-        "buyer_surplus": _sum(served * discount, axis=1) * value / 12.0 - total_spend,
+        "buyer_surplus": _sum(served * discount, axis=1) * value / 12.0
+        - total_spend
+        + bought_pv * (value - price),
         "holder_surplus": _sum(np.where(is_holder, profit, 0.0), axis=1),
         "outsider_surplus": _sum(np.where(is_holder, 0.0, profit), axis=1),
         "provider_profit": profit,

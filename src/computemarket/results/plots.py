@@ -146,7 +146,7 @@ def plot_developed(runs: dict[str, xr.Dataset], ax: Axes | None = None) -> Figur
     --------
     >>> import computemarket as cm
     >>> fig = plot_developed(
-    ...     {"exogenous": cm.simulate(paths=8, seed=1),
+    ...     {"exogenous": cm.simulate("baseline", paths=8, seed=1),
     ...      "investment": cm.simulate("investment", paths=8, seed=1)}
     ... )
     >>> len(fig.axes[0].get_lines())

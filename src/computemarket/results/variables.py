@@ -107,8 +107,14 @@ METRICS = {
     "unit_cost": (_PRICE, "buyer's spend per GW-year delivered, both discounted"),
     "shortfall_gw_months": (GW_MONTHS, "demand not served, summed over months"),
     "served_fraction": ("1", "share of demand served"),
-    "unmet_cost": (MONEY, "value of demand not served, present value"),
-    "total_cost": (MONEY, "spend plus the value of demand not served, present value"),
+    "elsewhere_cost": (
+        MONEY,
+        "compute bought outside the tenders (up to buyer.elsewhere_gw a month, at "
+        "buyer.elsewhere_price), present value",
+    ),
+    "lost_cost": (MONEY, "value of demand neither contracted nor bought elsewhere, present value"),
+    "unmet_cost": (MONEY, "elsewhere_cost plus lost_cost: the cost of the shortfall"),
+    "total_cost": (MONEY, "spend plus the cost of the shortfall, present value"),
     "revenue": (MONEY, "provider's revenue from the buyer, present value"),
     "share": ("1", "provider's share of delivered GW-months"),
     "hhi": ("1", "Herfindahl-Hirschman index of delivered GW-months (0 to 10,000)"),
@@ -129,7 +135,8 @@ METRICS = {
     ),
     "buyer_surplus": (
         MONEY,
-        "value of demand served (at value_of_unmet per GW-year) less spend, present value",
+        "value of demand served (at value_of_unmet per GW-year) less spend, plus the "
+        "surplus on compute bought elsewhere, present value",
     ),
     "holder_surplus": (
         MONEY,

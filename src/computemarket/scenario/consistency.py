@@ -108,6 +108,22 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                     prov.capacity[j].date,
                     "capacity points must be in strictly increasing date order",
                 )
+    buyer = sc.buyer
+    if buyer.elsewhere_gw > 0 and buyer.elsewhere_price > buyer.value_of_unmet:
+        yield Problem(
+            "buyer.elsewhere_price",
+            buyer.elsewhere_price,
+            f"must be at most buyer.value_of_unmet ({buyer.value_of_unmet}) when "
+            "buyer.elsewhere_gw > 0: a buyer does not pay more for compute than it is worth",
+        )
+    ceiling = [month_index(p.date, sc.start) for p in sc.demand.ceiling]
+    for j in range(1, len(ceiling)):
+        if ceiling[j] <= ceiling[j - 1]:
+            yield Problem(
+                f"demand.ceiling[{j}].date",
+                sc.demand.ceiling[j].date,
+                "ceiling points must be in strictly increasing date order",
+            )
     for i, con in enumerate(sc.initial_contracts):
         for key in ("start", "end"):
             date = getattr(con, key)

@@ -150,7 +150,7 @@ def schedule_differences(one: Any, other: Any) -> list[str]:
     >>> from computemarket import load_scenario
     >>> schedule_differences(load_scenario("history"), load_scenario("rofr_kept"))
     []
-    >>> schedule_differences(load_scenario("history"), load_scenario("with_aws"))
+    >>> schedule_differences(load_scenario("baseline"), load_scenario("with_aws"))
     ['providers']
     """
     a, b = one.to_dict(), other.to_dict()

@@ -33,6 +33,7 @@ __all__ = [
     "Contract",
     "Costs",
     "Demand",
+    "DemandPoint",
     "InitialContract",
     "Month",
     "Provider",
@@ -68,6 +69,23 @@ class Demand(Section):
     )
     volatility: float = param(
         0.25, "1/sqrt(year)", "Annual standard deviation of log-demand shocks.", ge=0, le=3
+    )
+    ceiling: tuple[DemandPoint, ...] = Field(
+        (),
+        description=(
+            "The most compute the buyer can pay for (its financing): points interpolated "
+            "linearly, flat outside them; demand and each tender's forecast are capped at "
+            "it. Empty (the default): no ceiling."
+        ),
+    )
+
+
+class DemandPoint(Section):
+    """One point of the ceiling on demand (``demand.ceiling``)."""
+
+    date: Month = Field(description="Month of this point.")
+    gw: float = param(
+        ..., "GW", "The most demand the buyer can finance at this month.", gt=0, le=MOST_GW
     )
 
 
@@ -113,6 +131,22 @@ class Buyer(Section):
         "Value the buyer loses per GW-year of demand not served.",
         ge=0,
         le=MOST_PRICE,
+    )
+    elsewhere_price: float = param(
+        0.0,
+        "$B/GW-year",
+        "Price of compute bought outside the tenders (spot or short-term rental) when "
+        "contracts fall short; at most value_of_unmet.",
+        ge=0,
+        le=MOST_PRICE,
+    )
+    elsewhere_gw: float = param(
+        0.0,
+        "GW",
+        "Most of a month's shortfall that can be bought outside the tenders (0: none; "
+        "the rest is lost at value_of_unmet).",
+        ge=0,
+        le=MOST_GW,
     )
     discount_rate: float = param(0.08, "1/year", "Annual rate for discounting spend.", ge=0, le=1)
 

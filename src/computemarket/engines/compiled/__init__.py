@@ -132,6 +132,7 @@ def run(
         investment.entry_threshold,
         investment.entry_cost,
         plan.forecast_factor,
+        np.ascontiguousarray(plan.demand_ceiling),
         plan.spare_gw,
         plan.base_cost,
         plan.holder,

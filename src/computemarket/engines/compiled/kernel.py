@@ -56,6 +56,7 @@ def run_paths(
     entry_threshold,
     entry_cost,
     forecast,
+    demand_ceiling,
     spare,
     base_cost,
     holder,
@@ -211,6 +212,7 @@ def run_paths(
                         continue
                     start = tender_start[k]
                     target = demand[i, month] * forecast[tender_month[k]]
+                    target = min(target, demand_ceiling[start])
                     covered = 0.0
                     for p in range(providers):
                         covered += commitments[start, p]

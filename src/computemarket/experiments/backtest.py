@@ -1,0 +1,388 @@
+"""The backtest: the dated facts of 2025-2026 against the model's bands under a scenario.
+
+Each :class:`Fact` is one dated, graded figure from ``shared/CALIBRATION.md`` that the model
+can speak to, with the range the source allows (``low`` to ``high``) and the model quantity
+it is compared with (:attr:`Fact.measure`). :func:`backtest` simulates the scenario and gives,
+for every fact, the model's median and 90% band over paths and whether the band meets the
+fact's range. Facts that a default was set from say so (``calibrated``): they check the
+arithmetic of the file, not the model, and are shown apart from the facts it was not fitted to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from computemarket.errors import InputError
+from computemarket.scenario import Scenario
+from computemarket.simulation import simulate
+
+__all__ = ["FACTS", "Fact", "backtest", "backtest_table"]
+
+#: What a fact can be compared with; see :attr:`Fact.measure`.
+MEASURES = ("online", "contracted", "spend", "rise")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One dated fact and the model quantity it is checked against.
+
+    Parameters
+    ----------
+    name : str
+        Short label.
+    source : str
+        The row of ``shared/CALIBRATION.md`` (``"C9 Microsoft RPO"``), or a derivation from rows.
+    grade : str
+        ``"P"``, ``"R"`` or ``"A"`` (the row's confidence grade).
+    measure : str
+        ``"online"``: GW delivered in month ``end``; ``"contracted"``: GW contracted by the
+        end of month ``end`` (initial contracts plus the awards of tenders decided by then);
+        ``"spend"``: the buyer's payments from ``start`` to ``end``, both months included ($B;
+        over the whole market it includes compute bought outside the tenders);
+        ``"rise"``: the rise in GW delivered from the month before ``start`` to ``end``.
+    start, end : str
+        Months ``"YYYY-MM"`` (``start`` is unused by ``online`` and ``contracted``).
+    low, high : float
+        The range of the fact in the measure's unit (GW or $B).
+    providers : tuple of str
+        Providers the measure sums over; empty: all.
+    calibrated : bool
+        Whether a default of the shipped scenario was set from this fact.
+    note : str
+        How the range follows from the source.
+
+    Examples
+    --------
+    >>> fact = Fact("online", "C5 Compute online", "P", "online", "2025-12", "2025-12", 1.8, 2.0)
+    >>> fact.unit
+    'GW'
+    """
+
+    name: str
+    source: str
+    grade: str
+    measure: str
+    start: str
+    end: str
+    low: float
+    high: float
+    providers: tuple[str, ...] = ()
+    calibrated: bool = False
+    note: str = ""
+
+    @property
+    def unit(self) -> str:
+        """The unit of the fact's measure.
+
+        Returns
+        -------
+        str
+            ``"$B"`` for spend, ``"GW"`` otherwise.
+
+        Examples
+        --------
+        >>> FACTS[1].unit
+        '$B'
+        """
+        return "$B" if self.measure == "spend" else "GW"
+
+
+#: The facts of 2025-2026 the model can speak to, from shared/CALIBRATION.md.
+FACTS: tuple[Fact, ...] = (
+    Fact(
+        "compute online, end-2025",
+        "C5 Compute online",
+        "P",
+        "online",
+        "2025-12",
+        "2025-12",
+        1.8,
+        2.0,
+        calibrated=True,
+        note="~1.9 GW (CFO), read as 1.8-2.0",
+    ),
+    Fact(
+        "Microsoft FY26 OpenAI revenue, compute part",
+        "C9 Microsoft RPO; C9 Revenue",
+        "P",
+        "spend",
+        "2025-07",
+        "2026-06",
+        19.0,
+        21.5,
+        ("azure",),
+        calibrated=True,
+        note="$24.1B less the ~20% revenue share on ~$20-22B of OpenAI revenue (C9 Product "
+        "first-ship right; C9 Revenue), widened for other items",
+    ),
+    Fact(
+        "contracted by April 2026",
+        "C9 10 GW US target passed",
+        "P",
+        "contracted",
+        "2026-04",
+        "2026-04",
+        10.0,
+        12.0,
+        note="passed 10 GW (contracted, not energised) on 2026-04-29; >3 GW added in 90 days",
+    ),
+    Fact(
+        "Oracle deliveries, Jun-Aug 2026",
+        "C9 Oracle RPO and deliveries",
+        "P",
+        "rise",
+        "2026-06",
+        "2026-08",
+        0.0,
+        0.85,
+        ("oracle",),
+        note="850 MW delivered to all customers in the quarter: OpenAI's part is at most that",
+    ),
+    Fact(
+        "Abilene at 1.2 GW, end-2026",
+        "C9 Abilene slip",
+        "A",
+        "online",
+        "2026-12",
+        "2026-12",
+        1.2,
+        1.6,
+        ("oracle",),
+        calibrated=True,
+        note="1.2 GW due Q3-Q4 2026; Oracle's other OpenAI sites start in 2027",
+    ),
+    Fact(
+        "compute spend 2026",
+        "C9 Compute spend 2026",
+        "R",
+        "spend",
+        "2026-01",
+        "2026-12",
+        45.0,
+        55.0,
+        note="~$50B (sworn testimony)",
+    ),
+    Fact(
+        "compute and infrastructure 2026-30",
+        "C9 Compute + infrastructure 2026-30",
+        "R",
+        "spend",
+        "2026-01",
+        "2030-12",
+        600.0,
+        860.0,
+        note="~$856B including some infrastructure: compute alone taken as 70-100% of it",
+    ),
+    Fact(
+        "AWS, end-2028",
+        "C9 AWS confirmed",
+        "P",
+        "online",
+        "2028-12",
+        "2028-12",
+        2.0,
+        2.6,
+        ("aws",),
+        note="~0.4 GW of GPUs by end-2026 plus ~2 GW of Trainium from 2027",
+    ),
+    Fact(
+        "Cerebras, end-2028",
+        "C4 Cerebras; C9 Cerebras",
+        "P",
+        "online",
+        "2028-12",
+        "2028-12",
+        0.6,
+        0.9,
+        ("cerebras",),
+        note="750 MW through 2028",
+    ),
+)
+
+
+def _month(ds: xr.Dataset, month: str, field: str) -> int:
+    """Index of ``month`` on the dataset's time axis, or a clear error."""
+    times = ds["time"].values.astype("datetime64[M]")
+    where = np.flatnonzero(times == np.datetime64(month, "M"))
+    if where.size == 0:
+        raise InputError(field, month, f"must lie in the scenario's horizon {times[0]}-{times[-1]}")
+    return int(where[0])
+
+
+def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
+    """The model's value of ``fact.measure`` on every path of a results dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results from :func:`computemarket.simulate`.
+    fact : Fact
+
+    Returns
+    -------
+    ndarray, shape (path,)
+
+    Raises
+    ------
+    InputError
+        If a month lies outside the horizon or a provider is not in the market.
+
+    Examples
+    --------
+    >>> import computemarket as cm
+    >>> ds = cm.simulate(paths=4, seed=1)
+    >>> fact_values(ds, FACTS[0]).round(2).tolist()
+    [1.9, 1.9, 1.9, 1.9]
+    """
+    known = [str(p) for p in ds["provider"].values]
+    for name in fact.providers:
+        if name not in known:
+            raise InputError(f"fact {fact.name!r}", name, f"must be one of the providers {known}")
+    chosen = list(fact.providers) or known
+    end = _month(ds, fact.end, f"fact {fact.name!r} end")
+    if fact.measure == "online":
+        return ds["delivered"].sel(provider=chosen).isel(time=end).sum("provider").values
+    if fact.measure == "rise":
+        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
+        delivered = ds["delivered"].sel(provider=chosen).sum("provider")
+        before = delivered.isel(time=begin - 1) if begin > 0 else 0.0 * delivered.isel(time=0)
+        return (delivered.isel(time=end) - before).values
+    if fact.measure == "spend":
+        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
+        months = slice(begin, end + 1)
+        spend = ds["spend"].sel(provider=chosen).isel(time=months).sum(("provider", "time"))
+        if not fact.providers:  # the whole market: compute bought elsewhere counts too
+            depth = float(ds.attrs.get("elsewhere_gw", 0.0))
+            bought = np.minimum(ds["shortfall"].isel(time=months), depth).sum("time")
+            spend = spend + bought * float(ds.attrs.get("elsewhere_price", 0.0)) / 12.0
+        return spend.values
+    if fact.measure == "contracted":
+        return _contracted(ds, chosen, end)
+    raise InputError(f"fact {fact.name!r}.measure", fact.measure, f"must be one of {MEASURES}")
+
+
+def _contracted(ds: xr.Dataset, chosen: list[str], end: int) -> np.ndarray:
+    """GW contracted by month ``end``: initial contracts plus awards decided by then."""
+    scenario = Scenario.from_toml(ds.attrs["scenario"], "the results' scenario")
+    initial = sum(c.gw for c in scenario.initial_contracts if c.provider in chosen)
+    decided = ds["tender_decided"].values.astype("datetime64[M]")
+    by_then = decided <= ds["time"].values.astype("datetime64[M]")[end]
+    awards = ds["award"].sel(provider=chosen).isel(tender=np.flatnonzero(by_then))
+    return initial + awards.sum(("tender", "provider")).values
+
+
+def backtest(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    paths: int | None = None,
+    seed: int | None = None,
+    facts: tuple[Fact, ...] = FACTS,
+) -> xr.Dataset:
+    """Every fact beside the model's median and 90% band under ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario, str, Path or None
+        The scenario (default: the default scenario, the market as it ran).
+    paths, seed : int, optional
+        Override the scenario's run settings.
+    facts : tuple of Fact
+        The facts to check (default :data:`FACTS`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over a dimension ``fact`` (the names): ``low``, ``high`` (the fact's range),
+        ``median``, ``p05``, ``p95`` (the model's), ``inside`` (whether the 5-95% band meets
+        the range), with ``source``, ``grade``, ``unit``, ``calibrated`` and ``note`` as
+        coordinates.
+
+    Raises
+    ------
+    InputError
+        If a fact names a month outside the horizon or a provider not in the market.
+    ScenarioError
+        If the scenario is invalid.
+
+    Examples
+    --------
+    >>> result = backtest(paths=20, seed=3)
+    >>> bool(result.inside.sel(fact="compute online, end-2025"))
+    True
+    """
+    ds = simulate(scenario, paths=paths, seed=seed)
+    values = np.array([fact_values(ds, fact) for fact in facts])
+    p05, median, p95 = np.percentile(values, [5.0, 50.0, 95.0], axis=1)
+    low = np.array([f.low for f in facts])
+    high = np.array([f.high for f in facts])
+
+    coords = {
+        "fact": [f.name for f in facts],
+        "source": ("fact", [f.source for f in facts]),
+        "grade": ("fact", [f.grade for f in facts]),
+        "unit": ("fact", [f.unit for f in facts]),
+        "calibrated": ("fact", [f.calibrated for f in facts]),
+        "note": ("fact", [f.note for f in facts]),
+    }
+    data = {
+        "low": ("fact", low),
+        "high": ("fact", high),
+        "median": ("fact", median),
+        "p05": ("fact", p05),
+        "p95": ("fact", p95),
+        "inside": ("fact", (p95 >= low) & (p05 <= high)),
+    }
+    attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed") if k in ds.attrs}
+    attrs["paths"] = int(ds.sizes["path"])
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def backtest_table(result: xr.Dataset, markdown: bool = False) -> str:
+    """The backtest as a text or Markdown table, one row per fact.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        From :func:`backtest`.
+    markdown : bool
+        A Markdown table (for ``docs/calibration.md``) instead of aligned text.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(backtest_table(backtest(paths=20, seed=3)).splitlines()[0])  # doctest: +ELLIPSIS
+    fact ...
+    """
+    header = ["fact", "source", "grade", "fact range", "model median", "model 90% band", "inside"]
+    rows = []
+    for name in result["fact"].values:
+        one = result.sel(fact=name)
+        unit = str(one["unit"].values)
+        fitted = " (calibrated)" if bool(one["calibrated"]) else ""
+        rows.append(
+            [
+                str(name),
+                str(one["source"].values),
+                str(one["grade"].values),
+                f"{float(one['low']):g}-{float(one['high']):g} {unit}",
+                f"{float(one['median']):.2f}",
+                f"{float(one['p05']):.2f}-{float(one['p95']):.2f}",
+                ("yes" if bool(one["inside"]) else "**no**" if markdown else "NO") + fitted,
+            ]
+        )
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    )
