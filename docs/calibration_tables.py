@@ -34,7 +34,7 @@ _TABLE = re.compile(r"^\s*\[\[?([a-z_.]+)\]\]?\s*(?:#.*)?$")
 
 
 def history_rows(path: Path = ROOT / "scenarios" / "history.toml") -> list[tuple[str, str, str]]:
-    """``(parameter, value, source)`` for every number or schedule point of a scenario file."""
+    """``(parameter, value, source)`` for every number, month or schedule point of a file."""
     rows: list[tuple[str, str, str]] = []
     table, provider, listing, counts = "", "", "", {}
     for line in path.read_text().splitlines():
@@ -61,7 +61,8 @@ def history_rows(path: Path = ROOT / "scenarios" / "history.toml") -> list[tuple
             if value == "[":
                 listing = full
                 continue
-            if re.fullmatch(r"-?[0-9.]+", value) and name not in ("paths", "seed"):
+            number = re.fullmatch(r"-?[0-9.]+", value) and name not in ("paths", "seed")
+            if number or re.fullmatch(r'"[0-9]{4}-[0-9]{2}"', value):
                 rows.append((full, value, source))
     return rows
 

@@ -119,6 +119,8 @@ def scenarios(
                 "capacity": capacity,
             }
         )
+        if draw(st.integers(0, 3)) == 0:  # a dated first tender, one time in four
+            providers[-1]["bids_from"] = _month(2035, draw(st.integers(-6, months + 6)))
     initial = []
     for _ in range(draw(st.integers(0, 2))):
         begin = draw(st.integers(-6, months - 1))

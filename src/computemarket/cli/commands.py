@@ -241,7 +241,12 @@ def backtest_facts(args: argparse.Namespace) -> int:
         f"{result.attrs['seed']}; a fact is inside when its range meets the model's 5-95% band"
     )
     print(backtest_table(result, markdown=args.markdown))
-    missed = result["fact"].values[(result["grade"].values == "P") & ~result["inside"].values]
+    outside = ~result["inside"].values
+    limits = result["fact"].values[outside & ~result["tested"].values]
+    if limits.size:
+        print(f"outside, known limits of the model (not tested): {', '.join(map(str, limits))}")
+    held = (result["grade"].values == "P") & result["tested"].values
+    missed = result["fact"].values[held & outside]
     if missed.size:
         print(f"P-graded facts outside the band: {', '.join(map(str, missed))}")
         return 1 if args.strict else 0

@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument(
         "--strict",
         action="store_true",
-        help="exit with status 1 when a P-graded fact lies outside the model's band",
+        help="exit with status 1 when a tested P-graded fact lies outside the model's band",
     )
     validate = sub.add_parser("validate", help="check scenario files and explain every problem")
     validate.add_argument("scenarios", nargs="+", help="TOML files or shipped scenario names")

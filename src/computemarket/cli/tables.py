@@ -39,20 +39,22 @@ _ROWS = (
 def summary_table(summary: xr.Dataset) -> str:
     """The rows of :data:`_ROWS` with each statistic across paths, as text."""
     stats = ["mean", "std_error", "q05", "q50", "q95"]
-    header = f"{'metric':<34}{'unit':<12}" + "".join(
-        f"{h:>11}" for h in ("mean", "std err", "5%", "50%", "95%")
-    )
-    lines = [header, "-" * len(header)]
+    rows = []
     for name, label in _ROWS:
         var = summary[f"{name}_stats"]
         unit = unit_label(var.attrs["units"])
         if "provider" in var.dims:
-            rows = [(f"{label}: {p}", var.sel(provider=p)) for p in var["provider"].values]
+            rows += [(f"{label}: {p}", unit, var.sel(provider=p)) for p in var["provider"].values]
         else:
-            rows = [(label, var)]
-        for text, values in rows:
-            cells = "".join(_cell(float(values.sel(statistic=s))) for s in stats)
-            lines.append(f"{text:<34}{unit:<12}{cells}")
+            rows.append((label, unit, var))
+    width = max(34, *(len(text) + 1 for text, _, _ in rows))  # long provider names fit
+    header = f"{'metric':<{width}}{'unit':<12}" + "".join(
+        f"{h:>11}" for h in ("mean", "std err", "5%", "50%", "95%")
+    )
+    lines = [header, "-" * len(header)]
+    for text, unit, values in rows:
+        cells = "".join(_cell(float(values.sel(statistic=s))) for s in stats)
+        lines.append(f"{text:<{width}}{unit:<12}{cells}")
     return "\n".join(lines)
 
 

@@ -1,207 +1,27 @@
 """The backtest: the dated facts of 2025-2026 against the model's bands under a scenario.
 
-Each :class:`Fact` is one dated, graded figure from ``shared/CALIBRATION.md`` that the model
-can speak to, with the range the source allows (``low`` to ``high``) and the model quantity
-it is compared with (:attr:`Fact.measure`). :func:`backtest` simulates the scenario and gives,
-for every fact, the model's median and 90% band over paths and whether the band meets the
-fact's range. Facts that a default was set from say so (``calibrated``): they check the
-arithmetic of the file, not the model, and are shown apart from the facts it was not fitted to.
+Each fact (:mod:`computemarket.experiments.facts`) is one dated, graded figure from
+``shared/CALIBRATION.md`` that the model can speak to, with the range the source allows
+and the model quantity it is compared with. :func:`backtest` simulates the scenario and
+gives, for every fact, the model's median and 90% band over paths and whether the band
+meets the fact's range. Facts that a default was set from say so (``calibrated``): they
+check the arithmetic of the file, not the model. Facts shown to mark a known limit of the
+model say so too (``tested`` is False).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from computemarket.errors import InputError
+from computemarket.experiments.facts import FACTS, MEASURES, Fact
 from computemarket.scenario import Scenario
 from computemarket.simulation import simulate
 
 __all__ = ["FACTS", "Fact", "backtest", "backtest_table"]
-
-#: What a fact can be compared with; see :attr:`Fact.measure`.
-MEASURES = ("online", "contracted", "spend", "rise")
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One dated fact and the model quantity it is checked against.
-
-    Parameters
-    ----------
-    name : str
-        Short label.
-    source : str
-        The row of ``shared/CALIBRATION.md`` (``"C9 Microsoft RPO"``), or a derivation from rows.
-    grade : str
-        ``"P"``, ``"R"`` or ``"A"`` (the row's confidence grade).
-    measure : str
-        ``"online"``: GW delivered in month ``end``; ``"contracted"``: GW contracted by the
-        end of month ``end`` (initial contracts plus the awards of tenders decided by then);
-        ``"spend"``: the buyer's payments from ``start`` to ``end``, both months included ($B;
-        over the whole market it includes compute bought outside the tenders);
-        ``"rise"``: the rise in GW delivered from the month before ``start`` to ``end``.
-    start, end : str
-        Months ``"YYYY-MM"`` (``start`` is unused by ``online`` and ``contracted``).
-    low, high : float
-        The range of the fact in the measure's unit (GW or $B).
-    providers : tuple of str
-        Providers the measure sums over; empty: all.
-    calibrated : bool
-        Whether a default of the shipped scenario was set from this fact.
-    note : str
-        How the range follows from the source.
-
-    Examples
-    --------
-    >>> fact = Fact("online", "C5 Compute online", "P", "online", "2025-12", "2025-12", 1.8, 2.0)
-    >>> fact.unit
-    'GW'
-    """
-
-    name: str
-    source: str
-    grade: str
-    measure: str
-    start: str
-    end: str
-    low: float
-    high: float
-    providers: tuple[str, ...] = ()
-    calibrated: bool = False
-    note: str = ""
-
-    @property
-    def unit(self) -> str:
-        """The unit of the fact's measure.
-
-        Returns
-        -------
-        str
-            ``"$B"`` for spend, ``"GW"`` otherwise.
-
-        Examples
-        --------
-        >>> FACTS[1].unit
-        '$B'
-        """
-        return "$B" if self.measure == "spend" else "GW"
-
-
-#: The facts of 2025-2026 the model can speak to, from shared/CALIBRATION.md.
-FACTS: tuple[Fact, ...] = (
-    Fact(
-        "compute online, end-2025",
-        "C5 Compute online",
-        "P",
-        "online",
-        "2025-12",
-        "2025-12",
-        1.8,
-        2.0,
-        calibrated=True,
-        note="~1.9 GW (CFO), read as 1.8-2.0",
-    ),
-    Fact(
-        "Microsoft FY26 OpenAI revenue, compute part",
-        "C9 Microsoft RPO; C9 Revenue",
-        "P",
-        "spend",
-        "2025-07",
-        "2026-06",
-        19.0,
-        21.5,
-        ("azure",),
-        calibrated=True,
-        note="$24.1B less the ~20% revenue share on ~$20-22B of OpenAI revenue (C9 Product "
-        "first-ship right; C9 Revenue), widened for other items",
-    ),
-    Fact(
-        "contracted by April 2026",
-        "C9 10 GW US target passed",
-        "P",
-        "contracted",
-        "2026-04",
-        "2026-04",
-        10.0,
-        12.0,
-        note="passed 10 GW (contracted, not energised) on 2026-04-29; >3 GW added in 90 days",
-    ),
-    Fact(
-        "Oracle deliveries, Jun-Aug 2026",
-        "C9 Oracle RPO and deliveries",
-        "P",
-        "rise",
-        "2026-06",
-        "2026-08",
-        0.0,
-        0.85,
-        ("oracle",),
-        note="850 MW delivered to all customers in the quarter: OpenAI's part is at most that",
-    ),
-    Fact(
-        "Abilene at 1.2 GW, end-2026",
-        "C9 Abilene slip",
-        "A",
-        "online",
-        "2026-12",
-        "2026-12",
-        1.2,
-        1.6,
-        ("oracle",),
-        calibrated=True,
-        note="1.2 GW due Q3-Q4 2026; Oracle's other OpenAI sites start in 2027",
-    ),
-    Fact(
-        "compute spend 2026",
-        "C9 Compute spend 2026",
-        "R",
-        "spend",
-        "2026-01",
-        "2026-12",
-        45.0,
-        55.0,
-        note="~$50B (sworn testimony)",
-    ),
-    Fact(
-        "compute and infrastructure 2026-30",
-        "C9 Compute + infrastructure 2026-30",
-        "R",
-        "spend",
-        "2026-01",
-        "2030-12",
-        600.0,
-        860.0,
-        note="~$856B including some infrastructure: compute alone taken as 70-100% of it",
-    ),
-    Fact(
-        "AWS, end-2028",
-        "C9 AWS confirmed",
-        "P",
-        "online",
-        "2028-12",
-        "2028-12",
-        2.0,
-        2.6,
-        ("aws",),
-        note="~0.4 GW of GPUs by end-2026 plus ~2 GW of Trainium from 2027",
-    ),
-    Fact(
-        "Cerebras, end-2028",
-        "C4 Cerebras; C9 Cerebras",
-        "P",
-        "online",
-        "2028-12",
-        "2028-12",
-        0.6,
-        0.9,
-        ("cerebras",),
-        note="750 MW through 2028",
-    ),
-)
 
 
 def _month(ds: xr.Dataset, month: str, field: str) -> int:
@@ -298,7 +118,7 @@ def backtest(
     xarray.Dataset
         Over a dimension ``fact`` (the names): ``low``, ``high`` (the fact's range),
         ``median``, ``p05``, ``p95`` (the model's), ``inside`` (whether the 5-95% band meets
-        the range), with ``source``, ``grade``, ``unit``, ``calibrated`` and ``note`` as
+        the range), with ``source``, ``grade``, ``unit``, ``calibrated``, ``tested`` and ``note`` as
         coordinates.
 
     Raises
@@ -327,6 +147,7 @@ def backtest(
         "unit": ("fact", [f.unit for f in facts]),
         "calibrated": ("fact", [f.calibrated for f in facts]),
         "note": ("fact", [f.note for f in facts]),
+        "tested": ("fact", [f.tested for f in facts]),
     }
     data = {
         "low": ("fact", low),
@@ -366,6 +187,7 @@ def backtest_table(result: xr.Dataset, markdown: bool = False) -> str:
         one = result.sel(fact=name)
         unit = str(one["unit"].values)
         fitted = " (calibrated)" if bool(one["calibrated"]) else ""
+        fitted += "" if bool(one["tested"]) else " (not tested)"
         rows.append(
             [
                 str(name),

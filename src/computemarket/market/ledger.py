@@ -253,6 +253,8 @@ class Ledger:
         plan = self.plan
         start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
         headroom = self.developed[:, start] - self.commitments[start]
+        # A provider with a later first tender (providers[].bids_from) offers nothing yet.
+        headroom[plan.tender_month[k] < plan.bids_from] = 0.0
         quoted = self.inputs.bid[:, k]
         if quoted.shape[2] > 1:
             snapped = quoted.shape[2] > state_count(plan.n_providers)

@@ -8,7 +8,7 @@ start and end, each provider's capacity ceiling, and the demand drift and foreca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +67,9 @@ class Plan:
     reserve_price, value_of_unmet, discount_rate : float
     elsewhere_price, elsewhere_gw : float
         Price and depth of compute bought outside the tenders (``buyer.elsewhere_*``).
+    bids_from : ndarray of int, shape (P,)
+        First tender month each provider may bid in (``providers[].bids_from``; -1: from
+        the start): tenders issued earlier see no headroom from it.
     partial_match : bool
     refused_competes : bool
         Under ``rofo``, whether a holder whose first offer is refused competes outside.
@@ -132,6 +135,7 @@ class Plan:
     investment: InvestmentPlan | None = None
     elsewhere_price: float = 0.0
     elsewhere_gw: float = 0.0
+    bids_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_providers(self) -> int:
@@ -352,6 +356,13 @@ def make_plan(sc: Scenario) -> Plan:
             and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
         ),
         cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
+        bids_from=np.array(
+            [
+                -1 if p.bids_from is None else month_index(p.bids_from, sc.start)
+                for p in sc.providers
+            ],
+            dtype=np.int64,
+        ),
         elsewhere_price=buyer.elsewhere_price,
         elsewhere_gw=buyer.elsewhere_gw,
         investment=investment_plan(sc, _drift(sc, months + lookahead(sc)), float(sigma), ceiling),

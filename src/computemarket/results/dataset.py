@@ -97,6 +97,8 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "seed": int(seed),
         "engine": engine,
         "holder": scenario.contract.holder or "",
+        # Each provider's first tender month (providers[].bids_from; -1: from the start).
+        "bids_from": np.asarray(plan.bids_from, dtype=np.int64),
         "discount_rate": scenario.buyer.discount_rate,
         "value_of_unmet": scenario.buyer.value_of_unmet,
         "elsewhere_price": scenario.buyer.elsewhere_price,

@@ -91,6 +91,9 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
             float(ds.attrs.get("elsewhere_price", 0.0)),
             float(ds.attrs.get("elsewhere_gw", 0.0)),
         ),
+        bids_from=np.asarray(
+            ds.attrs.get("bids_from", np.full(providers.size, -1)), dtype=np.int64
+        ),
     )
     attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}
     return metrics_dataset(values, ds["path"].values, providers, attrs)
@@ -126,17 +129,19 @@ def record_metrics(records: Records) -> dict[str, np.ndarray]:
         discount_rate=float(plan.discount_rate),
         value_of_unmet=float(plan.value_of_unmet),
         elsewhere=(float(plan.elsewhere_price), float(plan.elsewhere_gw)),
+        bids_from=plan.bids_from,
     )
 
 
 def _metric_values(
-    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet, elsewhere
+    monthly, tendered, *, is_holder, is_rofr, discount_rate, value_of_unmet, elsewhere, bids_from
 ) -> dict[str, np.ndarray]:
     """Every per-path metric, from functions giving each output path first.
 
     ``elsewhere`` is the price and depth (GW a month) of compute bought outside the
     tenders: each month's shortfall up to the depth is bought at that price, and the rest
-    is lost at ``value_of_unmet`` (docs/model.md, Metrics).
+    is lost at ``value_of_unmet`` (docs/model.md, Metrics). ``bids_from`` (P,) dates each
+    provider's entry where the scenario types it in (``providers[].bids_from``).
     """
     months = np.arange(monthly("demand").shape[1])
     discount = (1.0 + discount_rate) ** (-months / 12.0)
@@ -159,7 +164,8 @@ def _metric_values(
     profit = _sum((spend - supply) * discount[None, :, None], axis=1) - capex
     developed = monthly("developed")[:, -1, :]
     entered = monthly("entered") > 0.5
-    first = np.argmax(entered, axis=1).astype(float)  # the first month in the market
+    # The first month in the market: entered (investment supply) and bidding (a dated entry).
+    first = np.maximum(np.argmax(entered, axis=1), np.maximum(bids_from, 0)).astype(float)
     return {
         "total_spend": total_spend,
         "unit_cost": _divide(total_spend, delivered_pv),

@@ -100,14 +100,7 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
             yield Problem(
                 f"providers[{i}].entry", "a table", "the holder of the right cannot be an entrant"
             )
-        months = [month_index(p.date, sc.start) for p in prov.capacity]
-        for j in range(1, len(months)):
-            if months[j] <= months[j - 1]:
-                yield Problem(
-                    f"providers[{i}].capacity[{j}].date",
-                    prov.capacity[j].date,
-                    "capacity points must be in strictly increasing date order",
-                )
+        yield from _in_date_order(prov.capacity, f"providers[{i}].capacity", "capacity")
     buyer = sc.buyer
     if buyer.elsewhere_gw > 0 and buyer.elsewhere_price > buyer.value_of_unmet:
         yield Problem(
@@ -116,14 +109,7 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
             f"must be at most buyer.value_of_unmet ({buyer.value_of_unmet}) when "
             "buyer.elsewhere_gw > 0: a buyer does not pay more for compute than it is worth",
         )
-    ceiling = [month_index(p.date, sc.start) for p in sc.demand.ceiling]
-    for j in range(1, len(ceiling)):
-        if ceiling[j] <= ceiling[j - 1]:
-            yield Problem(
-                f"demand.ceiling[{j}].date",
-                sc.demand.ceiling[j].date,
-                "ceiling points must be in strictly increasing date order",
-            )
+    yield from _in_date_order(sc.demand.ceiling, "demand.ceiling", "ceiling")
     for i, con in enumerate(sc.initial_contracts):
         for key in ("start", "end"):
             date = getattr(con, key)
@@ -143,4 +129,16 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                 f"initial_contracts[{i}].end",
                 con.end,
                 "must come after the contract's start and after the scenario's start",
+            )
+
+
+def _in_date_order(points, field: str, what: str) -> Iterator[Problem]:
+    """A problem for each point of a schedule not strictly after the one before it."""
+    months = [month_index(p.date, "1900-01") for p in points]
+    for j in range(1, len(months)):
+        if months[j] <= months[j - 1]:
+            yield Problem(
+                f"{field}[{j}].date",
+                points[j].date,
+                f"{what} points must be in strictly increasing date order",
             )

@@ -288,6 +288,13 @@ class Provider(Section):
     lead_time_spread: float = param(
         0.25, "1", "Log-standard deviation of the construction lead time.", ge=0, le=3
     )
+    bids_from: Month | None = Field(
+        None,
+        description=(
+            "First month of a tender the provider may bid in (its entry, dated, under "
+            "exogenous supply); earlier tenders see no headroom from it. None: from the start."
+        ),
+    )
     capacity: tuple[CapacityPoint, ...] = Field(
         min_length=1,
         description=(

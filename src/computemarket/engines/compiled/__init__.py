@@ -133,6 +133,7 @@ def run(
         investment.entry_cost,
         plan.forecast_factor,
         np.ascontiguousarray(plan.demand_ceiling),
+        np.ascontiguousarray(plan.bids_from),
         plan.spare_gw,
         plan.base_cost,
         plan.holder,

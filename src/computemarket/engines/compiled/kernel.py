@@ -57,6 +57,7 @@ def run_paths(
     entry_cost,
     forecast,
     demand_ceiling,
+    bids_from,
     spare,
     base_cost,
     holder,
@@ -230,6 +231,8 @@ def run_paths(
                 end = tender_end[k]
                 for p in range(providers):
                     headroom[p] = developed[p, start] - commitments[start, p]
+                    if tender_month[k] < bids_from[p]:
+                        headroom[p] = 0.0
                 s = (
                     state(open_quantity[k], headroom, states > 2, states > (1 << providers) + 1)
                     if states > 1
