@@ -43,3 +43,13 @@ def test_engines_agree_bit_for_bit_with_a_dated_provider(engine):
     assert_results_equal(
         cm.simulate(sc, paths=10, seed=4), cm.simulate(sc, paths=10, seed=4, engine=engine)
     )
+
+
+def test_entry_month_is_the_first_tender_and_a_date_past_the_horizon_never_enters():
+    sc = _dated().with_updates({"providers.stargate.bids_from": "2040-01"})
+    summary = cm.summarize(cm.simulate(sc, paths=5, seed=3))
+    month = summary.entry_month.isel(path=0)
+    assert float(month.sel(provider="oracle")) == 24.0  # 2027-01, two years after 2025-01
+    assert float(month.sel(provider="azure")) == 0.0
+    assert np.isnan(month.sel(provider="stargate"))
+    assert (summary.providers_in_market == 2).all()

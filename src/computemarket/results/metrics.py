@@ -166,6 +166,7 @@ def _metric_values(
     entered = monthly("entered") > 0.5
     # The first month in the market: entered (investment supply) and bidding (a dated entry).
     first = np.maximum(np.argmax(entered, axis=1), np.maximum(bids_from, 0)).astype(float)
+    in_market = entered.any(axis=1) & (bids_from < months.size)  # bids within the horizon
     return {
         "total_spend": total_spend,
         "unit_cost": _divide(total_spend, delivered_pv),
@@ -192,8 +193,8 @@ def _metric_values(
         "capex_spent": capex,
         "developed_gw": developed,
         "outside_developed_gw": _sum(np.where(is_holder, 0.0, developed), axis=1),
-        "entry_month": np.where(entered.any(axis=1), first, np.nan),
-        "providers_in_market": _sum(entered[:, -1, :].astype(float), axis=1),
+        "entry_month": np.where(in_market, first, np.nan),
+        "providers_in_market": _sum((entered[:, -1, :] & in_market).astype(float), axis=1),
     }
 
 
