@@ -219,7 +219,18 @@ def _by_rule(values: xr.DataArray, attrs: dict) -> xr.DataArray:
     return xr.concat(stats, dim=values["rule"]).assign_attrs(attrs)
 
 
-def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = HEADLINE[:6]):
+#: Metrics the comparison figure draws by default: the cost and its parts, and the channels.
+FIGURE = (
+    "total_cost",
+    "total_spend",
+    "lost_cost",
+    "late_gw_months",
+    "holder_surplus",
+    "served_fraction",
+)
+
+
+def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = FIGURE):
     """Bar charts of each rule's paired difference from the reference, with 95% intervals.
 
     Parameters
@@ -227,7 +238,7 @@ def plot_comparison(comparison: xr.Dataset, metrics: Sequence[str] = HEADLINE[:6
     comparison : xarray.Dataset
         From :func:`compare`.
     metrics : sequence of str
-        Metrics to draw, one panel each.
+        Metrics to draw, one panel each (default :data:`FIGURE`).
 
     Returns
     -------
