@@ -50,6 +50,11 @@ def scenarios(
 ) -> Scenario:
     """A Hypothesis strategy for valid scenarios.
 
+    Whatever the options, one scenario in three has a ceiling on demand
+    (``demand.ceiling``), one in two a market for compute bought elsewhere
+    (``buyer.elsewhere_*``, priced at most at the value of unmet demand), and each provider
+    a dated first tender (``providers[].bids_from``) one time in four.
+
     Parameters
     ----------
     rules : tuple of str, default all rules

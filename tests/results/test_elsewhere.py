@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 import computemarket as cm
 from computemarket.errors import ScenarioError
+from computemarket.testing import scenarios
 
 
 def _discounted(ds, values, rate):
@@ -46,3 +48,23 @@ def test_a_price_above_the_value_of_compute_is_refused():
         cm.load_scenario("baseline").with_updates(
             {"buyer.elsewhere_gw": 1.0, "buyer.elsewhere_price": 25.0}
         )
+
+
+@given(scenarios(max_months=36))
+def test_the_shortfalls_parts_add_up_on_any_scenario(sc):
+    ds = cm.simulate(sc, paths=3, seed=sc.run.seed)
+    summary = cm.summarize(ds)
+    price, depth = sc.buyer.elsewhere_price, sc.buyer.elsewhere_gw
+    assert (summary.elsewhere_cost >= 0).all() and (summary.lost_cost >= 0).all()
+    np.testing.assert_array_equal(summary.unmet_cost, summary.elsewhere_cost + summary.lost_cost)
+    # Never more bought than the depth allows in any month, at its price.
+    months = np.arange(ds.sizes["time"])
+    discount = (1.0 + sc.buyer.discount_rate) ** (-months / 12.0)
+    cap = price * depth * discount.sum() / 12.0
+    assert (summary.elsewhere_cost <= cap * (1 + 1e-12) + 1e-12).all()
+    # The demand paths never exceed the ceiling.
+    if sc.demand.ceiling:
+        from computemarket.market.plan import make_plan
+
+        ceiling = make_plan(sc).demand_ceiling
+        assert (ds.demand.transpose("path", "time").values <= ceiling).all()
