@@ -60,6 +60,13 @@ def test_measures_follow_their_definitions():
     awards = ds.award.isel(tender=np.flatnonzero(decided)).sum(("tender", "provider"))
     initial = sum(c.gw for c in sc.initial_contracts)
     np.testing.assert_allclose(fact_values(ds, contracted), initial + awards.values)
+    # Signed: the awards of tenders decided within the months, nothing else.
+    signed = Fact("x", "t", "P", "signed", "2026-01", "2026-12", 0, 1, ("aws",))
+    months = ds.tender_decided.values
+    within = (months >= np.datetime64("2026-01-01")) & (months <= np.datetime64("2026-12-01"))
+    aws = ds.award.sel(provider="aws").isel(tender=np.flatnonzero(within)).sum("tender")
+    np.testing.assert_allclose(fact_values(ds, signed), aws.values)
+    assert float(aws.mean()) > 0
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,14 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
         return spend.values
     if fact.measure == "contracted":
         return _contracted(ds, chosen, end)
+    if fact.measure == "signed":
+        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
+        months = ds["time"].values.astype("datetime64[M]")
+        decided = ds["tender_decided"].values.astype("datetime64[M]")
+        within = np.flatnonzero((decided >= months[begin]) & (decided <= months[end]))
+        return (
+            ds["award"].sel(provider=chosen).isel(tender=within).sum(("tender", "provider")).values
+        )
     raise InputError(f"fact {fact.name!r}.measure", fact.measure, f"must be one of {MEASURES}")
 
 

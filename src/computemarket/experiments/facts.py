@@ -12,7 +12,7 @@ from dataclasses import dataclass
 __all__ = ["FACTS", "MEASURES", "Fact"]
 
 #: What a fact can be compared with; see :attr:`Fact.measure`.
-MEASURES = ("online", "contracted", "spend", "rise")
+MEASURES = ("online", "contracted", "signed", "spend", "rise")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Fact:
     measure : str
         ``"online"``: GW delivered in month ``end``; ``"contracted"``: GW contracted by the
         end of month ``end`` (initial contracts plus the awards of tenders decided by then);
+        ``"signed"``: GW awarded in tenders decided from ``start`` to ``end``;
         ``"spend"``: the buyer's payments from ``start`` to ``end``, both months included ($B;
         over the whole market it includes compute bought outside the tenders);
         ``"rise"``: the rise in GW delivered from the month before ``start`` to ``end``.
@@ -219,6 +220,33 @@ FACTS: tuple[Fact, ...] = (
         ("coreweave",),
         calibrated=True,
         note="$22.4B over 5 years at ~12.8 $B/GW-yr: ~0.35 GW",
+    ),
+    Fact(
+        "CoreWeave signed in 2026",
+        "C9 CoreWeave",
+        "P",
+        "signed",
+        "2026-01",
+        "2026-12",
+        0.0,
+        0.05,
+        ("coreweave",),
+        note="no new OpenAI contract found in 2026 (total stays $22.4B)",
+    ),
+    Fact(
+        "Milam County in service, end-2026",
+        "C9 Milam County",
+        "P",
+        "online",
+        "2026-12",
+        "2026-12",
+        0.1,
+        1.2,
+        ("stargate",),
+        tested=False,
+        note="SB Energy's 1.2 GW, service from 2026. Not held to it: a tender here starts "
+        "18 months after it is issued, so the SoftBank sites, bidding from 2025-09, deliver "
+        "from 2027",
     ),
     Fact(
         "AWS contracted by July 2026",
