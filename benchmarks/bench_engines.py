@@ -27,7 +27,7 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _child(kind: str, paths: int, workers: int) -> dict:
+def _child(kind: str, paths: int, workers: int, name: str = "baseline") -> dict:
     import numpy as np
 
     import computemarket as cm
@@ -37,7 +37,7 @@ def _child(kind: str, paths: int, workers: int) -> dict:
     from computemarket.market.inputs import prepare
     from computemarket.market.plan import make_plan
 
-    scenario = cm.load_scenario("baseline")
+    scenario = cm.load_scenario(name)
     plan = make_plan(scenario)
     cm.simulate(scenario, paths=64, seed=1)  # warm up imports and caches
     if kind == "compiled":
@@ -92,9 +92,13 @@ def _in_chunks(engine, inputs, workers: int):
     return out
 
 
+#: The scenario measured (``--scenario``); the children read it from here.
+SCENARIO = ["baseline"]
+
+
 def _measure(kind: str, paths: int, workers: int = 1) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(paths), str(workers)],
+        [sys.executable, __file__, "--child", kind, str(paths), str(workers), SCENARIO[0]],
         capture_output=True,
         text=True,
         check=True,
@@ -107,19 +111,25 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000,100000")
     parser.add_argument("--des-paths", type=int, default=100)
     parser.add_argument("--summary-sizes", default="10000,100000,1000000")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scenario", default="baseline", help="shipped name or file (default: baseline)"
+    )
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, paths, workers = args.child
-        print(json.dumps(_child(kind, int(paths), int(workers))))
+        kind, paths, workers, name = args.child
+        print(json.dumps(_child(kind, int(paths), int(workers), name)))
         return
+    SCENARIO[0] = args.scenario
 
     import computemarket as cm
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    months = cm.load_scenario("baseline").horizon_months
+    scenario = cm.load_scenario(args.scenario)
+    months = scenario.horizon_months
     print(
-        f"computemarket {cm.__version__} | baseline, {months} months | Python "
+        f"computemarket {cm.__version__} | {scenario.name}, {months} months, "
+        f"{len(scenario.providers)} providers | Python "
         f"{platform.python_version()} | {platform.machine()} | {_cpu_count()} cores"
     )
 
