@@ -28,8 +28,10 @@ BACKTEST_PATHS = 1000
 
 _KEY = re.compile(r"^\s*([a-z_]+)\s*=\s*([^#]+?)\s*(?:#\s*(.*))?$")
 _POINT = re.compile(
-    r"^\s*\{\s*date\s*=\s*\"([0-9-]+)\",\s*gw\s*=\s*([0-9.]+)\s*\},?\s*(?:#\s*(.*))?$"
+    r"^\s*\{\s*date\s*=\s*\"([0-9-]+)\",\s*gw\s*=\s*([0-9._eE+-]+)\s*\},?\s*(?:#\s*(.*))?$"
 )
+#: A TOML number: sign, digits with underscores, a fraction, an exponent.
+_NUMBER = r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?"
 _TABLE = re.compile(r"^\s*\[\[?([a-z_.]+)\]\]?\s*(?:#.*)?$")
 
 
@@ -61,7 +63,7 @@ def history_rows(path: Path = ROOT / "scenarios" / "history.toml") -> list[tuple
             if value == "[":
                 listing = full
                 continue
-            number = re.fullmatch(r"-?[0-9.]+", value) and name not in ("paths", "seed")
+            number = re.fullmatch(_NUMBER, value) and name not in ("paths", "seed")
             if number or re.fullmatch(r'"[0-9]{4}-[0-9]{2}"', value):
                 rows.append((full, value, source))
     return rows

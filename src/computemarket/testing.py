@@ -51,9 +51,9 @@ def scenarios(
     """A Hypothesis strategy for valid scenarios.
 
     Whatever the options, one scenario in three has a ceiling on demand
-    (``demand.ceiling``), one in two a market for compute bought elsewhere
-    (``buyer.elsewhere_*``, priced at most at the value of unmet demand), and each provider
-    a dated first tender (``providers[].bids_from``) one time in four.
+    (``demand.ceiling``), about one in two a market for compute bought elsewhere
+    (``buyer.elsewhere_*``, priced above zero and at most at the value of unmet demand),
+    and each provider a dated first tender (``providers[].bids_from``) one time in four.
 
     Parameters
     ----------
@@ -163,10 +163,10 @@ def scenarios(
         ceiling = [{"date": _month(2035, m), "gw": draw(st.floats(0.05, 10.0))} for m in at]
     value = draw(st.floats(0.0, 60.0))
     elsewhere = {}
-    if draw(st.booleans()):  # compute bought outside the tenders, one time in two
+    if value >= 0.01 and draw(st.booleans()):  # compute bought outside the tenders
         elsewhere = {
             "elsewhere_gw": draw(st.sampled_from([0.0, 0.5]) | st.floats(0.0, 5.0)),
-            "elsewhere_price": draw(st.floats(0.0, 1.0)) * value,
+            "elsewhere_price": draw(st.floats(0.01, 1.0)) * value,
         }
     data = {
         "name": "generated",

@@ -111,3 +111,10 @@ def test_calibration_md_is_generated_from_the_files():
     assert tables.render(text) == text, "run: python docs/calibration_tables.py"
     rows = tables.history_rows()
     assert len(rows) > 60 and all(source for _, _, source in rows)
+
+
+def test_a_window_that_ends_before_it_starts_is_refused():
+    ds = cm.simulate(paths=2, seed=1)
+    backwards = Fact("x", "t", "R", "spend", "2026-12", "2026-01", 0, 1)
+    with pytest.raises(InputError, match="start = '2026-12': must not come after end 2026-01"):
+        fact_values(ds, backwards)

@@ -49,7 +49,8 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
     Raises
     ------
     InputError
-        If a month lies outside the horizon or a provider is not in the market.
+        If a month lies outside the horizon, ``start`` comes after ``end``, or a provider
+        is not in the market.
 
     Examples
     --------
@@ -64,6 +65,10 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
             raise InputError(f"fact {fact.name!r}", name, f"must be one of the providers {known}")
     chosen = list(fact.providers) or known
     end = _month(ds, fact.end, f"fact {fact.name!r} end")
+    if fact.measure in ("rise", "spend", "signed") and fact.start > fact.end:
+        raise InputError(
+            f"fact {fact.name!r} start", fact.start, f"must not come after end {fact.end}"
+        )
     if fact.measure == "online":
         return ds["delivered"].sel(provider=chosen).isel(time=end).sum("provider").values
     if fact.measure == "rise":
@@ -94,7 +99,11 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
 
 
 def _contracted(ds: xr.Dataset, chosen: list[str], end: int) -> np.ndarray:
-    """GW contracted by month ``end``: initial contracts plus awards decided by then."""
+    """GW contracted by month ``end``.
+
+    Every initial contract counts, whatever its start (each was signed before the
+    scenario's start), plus the awards of tenders decided by then.
+    """
     scenario = Scenario.from_toml(ds.attrs["scenario"], "the results' scenario")
     initial = sum(c.gw for c in scenario.initial_contracts if c.provider in chosen)
     decided = ds["tender_decided"].values.astype("datetime64[M]")

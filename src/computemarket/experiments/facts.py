@@ -29,7 +29,8 @@ class Fact:
         ``"P"``, ``"R"`` or ``"A"`` (the row's confidence grade).
     measure : str
         ``"online"``: GW delivered in month ``end``; ``"contracted"``: GW contracted by the
-        end of month ``end`` (initial contracts plus the awards of tenders decided by then);
+        end of month ``end`` (every initial contract, whatever its start, plus the awards of
+        tenders decided by then);
         ``"signed"``: GW awarded in tenders decided from ``start`` to ``end``;
         ``"spend"``: the buyer's payments from ``start`` to ``end``, both months included ($B;
         over the whole market it includes compute bought outside the tenders);

@@ -75,7 +75,8 @@ def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:
     """
     steps = plan.drift[:-1] + plan.monthly_volatility * shocks
     log_growth = np.concatenate([np.zeros((shocks.shape[0], 1)), np.cumsum(steps, axis=1)], axis=1)
-    # Overflow gives inf, which prepare() turns into a clear error naming the cause.
+    # Overflow gives inf, which prepare() turns into a clear error naming the cause; under
+    # a ceiling an overflowing path is capped at it instead (a volatile, bounded demand).
     with np.errstate(over="ignore"):
         uncapped = plan.initial_demand * np.exp(log_growth)
     # The buyer cannot finance more than demand.ceiling (inf where the scenario sets none).

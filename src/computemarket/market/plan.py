@@ -8,7 +8,7 @@ start and end, each provider's capacity ceiling, and the demand drift and foreca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -113,6 +113,7 @@ class Plan:
     monthly_volatility: float
     forecast_factor: np.ndarray
     demand_ceiling: np.ndarray
+    bids_from: np.ndarray
     spare_gw: np.ndarray
     base_cost: np.ndarray
     cost_spread: np.ndarray
@@ -135,7 +136,6 @@ class Plan:
     investment: InvestmentPlan | None = None
     elsewhere_price: float = 0.0
     elsewhere_gw: float = 0.0
-    bids_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_providers(self) -> int:

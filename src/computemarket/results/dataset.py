@@ -83,6 +83,11 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         ),
         "time": ("time", month, {"long_name": "month", "standard_name": "time", "axis": "T"}),
         "provider": ("provider", np.array(plan.providers, dtype=object)),
+        "bids_from": (
+            "provider",
+            np.asarray(plan.bids_from, dtype=np.int64),
+            {"long_name": "first tender month the provider may bid in (-1: from the start)"},
+        ),
         "tender": ("tender", np.arange(plan.n_tenders), {"long_name": "tender index"}),
         "tender_issued": ("tender", _month_date(plan, plan.tender_month)),
         "tender_start": ("tender", _month_date(plan, plan.tender_start)),
@@ -97,8 +102,6 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "seed": int(seed),
         "engine": engine,
         "holder": scenario.contract.holder or "",
-        # Each provider's first tender month (providers[].bids_from; -1: from the start).
-        "bids_from": np.asarray(plan.bids_from, dtype=np.int64),
         "discount_rate": scenario.buyer.discount_rate,
         "value_of_unmet": scenario.buyer.value_of_unmet,
         "elsewhere_price": scenario.buyer.elsewhere_price,

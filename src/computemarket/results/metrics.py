@@ -91,8 +91,10 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
             float(ds.attrs.get("elsewhere_price", 0.0)),
             float(ds.attrs.get("elsewhere_gw", 0.0)),
         ),
-        bids_from=np.asarray(
-            ds.attrs.get("bids_from", np.full(providers.size, -1)), dtype=np.int64
+        bids_from=(
+            ds["bids_from"].values.astype(np.int64)
+            if "bids_from" in ds.coords
+            else np.full(providers.size, -1)  # results saved before dated entry
         ),
     )
     attrs = {k: ds.attrs[k] for k in ("scenario_name", "seed", "engine") if k in ds.attrs}

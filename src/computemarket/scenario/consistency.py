@@ -102,6 +102,12 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
             )
         yield from _in_date_order(prov.capacity, f"providers[{i}].capacity", "capacity")
     buyer = sc.buyer
+    if buyer.elsewhere_gw > 0 and buyer.elsewhere_price <= 0:
+        yield Problem(
+            "buyer.elsewhere_price",
+            buyer.elsewhere_price,
+            "must be > 0 when buyer.elsewhere_gw > 0: compute bought elsewhere has a price",
+        )
     if buyer.elsewhere_gw > 0 and buyer.elsewhere_price > buyer.value_of_unmet:
         yield Problem(
             "buyer.elsewhere_price",
