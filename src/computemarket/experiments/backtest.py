@@ -18,6 +18,7 @@ import xarray as xr
 
 from computemarket.errors import InputError
 from computemarket.experiments.facts import FACTS, MEASURES, Fact
+from computemarket.results.metrics import bought_elsewhere, elsewhere_terms
 from computemarket.scenario import Scenario
 from computemarket.simulation import simulate
 
@@ -65,51 +66,47 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
             raise InputError(f"fact {fact.name!r}", name, f"must be one of the providers {known}")
     chosen = list(fact.providers) or known
     end = _month(ds, fact.end, f"fact {fact.name!r} end")
-    if fact.measure in ("rise", "spend", "signed") and fact.start > fact.end:
-        raise InputError(
-            f"fact {fact.name!r} start", fact.start, f"must not come after end {fact.end}"
-        )
+    begin = 0
+    if fact.measure in ("rise", "spend", "signed"):  # the measures over a window
+        if fact.start > fact.end:
+            raise InputError(
+                f"fact {fact.name!r} start", fact.start, f"must not come after end {fact.end}"
+            )
+        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
     if fact.measure == "online":
         return ds["delivered"].sel(provider=chosen).isel(time=end).sum("provider").values
     if fact.measure == "rise":
-        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
         delivered = ds["delivered"].sel(provider=chosen).sum("provider")
         before = delivered.isel(time=begin - 1) if begin > 0 else 0.0 * delivered.isel(time=0)
         return (delivered.isel(time=end) - before).values
     if fact.measure == "spend":
-        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
         months = slice(begin, end + 1)
         spend = ds["spend"].sel(provider=chosen).isel(time=months).sum(("provider", "time"))
         if not fact.providers:  # the whole market: compute bought elsewhere counts too
-            depth = float(ds.attrs.get("elsewhere_gw", 0.0))
-            bought = np.minimum(ds["shortfall"].isel(time=months), depth).sum("time")
-            spend = spend + bought * float(ds.attrs.get("elsewhere_price", 0.0)) / 12.0
+            price, depth = elsewhere_terms(ds)
+            bought = bought_elsewhere(ds["shortfall"].isel(time=months), depth).sum("time")
+            spend = spend + bought * price / 12.0
         return spend.values
     if fact.measure == "contracted":
-        return _contracted(ds, chosen, end)
+        scenario = Scenario.from_toml(ds.attrs["scenario"], "the results' scenario")
+        # Every initial contract counts, whatever its start: each was signed before the
+        # scenario's start.
+        initial = sum(c.gw for c in scenario.initial_contracts if c.provider in chosen)
+        return initial + _awards(ds, chosen, None, end)
     if fact.measure == "signed":
-        begin = _month(ds, fact.start, f"fact {fact.name!r} start")
-        months = ds["time"].values.astype("datetime64[M]")
-        decided = ds["tender_decided"].values.astype("datetime64[M]")
-        within = np.flatnonzero((decided >= months[begin]) & (decided <= months[end]))
-        return (
-            ds["award"].sel(provider=chosen).isel(tender=within).sum(("tender", "provider")).values
-        )
+        return _awards(ds, chosen, begin, end)
     raise InputError(f"fact {fact.name!r}.measure", fact.measure, f"must be one of {MEASURES}")
 
 
-def _contracted(ds: xr.Dataset, chosen: list[str], end: int) -> np.ndarray:
-    """GW contracted by month ``end``.
-
-    Every initial contract counts, whatever its start (each was signed before the
-    scenario's start), plus the awards of tenders decided by then.
-    """
-    scenario = Scenario.from_toml(ds.attrs["scenario"], "the results' scenario")
-    initial = sum(c.gw for c in scenario.initial_contracts if c.provider in chosen)
+def _awards(ds: xr.Dataset, chosen: list[str], first: int | None, last: int) -> np.ndarray:
+    """GW awarded to ``chosen`` in tenders decided from month ``first`` (None: any) to ``last``."""
+    months = ds["time"].values.astype("datetime64[M]")
     decided = ds["tender_decided"].values.astype("datetime64[M]")
-    by_then = decided <= ds["time"].values.astype("datetime64[M]")[end]
-    awards = ds["award"].sel(provider=chosen).isel(tender=np.flatnonzero(by_then))
-    return initial + awards.sum(("tender", "provider")).values
+    within = decided <= months[last]
+    if first is not None:
+        within &= decided >= months[first]
+    awards = ds["award"].sel(provider=chosen).isel(tender=np.flatnonzero(within))
+    return awards.sum(("tender", "provider")).values
 
 
 def backtest(

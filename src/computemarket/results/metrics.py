@@ -14,7 +14,22 @@ from computemarket.market.records import Records
 from computemarket.results.statistics import metrics_dataset
 from computemarket.scenario.rules import ROFR
 
-__all__ = ["path_metrics", "record_metrics"]
+__all__ = ["bought_elsewhere", "elsewhere_terms", "path_metrics", "record_metrics"]
+
+
+def elsewhere_terms(ds: xr.Dataset) -> tuple[float, float]:
+    """The price and depth of compute bought outside the tenders, from a results dataset.
+
+    Results saved before the market elsewhere existed have neither: (0, 0).
+    """
+    return float(ds.attrs.get("elsewhere_price", 0.0)), float(ds.attrs.get("elsewhere_gw", 0.0))
+
+
+def bought_elsewhere(
+    shortfall: np.ndarray | xr.DataArray, depth: float
+) -> np.ndarray | xr.DataArray:
+    """GW bought outside the tenders in each month: the shortfall, up to the depth."""
+    return np.minimum(shortfall, depth)
 
 
 def path_metrics(ds: xr.Dataset) -> xr.Dataset:
@@ -87,10 +102,7 @@ def path_metrics(ds: xr.Dataset) -> xr.Dataset:
         is_rofr=(ds["tender_rule"].values == "rofr") if "tender_rule" in ds.coords else True,
         discount_rate=float(ds.attrs["discount_rate"]),
         value_of_unmet=float(ds.attrs.get("value_of_unmet", 0.0)),
-        elsewhere=(
-            float(ds.attrs.get("elsewhere_price", 0.0)),
-            float(ds.attrs.get("elsewhere_gw", 0.0)),
-        ),
+        elsewhere=elsewhere_terms(ds),
         bids_from=(
             ds["bids_from"].values.astype(np.int64)
             if "bids_from" in ds.coords
@@ -156,7 +168,7 @@ def _metric_values(
     total_spend = _sum(revenue, axis=1)
     delivered_pv = _sum(_sum(delivered, axis=2) * discount, axis=1) / 12.0
     price, depth = elsewhere
-    bought = np.minimum(shortfall, depth)
+    bought = bought_elsewhere(shortfall, depth)
     bought_pv = _sum(bought * discount, axis=1) / 12.0
     elsewhere_cost = bought_pv * price
     lost = _sum((shortfall - bought) * discount, axis=1) / 12.0 * value
