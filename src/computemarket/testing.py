@@ -93,8 +93,12 @@ def scenarios(
     names = [f"p{i}" for i in range(n_providers)]
     months = draw(st.integers(6, max_months))
     lead = draw(st.integers(1, months - 1))
+    ramps: list[int] = []
+    if draw(st.integers(0, 3)) == 0:  # tenders at further leads, one time in four
+        other = st.integers(1, months - 1).filter(lambda ahead: ahead != lead)
+        ramps = draw(st.lists(other, min_size=1, max_size=2, unique=True))
     rule = draw(st.sampled_from(rules))
-    window = draw(st.integers(0, lead)) if rule == "rofr" else 0
+    window = draw(st.integers(0, min([lead, *ramps]))) if rule == "rofr" else 0
     positive = st.floats(0.5, 30.0, allow_nan=False)
     distribution = draw(st.sampled_from(["lognormal", "uniform"]))
     spread_max = 0.9 if distribution == "uniform" else 1.0
@@ -183,6 +187,7 @@ def scenarios(
         "buyer": {
             "tender_every_months": draw(st.integers(1, 12)),
             "lead_months": lead,
+            "ramp_lead_months": ramps,
             "term_months": draw(st.integers(1, 72)),
             "safety_margin": draw(st.floats(0.0, 0.5)),
             "reserve_price": draw(st.floats(1.0, 60.0)),

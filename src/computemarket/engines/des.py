@@ -10,7 +10,8 @@ events inside a month (``docs/model.md``, section Event order):
 3. matching windows ending this month are decided (:data:`WINDOWS`);
 4. in a review month under investment supply, entrants decide whether to enter and
    providers decide their capacity (:data:`INVEST`);
-5. the buyer observes demand and issues a tender in a tender month (:data:`BUYER`);
+5. the buyer observes demand and issues its tenders in a tender month, one per lead
+   (:data:`BUYER`);
 6. contracts deliver from built capacity and the buyer pays (:data:`DELIVERY`).
 
 The arithmetic of each step lives in :class:`~computemarket.market.ledger.Ledger`, shared with
@@ -79,9 +80,12 @@ class _PathMarket:
 
     def tender(self, k: int) -> Process:
         """Tender ``k``: wait out the holder's matching window, then award and build."""
+        yield self.until(int(self.plan.tender_decision[k]), WINDOWS)
+        self.award(k)
+
+    def award(self, k: int) -> None:
+        """Decide tender ``k``, book its contract and start its construction processes."""
         plan = self.plan
-        if plan.tender_window[k] > 0:
-            yield self.until(int(plan.tender_decision[k]), WINDOWS)
         decision = self.ledger.decide(k)
         self.records.decided(self.rows, k, *decision)
         slot = plan.n_initial + k
@@ -97,16 +101,21 @@ class _PathMarket:
             self.ledger.invest(month, self.inputs.demand[:, month])
 
     def buyer(self) -> Process:
-        """Each month the buyer observes demand; in a tender month it issues a tender."""
+        """Each month the buyer observes demand; in a tender month it issues its tenders.
+
+        One tender per lead, shortest first; one without a window is decided before the
+        next is sized, so that the next sees its award.
+        """
         plan = self.plan
-        tender_at = {int(month): k for k, month in enumerate(plan.tender_month)}
         for month in range(plan.months):
             yield self.until(month, BUYER)
-            k = tender_at.get(month)
-            if k is not None:
+            for k in plan.issued_in(month):
                 quantity = self.ledger.tender_quantity(k, self.inputs.demand[:, month])
                 self.records.issued(self.rows, k, quantity)
-                self.env.process(self.tender(k))
+                if plan.tender_window[k] > 0:
+                    self.env.process(self.tender(k))
+                else:
+                    self.award(k)
 
     def accounts(self) -> Process:
         """Each month active contracts deliver from built capacity and are paid."""

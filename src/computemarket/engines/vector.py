@@ -10,8 +10,8 @@ discrete-event engine (:mod:`computemarket.engines.des`), taken from the same
 3. tenders whose matching window ends this month are decided, in tender order;
 4. in a review month under investment supply, entrants decide whether to enter and
    providers decide their capacity;
-5. the buyer observes demand and issues this month's tender, deciding it at once when
-   it has no window;
+5. the buyer observes demand and issues this month's tenders, one per lead, shortest
+   first, deciding each at once when it has no window before sizing the next;
 6. contracts deliver and are paid.
 """
 
@@ -49,7 +49,9 @@ def run(
     ledger = Ledger(inputs)
     records = Records.for_inputs(inputs, out)
     every = slice(None)
-    issued_in = {int(month): k for k, month in enumerate(plan.tender_month)}
+    issued_in: dict[int, list[int]] = {}
+    for k, month in enumerate(plan.tender_month.tolist()):
+        issued_in.setdefault(month, []).append(k)
     windows_ending: dict[int, list[int]] = {}
     for k in range(plan.n_tenders):
         if plan.tender_window[k] > 0:
@@ -65,8 +67,7 @@ def run(
             decide(k)
         demand_now = inputs.demand[:, month]
         ledger.invest(month, demand_now)
-        k = issued_in.get(month)
-        if k is not None:
+        for k in issued_in.get(month, ()):
             records.issued(every, k, ledger.tender_quantity(k, demand_now))
             if plan.tender_window[k] == 0:
                 decide(k)

@@ -245,9 +245,9 @@ FACTS: tuple[Fact, ...] = (
         1.2,
         ("stargate",),
         tested=False,
-        note="SB Energy's 1.2 GW, service from 2026. Not held to it: a tender here starts "
-        "18 months after it is issued, so the SoftBank sites, bidding from 2025-09, deliver "
-        "from 2027",
+        note="SB Energy's 1.2 GW, service from 2026. Not held to it: SB Energy built Milam "
+        "before contracting, while a provider here builds only on an award, with the SoftBank "
+        "sites' 24-month lead, so capacity they win from 2025-09 arrives from 2027"
     ),
     Fact(
         "AWS contracted by July 2026",
@@ -259,9 +259,8 @@ FACTS: tuple[Fact, ...] = (
         2.2,
         2.6,
         ("aws",),
-        tested=False,
-        note="~0.4 GW of GPUs plus ~2 GW of Trainium. Not held to it: a tender here buys "
-        "one start date 18 months ahead, while AWS's contracts ramp to 2028",
+        note="~0.4 GW of GPUs plus ~2 GW of Trainium, ramping to 2028: the model's tenders "
+        "at 18 and 30 months ahead (buyer.ramp_lead_months)",
     ),
     Fact(
         "Cerebras contracted by May 2026",
@@ -273,8 +272,7 @@ FACTS: tuple[Fact, ...] = (
         0.75,
         0.8,
         ("cerebras",),
-        tested=False,
-        note="750 MW through 2028, signed 2026-01. Not held to it: the ramp to 2028, as AWS",
+        note="750 MW through 2028, signed 2026-01: the ramp, as AWS",
     ),
     Fact(
         "Oracle contracted by end-2025",
@@ -287,6 +285,8 @@ FACTS: tuple[Fact, ...] = (
         5.5,
         ("oracle",),
         tested=False,
-        note="4.5 GW from 2027 plus Abilene's 1.2. Not held to it: the ramp to 2028, as AWS",
+        note="4.5 GW from 2027 plus Abilene's 1.2. Not held to it: a tender's award is capped "
+        "by Oracle's pipeline at the contract's start, and the pipeline has the sites' "
+        "~6-month slip (4.5 GW only by 2028-07), so the 30-month tenders of 2025 find ~3.5 GW",
     ),
 )

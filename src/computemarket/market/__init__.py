@@ -1,6 +1,8 @@
 """The market layer: the arithmetic every engine shares, on arrays over paths.
 
-A run goes scenario -> :mod:`~computemarket.market.plan` (the deterministic timeline) ->
+A run goes scenario -> :mod:`~computemarket.market.plan` (the deterministic timeline:
+tenders, one per lead in each tender month, and the providers' cost distributions of
+:mod:`~computemarket.market.costs`) ->
 :mod:`~computemarket.market.draws` (random numbers, by purpose and block of paths) ->
 :mod:`~computemarket.market.inputs` (demand, costs, lead times, and the quotes of
 :mod:`~computemarket.market.quotes`) -> an engine, which calls the

@@ -23,7 +23,8 @@ import numpy as np
 from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD
-from computemarket.market.plan import Plan, cost_distribution_of, cost_quantiles
+from computemarket.market.costs import cost_distribution_of, cost_quantiles
+from computemarket.market.plan import Plan
 from computemarket.market.solutions import cached, cached_map
 from computemarket.market.states import all_needed, full_set, shares, state_count, takers
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFR

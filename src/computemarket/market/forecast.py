@@ -157,13 +157,15 @@ def register_forecaster(name: str, forecaster: Forecaster) -> Forecaster:
     return register("forecast", name, forecaster)
 
 
-def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
+def fitted_growth(plan: Plan, demand: np.ndarray, lead: int | None = None) -> np.ndarray:
     """Mean growth of the paths ``demand`` over the lead time, from each month.
 
     Parameters
     ----------
     plan : Plan
     demand : ndarray, shape (n, T)
+    lead : int, optional
+        The lead in months (default: ``plan.lead_months``; a ramp lead for its tenders).
 
     Returns
     -------
@@ -180,7 +182,7 @@ def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
     >>> bool((fitted_growth(plan, flat) == 1.0).all())
     True
     """
-    lead = _lead(plan)
+    lead = plan.lead_months if lead is None else lead
     growth = np.ones(plan.months)
     if lead <= 0 or lead >= plan.months:
         return growth
@@ -191,10 +193,6 @@ def fitted_growth(plan: Plan, demand: np.ndarray) -> np.ndarray:
     mean = np.divide(ratio.sum(axis=0), counted, out=np.ones(now.shape[1]), where=counted > 0)
     growth[: now.shape[1]] = mean
     return growth
-
-
-def _lead(plan: Plan) -> int:
-    return int(plan.tender_start[0] - plan.tender_month[0]) if plan.n_tenders else 0
 
 
 def forecast_factor(
@@ -216,7 +214,9 @@ def forecast_factor(
     ------
     InputError
         For an unknown forecaster, ``"paths"`` without demand paths, or a factor array of
-        the wrong shape or with values that are not finite and positive.
+        the wrong shape or with values that are not finite and positive, and for an
+        array or a plug-in in a scenario with ramp leads (``buyer.ramp_lead_months``):
+        they give the growth over one lead only.
 
     Examples
     --------
@@ -242,10 +242,13 @@ def forecast_factor(
         if forecast == "paths":
             if demand is None:
                 raise InputError("forecast", forecast, "'paths' needs demand paths (demand=)")
-            return fitted_growth(plan, demand) * (1.0 + margin)
+            leads = (plan.lead_months, *plan.ramp_leads)
+            fitted = np.array([fitted_growth(plan, demand, lead) for lead in leads])
+            return (fitted[0] if len(leads) == 1 else fitted) * (1.0 + margin)
+        _one_lead(plan, forecast)
         request = ForecastRequest(
             dates=plan.dates.copy(),
-            lead_months=_lead(plan),
+            lead_months=plan.lead_months,
             model_growth=plan.forecast_factor / (1.0 + margin),
             demand=None if demand is None else demand.copy(),
         )
@@ -256,6 +259,7 @@ def forecast_factor(
         raise InputError(
             "forecast", type(forecast).__name__, "must be a name or an array of numbers"
         ) from None
+    _one_lead(plan, "an array")
     if growth.shape != (plan.months,):
         raise InputError(
             "forecast",
@@ -273,8 +277,22 @@ def forecast_factor(
     return growth * (1.0 + margin)
 
 
+def _one_lead(plan: Plan, forecast: str) -> None:
+    """Refuse a forecaster that gives one lead's growth in a scenario with ramp leads."""
+    if plan.ramp_leads:
+        raise InputError(
+            "forecast",
+            forecast,
+            f"gives growth over one lead, but the buyer also tenders at ramp leads "
+            f"{list(plan.ramp_leads)} (buyer.ramp_lead_months): use 'model' or 'paths'",
+        )
+
+
 def with_forecast(plan: Plan, factor: np.ndarray | None) -> Plan:
     """``plan`` with the buyer's tender factor replaced (unchanged for None).
+
+    ``factor`` has shape ``(T,)``, or ``(1 + R, T)`` in a scenario with ``R`` ramp leads
+    (``lead_months`` first, then ``plan.ramp_leads``), as :func:`forecast_factor` gives it.
 
     Examples
     --------
@@ -284,4 +302,8 @@ def with_forecast(plan: Plan, factor: np.ndarray | None) -> Plan:
     >>> with_forecast(plan, None) is plan
     True
     """
-    return plan if factor is None else replace(plan, forecast_factor=factor)
+    if factor is None:
+        return plan
+    if factor.ndim == 2:
+        return replace(plan, forecast_factor=factor[0], ramp_factor=factor[1:])
+    return replace(plan, forecast_factor=factor)

@@ -148,6 +148,7 @@ class Ledger:
         self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
         self.owned = self.built.copy()
         self.open_quantity = np.zeros((plan.n_tenders, n))
+        self._factor = plan.tender_factors()
         investment = plan.investment
         if investment is not None and investment.investing:
             self.developed = np.repeat(investment.initial[:, :, None], n, axis=2)
@@ -215,13 +216,13 @@ class Ledger:
     def tender_quantity(self, k: int, demand_now: np.ndarray) -> np.ndarray:
         """Size tender ``k`` from current demand (n,) and record it as open.
 
-        The quantity is the forecast of demand at the contract's start, times one plus the
-        safety margin (at most the ceiling on demand then), less what is contracted or
-        pending in open tenders for that month.
+        The quantity is the forecast of demand at the contract's start (over the tender's
+        own lead), times one plus the safety margin (at most the ceiling on demand then),
+        less what is contracted or pending in open tenders for that month.
         """
         plan = self.plan
         start = int(plan.tender_start[k])
-        forecast = demand_now * plan.forecast_factor[plan.tender_month[k]]
+        forecast = demand_now * self._factor[k]
         forecast = np.minimum(forecast, plan.demand_ceiling[start])
         covered = _total(self.commitments[start]) + self.pending(start)
         quantity = forecast - covered

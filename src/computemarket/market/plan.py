@@ -7,20 +7,17 @@ start and end, each provider's capacity ceiling, and the demand drift and foreca
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtri
 
 from computemarket.errors import Problem, ScenarioError
+from computemarket.market.costs import cost_distribution_of, cost_quantiles, cost_table
 from computemarket.market.investment import InvestmentPlan, investment_plan, lookahead
 from computemarket.market.states import MOST_SNAPPED_PROVIDERS
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.calendar import month_dates, month_index
-from computemarket.scenario.distributions import frozen_distribution
 
 __all__ = ["Plan", "cost_quantiles", "make_plan"]
 
@@ -49,6 +46,9 @@ class Plan:
         The matching window in force for each tender and the month it is decided.
     tender_rule : ndarray of int, shape (K,)
         Index into :data:`computemarket.scenario.RULES` of each tender's rule.
+    tender_lead : ndarray of int, shape (K,)
+        Each tender's lead, ``tender_start - tender_month``: ``lead_months``, or one of
+        ``ramp_leads``. A month's tenders are numbered in order of lead, shortest first.
     initial_provider : ndarray of int, shape (C0,)
     initial_gw, initial_price : ndarray of float, shape (C0,)
     contract_start, contract_end : ndarray of int, shape (C0 + K,)
@@ -60,6 +60,12 @@ class Plan:
     forecast_factor : ndarray of float, shape (T,)
         Tender quantity per GW of current demand: the expected growth of demand over
         ``lead_months`` times ``1 + safety_margin``.
+    lead_months : int
+        ``buyer.lead_months``.
+    ramp_leads : tuple of int
+        ``buyer.ramp_lead_months``, sorted: further leads tendered in each tender month.
+    ramp_factor : ndarray of float, shape (R, T)
+        ``forecast_factor`` for each of ``ramp_leads``.
     demand_ceiling : ndarray of float, shape (T,)
         The most demand the buyer can finance in each month (``demand.ceiling``; ``inf``
         where the scenario sets none): demand paths and tender forecasts are capped at it.
@@ -103,6 +109,7 @@ class Plan:
     tender_window: np.ndarray
     tender_decision: np.ndarray
     tender_rule: np.ndarray
+    tender_lead: np.ndarray
     initial_provider: np.ndarray
     initial_gw: np.ndarray
     initial_price: np.ndarray
@@ -112,6 +119,9 @@ class Plan:
     drift: np.ndarray
     monthly_volatility: float
     forecast_factor: np.ndarray
+    lead_months: int
+    ramp_leads: tuple[int, ...]
+    ramp_factor: np.ndarray
     demand_ceiling: np.ndarray
     bids_from: np.ndarray
     spare_gw: np.ndarray
@@ -165,45 +175,20 @@ class Plan:
                 costs[..., provider] = cost_distribution_of(table).ppf(u[..., provider])
         return costs
 
+    def tender_factors(self) -> np.ndarray:
+        """Each tender's forecast factor, shape (K,): its lead's factor in its month."""
+        rows = np.vstack([self.forecast_factor[None, :], self.ramp_factor])
+        lead_row = np.array([self.lead_months, *self.ramp_leads])
+        row = np.argmax(self.tender_lead[:, None] == lead_row[None, :], axis=1)
+        return rows[row, self.tender_month]
+
+    def issued_in(self, month: int) -> list[int]:
+        """The tenders issued in ``month``, in tender order (shortest lead first)."""
+        return np.flatnonzero(self.tender_month == month).tolist()
+
     def active(self, month: int) -> np.ndarray:
         """Boolean mask over contracts: which are active in ``month``."""
         return (self.contract_start <= month) & (month < self.contract_end)
-
-
-def _cost_table(cost: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
-    """A provider's cost table as sorted items, with a fingerprint for a registered one.
-
-    A registered distribution is named only; its fingerprint (a digest of its quantiles)
-    keys the caches of solutions on what it is, so a name registered again with another
-    distribution, or in another process, never reads solutions for the old one.
-    """
-    if cost is None:
-        return None
-    items = tuple(sorted(cost.items()))
-    if len(cost) == 1:  # a registered name: no parameters
-        probabilities = np.linspace(0.0005, 0.9995, 257)
-        quantiles = np.asarray(frozen_distribution(cost).ppf(probabilities), dtype=float)
-        items += (("~fingerprint", hashlib.sha256(quantiles.tobytes()).hexdigest()),)
-    return items
-
-
-@lru_cache(maxsize=256)
-def cost_distribution_of(table: tuple[tuple[str, Any], ...]) -> Any:
-    """The frozen distribution of a provider's ``cost`` table (as sorted items), cached."""
-    return frozen_distribution({k: v for k, v in table if k != "~fingerprint"})
-
-
-def cost_quantiles(family: str, base: np.ndarray, spread: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Costs at probabilities ``u`` (last axis over providers): base cost times a shock.
-
-    The shock is lognormal with mean one, ``exp(s z - s^2 / 2)`` with ``z = Phi^-1(u)``,
-    or uniform, ``1 + s (2u - 1)``, with ``s`` the provider's spread.
-    """
-    if family == "uniform":
-        shock = 1.0 + spread * (2.0 * u - 1.0)
-    else:
-        shock = np.exp(spread * ndtri(u) - 0.5 * spread**2)
-    return base * shock
 
 
 def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
@@ -249,6 +234,27 @@ def _rules(sc: Scenario, tender_month: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return rule, window
 
 
+def _forecast(sc: Scenario, drift: np.ndarray, sigma: float, lead: int, field: str) -> np.ndarray:
+    """E[D(t + lead) | D(t)] / D(t) for lognormal growth, times the safety margin, (T,)."""
+    months = sc.horizon_months
+    window_drift = np.convolve(drift, np.ones(lead), mode="valid")[:months]
+    with np.errstate(over="ignore"):
+        forecast = np.exp(window_drift + 0.5 * lead * sigma**2) * (1.0 + sc.buyer.safety_margin)
+    if not np.isfinite(forecast).all():
+        raise ScenarioError(
+            [
+                Problem(
+                    field,
+                    lead,
+                    "with this demand growth and volatility the demand forecast overflows; "
+                    "shorten the lead time or lower growth or volatility",
+                )
+            ],
+            sc.name,
+        )
+    return forecast
+
+
 def make_plan(sc: Scenario) -> Plan:
     """Derive the deterministic timeline of a scenario.
 
@@ -270,12 +276,15 @@ def make_plan(sc: Scenario) -> Plan:
     months = sc.horizon_months
     buyer = sc.buyer
     lead = buyer.lead_months
-    # Tenders are issued every tender_every_months while their window and start fall
-    # inside the horizon, so that every tender is decided and can deliver.
-    tender_month = np.arange(0, months, buyer.tender_every_months)
-    tender_month = tender_month[tender_month + lead < months]
+    leads = sorted({lead, *buyer.ramp_lead_months})
+    # Tenders are issued every tender_every_months, one for each lead, while their window
+    # and start fall inside the horizon, so that every tender is decided and can deliver.
+    issue = np.arange(0, months, buyer.tender_every_months)
+    pairs = np.array([(m, ahead) for m in issue for ahead in leads if m + ahead < months])
+    pairs = pairs.reshape(-1, 2).astype(np.int64)
+    tender_month, tender_lead = pairs[:, 0], pairs[:, 1]
     rule, window = _rules(sc, tender_month)
-    tender_start = tender_month + lead
+    tender_start = tender_month + tender_lead
     tender_end = tender_start + buyer.term_months
 
     names = sc.provider_names
@@ -286,24 +295,13 @@ def make_plan(sc: Scenario) -> Plan:
     )
     initial_end = np.array([month_index(c.end, sc.start) for c in initial], dtype=np.int64)
 
-    drift = _drift(sc, months + lead)
+    drift = _drift(sc, months + max(leads))
     sigma = sc.demand.volatility / np.sqrt(12.0)
-    # E[D(t + lead) | D(t)] / D(t) for lognormal growth, times the safety margin.
-    window_drift = np.convolve(drift, np.ones(lead), mode="valid")[:months]
-    with np.errstate(over="ignore"):
-        forecast = np.exp(window_drift + 0.5 * lead * sigma**2) * (1.0 + buyer.safety_margin)
-    if not np.isfinite(forecast).all():
-        raise ScenarioError(
-            [
-                Problem(
-                    "buyer.lead_months",
-                    lead,
-                    "with this demand growth and volatility the demand forecast overflows; "
-                    "shorten the lead time or lower growth or volatility",
-                )
-            ],
-            sc.name,
-        )
+    forecast = _forecast(sc, drift, float(sigma), lead, "buyer.lead_months")
+    ramps = tuple(sorted(buyer.ramp_lead_months))
+    ramp_factor = np.array(
+        [_forecast(sc, drift, float(sigma), ahead, "buyer.ramp_lead_months") for ahead in ramps]
+    ).reshape(len(ramps), months)
 
     def per_provider(attr: str) -> np.ndarray:
         return np.array([getattr(p, attr) for p in sc.providers], dtype=float)
@@ -321,6 +319,7 @@ def make_plan(sc: Scenario) -> Plan:
         tender_window=window.astype(np.int64),
         tender_decision=(tender_month + window).astype(np.int64),
         tender_rule=rule.astype(np.int64),
+        tender_lead=tender_lead,
         initial_provider=np.array([index[c.provider] for c in initial], dtype=np.int64),
         initial_gw=np.array([c.gw for c in initial], dtype=float),
         initial_price=np.array([c.price for c in initial], dtype=float),
@@ -330,6 +329,9 @@ def make_plan(sc: Scenario) -> Plan:
         drift=drift[:months],
         monthly_volatility=float(sigma),
         forecast_factor=forecast,
+        lead_months=int(lead),
+        ramp_leads=ramps,
+        ramp_factor=ramp_factor,
         demand_ceiling=_demand_ceiling(sc, np.arange(months, dtype=float)),
         spare_gw=per_provider("spare_gw"),
         base_cost=per_provider("base_cost"),
@@ -355,7 +357,7 @@ def make_plan(sc: Scenario) -> Plan:
             and len(sc.providers) <= MOST_SNAPPED_PROVIDERS
             and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
         ),
-        cost_tables=tuple(_cost_table(p.cost) for p in sc.providers),
+        cost_tables=tuple(cost_table(p.cost) for p in sc.providers),
         bids_from=np.array(
             [
                 -1 if p.bids_from is None else month_index(p.bids_from, sc.start)

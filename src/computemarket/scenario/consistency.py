@@ -52,11 +52,22 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
             f"must be below horizon_months ({sc.horizon_months}): a tender's capacity starts "
             "lead_months after it is issued, so no tender could deliver inside the horizon",
         )
+    ramps = sc.buyer.ramp_lead_months
+    for i, ramp in enumerate(ramps):
+        if ramp >= sc.horizon_months or ramp == lead or ramp in ramps[:i]:
+            yield Problem(
+                f"buyer.ramp_lead_months[{i}]",
+                ramp,
+                f"must be below horizon_months ({sc.horizon_months}) and differ from "
+                f"buyer.lead_months ({lead}) and from the other ramp leads",
+            )
+    lead = min(lead, *ramps) if ramps else lead
     if sc.contract.window_months > lead:
         yield Problem(
             "contract.window_months",
             sc.contract.window_months,
-            f"must not exceed buyer.lead_months ({lead}): the window would end after "
+            f"must not exceed buyer.lead_months or any buyer.ramp_lead_months (the "
+            f"shortest: {lead}): the window would end after "
             "the capacity is due",
         )
     end = sc.horizon_months
@@ -74,7 +85,8 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
             yield Problem(
                 f"contract.changes[{i}].window_months",
                 change.window_months,
-                f"must not exceed buyer.lead_months ({lead})",
+                f"must not exceed buyer.lead_months or any buyer.ramp_lead_months (the "
+                f"shortest: {lead})",
             )
     for i, prov in enumerate(sc.providers):
         if sc.costs.distribution == "uniform" and prov.cost_spread >= 1:

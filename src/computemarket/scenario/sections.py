@@ -96,6 +96,15 @@ class Buyer(Section):
     lead_months: Whole = param(
         18, "months", "How far ahead a tender's capacity starts (and demand is forecast).", ge=1
     )
+    ramp_lead_months: tuple[Annotated[Whole, Field(ge=1)], ...] = Field(
+        (),
+        description=(
+            "Further leads (months) at which the buyer also tenders in each tender month, "
+            "each for the gap at its own start: contracts with a ramp of start dates. "
+            "Empty (the default): one tender a month, at lead_months."
+        ),
+        json_schema_extra={"unit": "months"},
+    )
     term_months: Whole = param(60, "months", "Length of each contract.", ge=1, le=MOST_MONTHS)
     safety_margin: float = param(
         0.10, "1", "Fraction added to the demand forecast when sizing a tender.", ge=0, le=10

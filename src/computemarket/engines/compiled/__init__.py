@@ -131,7 +131,7 @@ def run(
         investment.entry_from,
         investment.entry_threshold,
         investment.entry_cost,
-        plan.forecast_factor,
+        plan.tender_factors(),
         np.ascontiguousarray(plan.demand_ceiling),
         np.ascontiguousarray(plan.bids_from),
         plan.spare_gw,

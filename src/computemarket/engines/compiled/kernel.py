@@ -104,14 +104,15 @@ def run_paths(
     horizon = months
     for c in range(contracts):
         horizon = max(horizon, contract_end[c])
-    # The tender issued in each month; the tenders whose window ends in each month and
-    # the contracts in force, in order: the same for every path.
-    issued_in = np.full(months, -1, dtype=np.int64)
-    for k in range(tenders):
-        issued_in[tender_month[k]] = k
+    # The tenders issued in each month (shortest lead first); the tenders whose window
+    # ends in each month and the contracts in force, in order: the same for every path.
+    n_issued = np.zeros(months, dtype=np.int64)
+    issued = np.empty((months, max(tenders, 1)), dtype=np.int64)
     n_ending = np.zeros(months, dtype=np.int64)
     ending = np.empty((months, max(tenders, 1)), dtype=np.int64)
     for k in range(tenders):
+        issued[tender_month[k], n_issued[tender_month[k]]] = k
+        n_issued[tender_month[k]] += 1
         if tender_window[k] > 0:
             m = tender_decision[k]
             ending[m, n_ending[m]] = k
@@ -188,12 +189,13 @@ def run_paths(
                 for p in range(providers):
                     if arrival[slot, p] == month:
                         built[p] = built[p] + build[slot, p]
-            # 3. decisions at the end of windows (tender order), 4. this month's tender.
-            for step in range(n_ending[month] + 1):
+            # 3. decisions at the end of windows (tender order), 4. the review, 5. this
+            # month's tenders, each decided at once when it has no window.
+            for step in range(n_ending[month] + max(n_issued[month], 1)):
                 if step < n_ending[month]:
                     k = ending[month, step]
                 else:
-                    if investing and review[month]:
+                    if investing and review[month] and step == n_ending[month]:
                         _review(
                             developed,
                             entry_month,
@@ -208,11 +210,11 @@ def run_paths(
                             entry_threshold,
                             wanted,
                         )
-                    k = issued_in[month]
-                    if k < 0:
+                    if n_issued[month] == 0:
                         continue
+                    k = issued[month, step - n_ending[month]]
                     start = tender_start[k]
-                    target = demand[i, month] * forecast[tender_month[k]]
+                    target = demand[i, month] * forecast[k]
                     target = min(target, demand_ceiling[start])
                     covered = 0.0
                     for p in range(providers):
