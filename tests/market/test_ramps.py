@@ -27,7 +27,7 @@ def test_each_tender_month_has_one_tender_per_lead_shortest_first():
         for lead in leads
         if m + lead < months
     ]
-    assert list(zip(plan.tender_month.tolist(), plan.tender_lead.tolist())) == expected
+    assert list(zip(plan.tender_month.tolist(), plan.tender_lead.tolist(), strict=True)) == expected
     assert (plan.tender_start == plan.tender_month + plan.tender_lead).all()
     assert (plan.tender_end == plan.tender_start + sc.buyer.term_months).all()
     assert plan.issued_in(0) == [0, 1, 2]
@@ -129,7 +129,7 @@ def test_forecasts_of_one_lead_are_refused_with_ramps_and_paths_are_fitted_per_l
     plan = make_plan(sc)
     with pytest.raises(InputError, match="ramp leads"):
         forecast_factor(plan, np.ones(plan.months), None, 0.1)
-    with pytest.raises(InputError, match="buyer.ramp_lead_months"):
+    with pytest.raises(InputError, match=r"buyer\.ramp_lead_months"):
         cm.simulate(sc, paths=2, forecast=np.ones(plan.months))
     # Demand that doubles every 6 months: the fitted growth is 2, 8 and 32 over 6, 18, 30.
     demand = np.tile(2.0 ** (np.arange(plan.months) / 6.0), (3, 1))
