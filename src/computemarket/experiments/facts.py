@@ -247,7 +247,7 @@ FACTS: tuple[Fact, ...] = (
         tested=False,
         note="SB Energy's 1.2 GW, service from 2026. Not held to it: SB Energy built Milam "
         "before contracting, while a provider here builds only on an award, with the SoftBank "
-        "sites' 24-month lead, so capacity they win from 2025-09 arrives from 2027"
+        "sites' 24-month lead, so capacity they win from 2025-09 arrives from 2027",
     ),
     Fact(
         "AWS contracted by July 2026",
