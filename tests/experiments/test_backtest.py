@@ -88,11 +88,11 @@ def test_the_command_prints_the_table_and_strict_fails_on_a_missed_fact(tmp_path
     assert main(["backtest", "--paths", "200", "--strict"]) == 0
     out = capsys.readouterr().out
     assert "contracted by April 2026" in out and "model 90% band" in out
-    # Without its initial contracts, nothing is online at end-2025: the check fails.
+    # Without its initial contracts Azure earns far less in FY26: the check fails.
     bare = tmp_path / "bare.toml"
     bare.write_text('base = "history"\nname = "bare"\ninitial_contracts = []\n')
     assert main(["backtest", str(bare), "--paths", "50", "--strict"]) == 1
-    assert "compute online, end-2025" in capsys.readouterr().out.split("outside the band:")[1]
+    assert "Microsoft FY26" in capsys.readouterr().out.split("outside the band:")[1]
 
 
 def test_calibration_md_is_generated_from_the_files():

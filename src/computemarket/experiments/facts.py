@@ -244,10 +244,8 @@ FACTS: tuple[Fact, ...] = (
         0.1,
         1.2,
         ("stargate",),
-        tested=False,
-        note="SB Energy's 1.2 GW, service from 2026. Not held to it: SB Energy built Milam "
-        "before contracting, while a provider here builds only on an award, with the SoftBank "
-        "sites' 24-month lead, so capacity they win from 2025-09 arrives from 2027",
+        note="SB Energy's 1.2 GW, service from 2026: the 9-month tenders, and a fit-out lead "
+        "for the SoftBank sites, whose shells and power are in their schedule",
     ),
     Fact(
         "AWS contracted by July 2026",

@@ -222,11 +222,16 @@ def forecast_factor(
     --------
     >>> from computemarket.scenario import load_scenario
     >>> from computemarket.market.plan import make_plan
-    >>> plan = make_plan(load_scenario())
+    >>> plan = make_plan(load_scenario("baseline"))  # one lead
     >>> forecast_factor(plan, None, None, 0.1) is None
     True
     >>> float(forecast_factor(plan, np.ones(plan.months), None, 0.1)[0])
     1.1
+    >>> ramped = make_plan(load_scenario())  # the default tenders at three leads
+    >>> forecast_factor(ramped, np.ones(ramped.months), None, 0.1)
+    Traceback (most recent call last):
+    ...
+    computemarket.errors.InputError: forecast = 'an array': gives growth over one lead, ...
     """
     if forecast is None or (isinstance(forecast, str) and forecast == "auto"):
         forecast = "model" if demand is None else "paths"

@@ -270,8 +270,10 @@ def make_plan(sc: Scenario) -> Plan:
     --------
     >>> from computemarket.scenario import load_scenario
     >>> plan = make_plan(load_scenario())
-    >>> plan.months, plan.providers, plan.tender_month[:3].tolist()
-    (120, ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras'), [0, 3, 6])
+    >>> plan.months, plan.providers
+    (120, ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras'))
+    >>> plan.tender_month[:4].tolist(), plan.tender_lead[:4].tolist()  # three leads a month
+    ([0, 0, 0, 3], [9, 18, 30, 9])
     """
     months = sc.horizon_months
     buyer = sc.buyer
