@@ -49,9 +49,6 @@ def run(
     ledger = Ledger(inputs)
     records = Records.for_inputs(inputs, out)
     every = slice(None)
-    issued_in: dict[int, list[int]] = {}
-    for k, month in enumerate(plan.tender_month.tolist()):
-        issued_in.setdefault(month, []).append(k)
     windows_ending: dict[int, list[int]] = {}
     for k in range(plan.n_tenders):
         if plan.tender_window[k] > 0:
@@ -67,7 +64,7 @@ def run(
             decide(k)
         demand_now = inputs.demand[:, month]
         ledger.invest(month, demand_now)
-        for k in issued_in.get(month, ()):
+        for k in plan.issued_in(month):
             records.issued(every, k, ledger.tender_quantity(k, demand_now))
             if plan.tender_window[k] == 0:
                 decide(k)
