@@ -17,11 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import computemarket as cm
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _spec(folder: Path, points: int, paths: int, base: str = "baseline") -> Path:
-    values = ", ".join(str(i % 13) for i in range(points))
+    # Windows 0-12, within the base's shortest lead (history tenders 9 months ahead).
+    buyer = cm.load_scenario(base).buyer
+    most = min(12, buyer.lead_months, *buyer.ramp_lead_months)
+    values = ", ".join(str(i % (most + 1)) for i in range(points))
     path = folder / f"bench_{points}_{paths}.toml"
     path.write_text(
         f'[sweep]\nname = "bench"\nbase = "{ROOT / "scenarios" / f"{base}.toml"}"\n'

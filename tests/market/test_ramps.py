@@ -1,5 +1,7 @@
 """Tenders at several leads (buyer.ramp_lead_months): contracts with a ramp of start dates."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -138,3 +140,24 @@ def test_forecasts_of_one_lead_are_refused_with_ramps_and_paths_are_fitted_per_l
     assert factor[:, 0] == pytest.approx([8.0, 2.0, 32.0])  # lead_months first, then ramps
     ds = cm.simulate(sc, paths=3, demand=demand)
     assert ds.attrs["forecast"] == "paths"
+
+
+def test_a_plug_in_forecaster_with_ramp_leads_is_refused_when_the_scenario_is_read():
+    class Flat:
+        def growth(self, request):
+            return np.ones(request.dates.size)
+
+    cm.register_forecaster("flat_for_ramps", Flat())
+    with pytest.raises(ScenarioError, match=r"buyer\.forecast") as err:
+        _ramped(**{"buyer.forecast": "flat_for_ramps"})
+    assert "ramp leads [6, 30]" in str(err.value)
+    # Without ramp leads the same forecaster is accepted.
+    plain = cm.load_scenario("baseline").with_updates({"buyer.forecast": "flat_for_ramps"})
+    assert plain.buyer.forecast == "flat_for_ramps"
+
+
+def test_the_solver_cache_key_covers_the_cost_distributions():
+    from computemarket.market import solutions
+
+    source = inspect.getsource(solutions.solver_digest)
+    assert '"costs.py"' in source

@@ -3,7 +3,7 @@
 Under ``supply.mode = "investment"`` a provider's capacity schedule is its pipeline, the
 most it can have ready by each month, and its *developed* capacity (what it can commit
 to the buyer) grows only by its own decisions. Every ``review_every_months`` months,
-after the month's matching windows are decided and before the buyer issues a tender,
+after the month's matching windows are decided and before the buyer issues its tenders,
 each provider ``i`` looks ``d_i`` months ahead (its ``development_months``) and develops,
 for every month from then on, at least
 

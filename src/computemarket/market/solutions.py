@@ -100,7 +100,7 @@ def solver_digest() -> str:
     files = [*sorted((package / "games").iterdir(), key=lambda f: f.name)]
     files += [
         package / "market" / name
-        for name in ("equilibria.py", "quotes.py", "plan.py", "bidding.py", "states.py")
+        for name in ("equilibria.py", "quotes.py", "plan.py", "costs.py", "bidding.py", "states.py")
     ]
     files += [package / "scenario" / "distributions.py"]
     for file in files:

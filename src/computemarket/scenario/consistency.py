@@ -61,6 +61,13 @@ def consistency_problems(sc: Scenario) -> Iterator[Problem]:
                 f"must be below horizon_months ({sc.horizon_months}) and differ from "
                 f"buyer.lead_months ({lead}) and from the other ramp leads",
             )
+    if ramps and sc.buyer.forecast not in ("auto", "model", "paths"):
+        yield Problem(
+            "buyer.forecast",
+            sc.buyer.forecast,
+            "a plug-in forecaster gives growth over one lead, but the buyer also tenders at "
+            f"ramp leads {list(ramps)} (buyer.ramp_lead_months): use 'auto', 'model' or 'paths'",
+        )
     lead = min(lead, *ramps) if ramps else lead
     if sc.contract.window_months > lead:
         yield Problem(
