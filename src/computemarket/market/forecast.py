@@ -147,7 +147,7 @@ def register_forecaster(name: str, forecaster: Forecaster) -> Forecaster:
     ...     def growth(self, request):
     ...         return np.ones(request.dates.size)
     >>> _ = cm.register_forecaster("flat", Flat())
-    >>> cm.load_scenario().with_updates({"buyer.forecast": "flat"}).buyer.forecast
+    >>> cm.load_scenario("baseline").with_updates({"buyer.forecast": "flat"}).buyer.forecast
     'flat'
     """
     if not isinstance(forecaster, Forecaster):
