@@ -53,7 +53,8 @@ def scenarios(
     Whatever the options, one scenario in three has a ceiling on demand
     (``demand.ceiling``), about one in two a market for compute bought elsewhere
     (``buyer.elsewhere_*``, priced above zero and at most at the value of unmet demand),
-    and each provider a dated first tender (``providers[].bids_from``) one time in four.
+    and each provider a dated first tender (``providers[].bids_from``) and a term of its
+    own (``providers[].term_months``) one time in four each.
 
     Parameters
     ----------
@@ -130,6 +131,8 @@ def scenarios(
         )
         if draw(st.integers(0, 3)) == 0:  # a dated first tender, one time in four
             providers[-1]["bids_from"] = _month(2035, draw(st.integers(-6, months + 6)))
+        if draw(st.integers(0, 3)) == 0:  # a term of its own, one time in four
+            providers[-1]["term_months"] = draw(st.integers(1, 240))
     initial = []
     for _ in range(draw(st.integers(0, 2))):
         begin = draw(st.integers(-6, months - 1))

@@ -82,7 +82,8 @@ def test_a_longer_tender_is_sized_after_the_shorter_one_of_its_month_is_awarded(
     # Month 0: tenders 0 (6 months), 1 (18) and 2 (30). Initial contracts cover part.
     book = np.zeros(plan.months + 200)
     for slot in range(plan.n_initial):
-        book[plan.contract_start[slot] : plan.contract_end[slot]] += plan.initial_gw[slot]
+        end = plan.contract_end[slot, plan.initial_provider[slot]]
+        book[plan.contract_start[slot] : end] += plan.initial_gw[slot]
     for k in (0, 1, 2):
         start = int(plan.tender_start[k])
         target = min(demand0 * factors[k], plan.demand_ceiling[start])

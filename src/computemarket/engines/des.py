@@ -47,7 +47,8 @@ class _PathMarket:
         self.ledger = Ledger(inputs)
         self.records = records
         self.rows = slice(row, row + 1)
-        self.active = np.zeros(self.plan.n_initial + self.plan.n_tenders, dtype=bool)
+        contracts = self.plan.n_initial + self.plan.n_tenders
+        self.active = np.zeros((contracts, self.plan.n_providers), dtype=bool)
 
     def run(self) -> None:
         plan = self.plan
@@ -72,11 +73,13 @@ class _PathMarket:
         self.ledger.finish(slot, provider)
 
     def contract(self, slot: int) -> Process:
-        """Contract ``slot`` takes effect in its start month and lapses at its end."""
+        """Contract ``slot`` takes effect in its start month and lapses at each provider's end."""
+        ends = self.plan.contract_end[slot]
         yield self.until(int(self.plan.contract_start[slot]), CONTRACTS)
         self.active[slot] = True
-        yield self.until(int(self.plan.contract_end[slot]), CONTRACTS)
-        self.active[slot] = False
+        for end in np.unique(ends).tolist():
+            yield self.until(end, CONTRACTS)
+            self.active[slot, ends == end] = False
 
     def tender(self, k: int) -> Process:
         """Tender ``k``: wait out the holder's matching window, then award and build."""

@@ -165,7 +165,7 @@ class Ledger:
         # Initial contracts: booked, and their capacity ordered to finish by their start.
         for slot in range(plan.n_initial):
             provider = plan.initial_provider[slot]
-            start, end = plan.contract_start[slot], plan.contract_end[slot]
+            start, end = plan.contract_start[slot], plan.contract_end[slot, provider]
             self.award[slot, provider] = plan.initial_gw[slot]
             self.price[slot, provider] = plan.initial_price[slot]
             self.unit_cost[slot, provider] = plan.base_cost[provider]
@@ -252,7 +252,7 @@ class Ledger:
             Under ``rofo``, the buyer's acceptance threshold in the tender's state.
         """
         plan = self.plan
-        start, end = int(plan.tender_start[k]), int(plan.tender_end[k])
+        start = int(plan.tender_start[k])
         headroom = self.developed[:, start] - self.commitments[start]
         # A provider with a later first tender (providers[].bids_from) offers nothing yet.
         headroom[plan.tender_month[k] < plan.bids_from] = 0.0
@@ -283,10 +283,9 @@ class Ledger:
         self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
         self.unit_cost[slot] = self.inputs.cost[:, k, :].T
         self.open_quantity[k] = 0.0
-        self.commitments[start:end] += award
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
-        # its commitments over the new contract's term.
-        build = np.max(self.commitments[start:end], axis=0) - self.owned
+        # its commitments over the new contract's term (each provider's own).
+        build = self._commit(award, start, plan.contract_end[slot]) - self.owned
         build = np.where(build > EPS_GW, build, 0.0)
         self.owned = self.owned + build
         self.build[slot] = build
@@ -294,6 +293,18 @@ class Ledger:
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
         return outcome, build, np.maximum(headroom, 0.0), bids, threshold
+
+    def _commit(self, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
+        """Book ``award`` (P, n) from ``start`` to each provider's end; the peak (P, n)."""
+        if (ends == ends[0]).all():
+            end = int(ends[0])
+            self.commitments[start:end] += award
+            return np.max(self.commitments[start:end], axis=0)
+        peak = np.empty_like(award)
+        for p, end in enumerate(ends.tolist()):
+            self.commitments[start:end, p] += award[p]
+            peak[p] = np.max(self.commitments[start:end, p], axis=0)
+        return peak
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(
@@ -303,8 +314,8 @@ class Ledger:
 
         Parameters
         ----------
-        active : ndarray of bool, shape (C,)
-            Contracts in force this month.
+        active : ndarray of bool, shape (C, P)
+            Contracts in force this month, with each provider (:meth:`Plan.active`).
         demand_now : ndarray, shape (n,)
         out : Delivery
             Arrays to write the month's delivery into (views of the records, say).
@@ -318,8 +329,10 @@ class Ledger:
         for total in (taken, delivered, spend, supply_cost):
             total[...] = 0.0
         each, product = self._each, self._product
-        for slot in np.flatnonzero(active):
+        for slot in np.flatnonzero(active.any(axis=1)):
             award = self.award[slot]
+            if not active[slot].all():  # some providers' terms have ended
+                award = np.where(active[slot][:, None], award, 0.0)
             np.subtract(self.built, taken, out=each)
             np.maximum(each, 0.0, out=each)
             np.minimum(each, award, out=each)

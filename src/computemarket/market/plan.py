@@ -41,7 +41,8 @@ class Plan:
     holder : int
         Index of the holder of the contract right, or -1.
     tender_month, tender_start, tender_end : ndarray of int, shape (K,)
-        Month each tender is issued, and its contract's first and after-last month.
+        Month each tender is issued, and its contract's first and after-last month at the
+        buyer's term (``buyer.term_months``): what an open tender counts as pending.
     tender_window, tender_decision : ndarray of int, shape (K,)
         The matching window in force for each tender and the month it is decided.
     tender_rule : ndarray of int, shape (K,)
@@ -51,7 +52,11 @@ class Plan:
         ``ramp_leads``. A month's tenders are numbered in order of lead, shortest first.
     initial_provider : ndarray of int, shape (C0,)
     initial_gw, initial_price : ndarray of float, shape (C0,)
-    contract_start, contract_end : ndarray of int, shape (C0 + K,)
+    contract_start : ndarray of int, shape (C0 + K,)
+    contract_end : ndarray of int, shape (C0 + K, P)
+        After-last month of each contract with each provider: an initial contract's
+        ``end``, or a tender's start plus the winner's term (``providers[].term_months``,
+        else ``buyer.term_months``).
     ceiling : ndarray of float, shape (P, T)
         Capacity ceiling of each provider in each month (GW).
     drift : ndarray of float, shape (T,)
@@ -76,6 +81,9 @@ class Plan:
     bids_from : ndarray of int, shape (P,)
         First tender month each provider may bid in (``providers[].bids_from``; -1: from
         the start): tenders issued earlier see no headroom from it.
+    provider_term : ndarray of int, shape (P,)
+        Months each provider's contracts from tenders run (``providers[].term_months``,
+        else ``buyer.term_months``).
     partial_match : bool
     refused_competes : bool
         Under ``rofo``, whether a holder whose first offer is refused competes outside.
@@ -124,6 +132,7 @@ class Plan:
     ramp_factor: np.ndarray
     demand_ceiling: np.ndarray
     bids_from: np.ndarray
+    provider_term: np.ndarray
     spare_gw: np.ndarray
     base_cost: np.ndarray
     cost_spread: np.ndarray
@@ -187,8 +196,8 @@ class Plan:
         return np.flatnonzero(self.tender_month == month).tolist()
 
     def active(self, month: int) -> np.ndarray:
-        """Boolean mask over contracts: which are active in ``month``."""
-        return (self.contract_start <= month) & (month < self.contract_end)
+        """Boolean mask ``(C, P)``: which contracts are in force with each provider in ``month``."""
+        return (self.contract_start[:, None] <= month) & (month < self.contract_end)
 
 
 def _interp_ceiling(sc: Scenario, months: np.ndarray) -> np.ndarray:
@@ -288,6 +297,9 @@ def make_plan(sc: Scenario) -> Plan:
     rule, window = _rules(sc, tender_month)
     tender_start = tender_month + tender_lead
     tender_end = tender_start + buyer.term_months
+    # Each winner's contract runs for its own term (providers[].term_months), if it has one.
+    term = np.array([p.term_months or buyer.term_months for p in sc.providers], dtype=np.int64)
+    award_end = tender_start[:, None] + term[None, :]
 
     names = sc.provider_names
     index = {name: i for i, name in enumerate(names)}
@@ -326,7 +338,9 @@ def make_plan(sc: Scenario) -> Plan:
         initial_gw=np.array([c.gw for c in initial], dtype=float),
         initial_price=np.array([c.price for c in initial], dtype=float),
         contract_start=np.concatenate([initial_start, tender_start]).astype(np.int64),
-        contract_end=np.concatenate([initial_end, tender_end]).astype(np.int64),
+        contract_end=np.concatenate(
+            [np.repeat(initial_end[:, None], len(sc.providers), axis=1), award_end]
+        ).astype(np.int64),
         ceiling=ceiling,
         drift=drift[:months],
         monthly_volatility=float(sigma),
@@ -367,6 +381,7 @@ def make_plan(sc: Scenario) -> Plan:
             ],
             dtype=np.int64,
         ),
+        provider_term=term,
         elsewhere_price=buyer.elsewhere_price,
         elsewhere_gw=buyer.elsewhere_gw,
         investment=investment_plan(sc, _drift(sc, months + lookahead(sc)), float(sigma), ceiling),

@@ -88,6 +88,14 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
             np.asarray(plan.bids_from, dtype=np.int64),
             {"long_name": "first tender month the provider may bid in (-1: from the start)"},
         ),
+        "term_months": (
+            "provider",
+            np.asarray(plan.provider_term, dtype=np.int64),
+            {
+                "long_name": "length of the contracts the provider signs in tenders",
+                "units": "months",
+            },
+        ),
         "tender": ("tender", np.arange(plan.n_tenders), {"long_name": "tender index"}),
         "tender_issued": ("tender", _month_date(plan, plan.tender_month)),
         "tender_start": ("tender", _month_date(plan, plan.tender_start)),

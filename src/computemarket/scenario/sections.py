@@ -304,6 +304,16 @@ class Provider(Section):
             "exogenous supply); earlier tenders see no headroom from it. None: from the start."
         ),
     )
+    term_months: Whole | None = Field(
+        None,
+        ge=1,
+        le=MOST_MONTHS,
+        description=(
+            "Length of the contracts the provider signs in tenders, where it differs from "
+            "the buyer's (a long lease, a short chip deal). None: buyer.term_months."
+        ),
+        json_schema_extra={"unit": "months"},
+    )
     capacity: tuple[CapacityPoint, ...] = Field(
         min_length=1,
         description=(

@@ -115,7 +115,7 @@ def run(
         plan.tender_decision,
         plan.tender_rule,
         plan.contract_start,
-        plan.contract_end,
+        np.ascontiguousarray(plan.contract_end),
         plan.initial_provider,
         plan.initial_gw,
         plan.initial_price,

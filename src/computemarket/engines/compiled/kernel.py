@@ -103,7 +103,8 @@ def run_paths(
     contracts = initial + tenders
     horizon = months
     for c in range(contracts):
-        horizon = max(horizon, contract_end[c])
+        for p in range(providers):
+            horizon = max(horizon, contract_end[c, p])
     # The tenders issued in each month (shortest lead first); the tenders whose window
     # ends in each month and the contracts in force, in order: the same for every path.
     n_issued = np.zeros(months, dtype=np.int64)
@@ -121,7 +122,10 @@ def run_paths(
     active = np.empty((months, max(contracts, 1)), dtype=np.int64)
     for month in range(months):
         for c in range(contracts):
-            if contract_start[c] <= month < contract_end[c]:
+            last = contract_start[c]
+            for p in range(providers):
+                last = max(last, contract_end[c, p])
+            if contract_start[c] <= month < last:  # in force with some provider
                 active[month, n_active[month]] = c
                 n_active[month] += 1
     award = np.zeros((contracts, providers))
@@ -173,7 +177,7 @@ def run_paths(
             award[c, p] = initial_gw[c]
             price[c, p] = initial_price[c]
             unit_cost[c, p] = base_cost[p]
-            for m in range(contract_start[c], contract_end[c]):
+            for m in range(contract_start[c], contract_end[c, p]):
                 commitments[m, p] += initial_gw[c]
             build[c, p] = initial_gw[c]
             arrival[c, p] = contract_start[c]
@@ -230,7 +234,6 @@ def run_paths(
                     if tender_window[k] != 0:
                         continue
                 start = tender_start[k]
-                end = tender_end[k]
                 for p in range(providers):
                     headroom[p] = developed[p, start] - commitments[start, p]
                     if tender_month[k] < bids_from[p]:
@@ -269,7 +272,7 @@ def run_paths(
                     price[slot, p] = outcome_price[p] if outcome_award[p] > 0.0 else 0.0
                     unit_cost[slot, p] = cost[i, k, p]
                     peak = -np.inf
-                    for m in range(start, end):
+                    for m in range(start, contract_end[slot, p]):
                         commitments[m, p] += outcome_award[p]
                         peak = max(peak, commitments[m, p])
                     need = peak - owned[p]
@@ -296,7 +299,8 @@ def run_paths(
                 supply = 0.0
                 for j in range(n_active[month]):
                     c = active[month, j]
-                    a = award[c, p]
+                    # A contract whose term with p has ended delivers nothing from p.
+                    a = award[c, p] if month < contract_end[c, p] else 0.0
                     each = min(max(built[p] - running, 0.0), a)
                     running = running + a
                     delivered = delivered + each

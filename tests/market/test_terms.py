@@ -1,0 +1,126 @@
+"""Contract terms by provider (providers[].term_months): each winner's part of a tender
+runs for that provider's own term."""
+
+import numpy as np
+import pytest
+
+import computemarket as cm
+from computemarket.errors import ScenarioError
+from computemarket.market.plan import make_plan
+from computemarket.scenario import Scenario
+from computemarket.scenario.calendar import month_index
+from computemarket.testing import assert_results_equal
+from conftest import small_scenario
+
+
+def _split(short_term=3):
+    """One tender (month 0, start month 2) for 1 GW, split between two providers.
+
+    'cheap' (cost 10, 0.6 GW of ceiling) signs for ``short_term`` months; 'dear' (cost 12,
+    ample ceiling) for the buyer's 12. Both build in one month, with no spread.
+    """
+    data = small_scenario(**{"horizon_months": 24, "buyer.tender_every_months": 24}).to_dict()
+    solo = data["providers"][0]
+    data["providers"] = [
+        dict(solo, name="cheap", capacity=[{"date": "2030-01", "gw": 0.6}], term_months=short_term),
+        dict(solo, name="dear", base_cost=12.0),
+    ]
+    data["contract"] = {"rule": "open", "holder": "dear", "window_months": 0}
+    return Scenario.from_dict(data)
+
+
+def test_the_plan_ends_each_providers_part_at_its_own_term():
+    sc = _split()
+    plan = make_plan(sc)
+    assert plan.n_tenders == 1 and plan.n_initial == 0
+    assert plan.provider_term.tolist() == [3, 12]
+    assert plan.contract_end.tolist() == [[5, 14]]
+    # The tender's own end (what an open tender counts as pending) is at the buyer's term.
+    assert plan.tender_end.tolist() == [14]
+    assert plan.active(4).tolist() == [[True, True]]
+    assert plan.active(5).tolist() == [[False, True]]
+
+
+def test_history_terms_and_initial_contracts_keep_their_own_end():
+    sc = cm.load_scenario()
+    plan = make_plan(sc)
+    terms = dict(zip(plan.providers, plan.provider_term.tolist(), strict=True))
+    for p in sc.providers:
+        assert terms[p.name] == (p.term_months or sc.buyer.term_months)
+    k = plan.n_initial
+    assert (plan.contract_end[k:] == plan.tender_start[:, None] + plan.provider_term).all()
+    for slot, contract in enumerate(sc.initial_contracts):
+        end = month_index(contract.end, sc.start)
+        assert (plan.contract_end[slot] == end).all()
+
+
+@pytest.mark.parametrize("engine", ["vector", "compiled", "des"])
+def test_a_split_award_delivers_and_is_paid_for_each_providers_term(engine):
+    ds = cm.simulate(_split(), paths=1, seed=0, engine=engine).isel(path=0)
+    award = ds.award.isel(tender=0)
+    assert award.sel(provider="cheap") == pytest.approx(0.6)
+    assert award.sel(provider="dear") == pytest.approx(0.4)
+    months = np.arange(24)
+    cheap = np.where((months >= 2) & (months < 5), 0.6, 0.0)
+    dear = np.where((months >= 2) & (months < 14), 0.4, 0.0)
+    np.testing.assert_allclose(ds.contracted.sel(provider="cheap"), cheap, atol=1e-12)
+    np.testing.assert_allclose(ds.contracted.sel(provider="dear"), dear, atol=1e-12)
+    np.testing.assert_allclose(ds.delivered.sel(provider="cheap"), cheap, atol=1e-12)
+    # Each pays its own quote (cost x 1.1) for its own months.
+    spend = (cheap * 11.0 + dear * 13.2) / 12.0
+    np.testing.assert_allclose(ds.spend.sum("provider"), spend, rtol=1e-12, atol=1e-12)
+    assert ds.term_months.sel(provider="cheap") == 3
+    assert ds.term_months.sel(provider="dear") == 12
+
+
+def test_a_longer_term_closes_the_gap_later_tenders_see():
+    # One provider, constant demand of 1 GW, tenders every 3 months two months ahead. At
+    # the buyer's 3-month term every tender asks for 1 GW; at 12 months, the first
+    # contract covers the starts of the next three tenders, which ask for nothing.
+    short = cm.simulate(small_scenario(**{"buyer.term_months": 3}), paths=1, seed=0)
+    data = small_scenario(**{"buyer.term_months": 3, "contract.holder": "solo"}).to_dict()
+    data["providers"][0]["term_months"] = 12
+    long = cm.simulate(Scenario.from_dict(data), paths=1, seed=0)
+    np.testing.assert_allclose(short.tender_quantity.isel(path=0), [1.0, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose(long.tender_quantity.isel(path=0), [1.0, 0.0, 0.0, 0.0])
+    # Capacity is built once, at the peak of the provider's own term.
+    assert float(long.construction.sum()) == pytest.approx(1.0)
+
+
+def test_a_provider_term_equal_to_the_buyers_changes_nothing():
+    sc = cm.load_scenario("baseline")
+    same = sc.with_updates({f"providers[{i}].term_months": 60 for i in range(len(sc.providers))})
+    a = cm.simulate(sc, paths=20, seed=3)
+    b = cm.simulate(same, paths=20, seed=3)
+    for name in a.data_vars:
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+def test_the_three_engines_agree_with_terms_by_provider_under_every_rule():
+    for rule in ("rofr", "rofo", "open", "exclusive"):
+        sc = cm.load_scenario().with_updates(
+            {
+                "contract.rule": rule,
+                "contract.changes": [],
+                "providers.stargate.term_months": 240,
+                "providers.aws.term_months": 90,
+                "providers.cerebras.term_months": 36,
+            }
+        )
+        vector = cm.simulate(sc, paths=6, seed=5)
+        assert len(set(make_plan(sc).provider_term.tolist())) > 2
+        assert_results_equal(cm.simulate(sc, paths=6, seed=5, engine="compiled"), vector)
+        assert_results_equal(
+            cm.simulate(sc, paths=2, seed=5, engine="des"), vector.isel(path=slice(0, 2))
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [(0, "greater than or equal to 1"), (2.5, "integer"), (10**6, "less than or equal")],
+)
+def test_a_bad_term_names_the_field(value, phrase):
+    with pytest.raises(ScenarioError) as err:
+        cm.load_scenario().with_updates({"providers.aws.term_months": value})
+    assert "providers[3].term_months" in str(err.value) or "aws" in str(err.value)
+    assert phrase in str(err.value)
