@@ -3,13 +3,14 @@ runs for that provider's own term."""
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 import computemarket as cm
 from computemarket.errors import ScenarioError
 from computemarket.market.plan import make_plan
 from computemarket.scenario import Scenario
 from computemarket.scenario.calendar import month_index
-from computemarket.testing import assert_results_equal
+from computemarket.testing import assert_results_equal, scenarios
 from conftest import small_scenario
 
 
@@ -124,3 +125,40 @@ def test_a_bad_term_names_the_field(value, phrase):
         cm.load_scenario().with_updates({"providers.aws.term_months": value})
     assert "providers[3].term_months" in str(err.value) or "aws" in str(err.value)
     assert phrase in str(err.value)
+
+
+@given(scenarios(bidding=("cost_plus",)))
+def test_commitments_never_exceed_the_highest_ceiling_so_far(sc):
+    # Tenders are decided out of start order (ramps, windows) and contracts last
+    # different terms, so a tender's headroom must leave room for contracts booked to
+    # start later in its term. With no initial contracts (which are typed in, not
+    # checked), what a provider is committed to in a month is then at most the highest
+    # capacity it has had by that month.
+    sc = sc.with_updates({"initial_contracts": []})
+    ds = cm.simulate(sc, paths=3, seed=sc.run.seed)
+    highest = np.maximum.accumulate(ds.developed.values, axis=1)  # (path, time, provider)
+    assert (ds.contracted.values <= highest + 1e-9).all()
+
+
+def test_a_short_lead_decided_later_leaves_room_for_a_long_lead_booked_earlier():
+    # One provider with a 1 GW ceiling; each month's 30-month tender is decided before
+    # the next months' 9-month tenders for the same starts: they may not push the
+    # provider's commitments over its ceiling.
+    sc = cm.load_scenario().with_updates(
+        {
+            "contract.rule": "open",
+            "contract.changes": [],
+            "initial_contracts": [],
+            "providers": [
+                {
+                    "name": "azure",
+                    "base_cost": 10.0,
+                    "capacity": [{"date": "2025-01", "gw": 1.0}],
+                }
+            ],
+        }
+    )
+    for engine in ("vector", "compiled"):
+        ds = cm.simulate(sc, paths=20, seed=2, engine=engine)
+        assert float(ds.contracted.max()) <= 1.0 + 1e-9
+        assert float(ds.contracted.max()) > 0.99  # and the ceiling is used

@@ -181,8 +181,8 @@ FACTS: tuple[Fact, ...] = (
         "2028-12",
         2.0,
         2.6,
-        ("aws",),
-        note="~0.4 GW of GPUs by end-2026 plus ~2 GW of Trainium from 2027",
+        ("aws", "aws_trainium"),
+        note="~0.4 GW of GPUs by end-2026 plus ~2 GW of Trainium from 2027 (aws and aws_trainium)",
     ),
     Fact(
         "Cerebras, end-2028",
@@ -256,7 +256,7 @@ FACTS: tuple[Fact, ...] = (
         "2026-07",
         2.2,
         2.6,
-        ("aws",),
+        ("aws", "aws_trainium"),
         note="~0.4 GW of GPUs plus ~2 GW of Trainium, ramping to 2028: the model's tenders "
         "at 18 and 30 months ahead (buyer.ramp_lead_months)",
     ),

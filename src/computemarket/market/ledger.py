@@ -162,6 +162,9 @@ class Ledger:
         # For each month, the contract slots with construction finishing then, in the
         # order the construction was ordered.
         self._due: dict[int, list[int]] = {}
+        # The latest start of a contract booked so far: a tender starting earlier must also
+        # fit beside it (:meth:`_headroom`).
+        self.latest_start = int(plan.contract_start[: plan.n_initial].max(initial=-1))
         # Initial contracts: booked, and their capacity ordered to finish by their start.
         for slot in range(plan.n_initial):
             provider = plan.initial_provider[slot]
@@ -253,7 +256,8 @@ class Ledger:
         """
         plan = self.plan
         start = int(plan.tender_start[k])
-        headroom = self.developed[:, start] - self.commitments[start]
+        slot = plan.n_initial + k
+        headroom = self._headroom(start, plan.contract_end[slot])
         # A provider with a later first tender (providers[].bids_from) offers nothing yet.
         headroom[plan.tender_month[k] < plan.bids_from] = 0.0
         quoted = self.inputs.bid[:, k]
@@ -277,11 +281,11 @@ class Ledger:
             threshold=threshold,
             refused_competes=plan.refused_competes,
         )
-        slot = plan.n_initial + k
         award = outcome.award.T
         self.award[slot] = award
         self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
         self.unit_cost[slot] = self.inputs.cost[:, k, :].T
+        self.latest_start = max(self.latest_start, start)
         self.open_quantity[k] = 0.0
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
         # its commitments over the new contract's term (each provider's own).
@@ -293,6 +297,25 @@ class Ledger:
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
         return outcome, build, np.maximum(headroom, 0.0), bids, threshold
+
+    def _headroom(self, start: int, ends: np.ndarray) -> np.ndarray:
+        """GW (P, n) each provider can commit from ``start`` to its end (docs/model.md).
+
+        Its developed capacity at the start less its commitments then; where a contract
+        booked earlier starts later in the term (a shorter lead decided after a longer
+        one), also no more than the capacity in each later month of the term, at least the
+        start's, less the commitments then.
+        """
+        developed = self.developed
+        headroom = developed[:, start] - self.commitments[start]
+        if self.latest_start > start:
+            last = developed.shape[1] - 1
+            for p, end in enumerate(ends.tolist()):
+                months = np.minimum(np.arange(start + 1, end), last)
+                room = np.maximum(developed[p, start], developed[p, months])
+                room = np.min(room - self.commitments[start + 1 : end, p], axis=0, initial=np.inf)
+                headroom[p] = np.minimum(headroom[p], room)
+        return headroom
 
     def _commit(self, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
         """Book ``award`` (P, n) from ``start`` to each provider's end; the peak (P, n)."""

@@ -280,7 +280,7 @@ def make_plan(sc: Scenario) -> Plan:
     >>> from computemarket.scenario import load_scenario
     >>> plan = make_plan(load_scenario())
     >>> plan.months, plan.providers
-    (120, ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras'))
+    (120, ('azure', 'oracle', 'stargate', 'aws', 'aws_trainium', 'coreweave', 'cerebras'))
     >>> plan.tender_month[:4].tolist(), plan.tender_lead[:4].tolist()  # three leads a month
     ([0, 0, 0, 3], [9, 18, 30, 9])
     """

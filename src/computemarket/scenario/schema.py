@@ -220,7 +220,7 @@ class Scenario(Section):
         9.0
         >>> google = {"base_cost": 12.5, "capacity": [{"date": "2026-01", "gw": 2.0}]}
         >>> sc.with_updates({"providers.google": google}).provider_names
-        ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras', 'google')
+        ('azure', 'oracle', 'stargate', 'aws', 'aws_trainium', 'coreweave', 'cerebras', 'google')
         """
         if not isinstance(updates, Mapping):
             raise ScenarioError(
@@ -311,7 +311,7 @@ class Scenario(Section):
         --------
         >>> from computemarket import load_scenario
         >>> load_scenario().provider_names
-        ('azure', 'oracle', 'stargate', 'aws', 'coreweave', 'cerebras')
+        ('azure', 'oracle', 'stargate', 'aws', 'aws_trainium', 'coreweave', 'cerebras')
         """
         return tuple(p.name for p in self.providers)
 

@@ -172,7 +172,9 @@ def run_paths(
             built[p] = spare[p]
             owned[p] = spare[p]
         n_orders = 0
+        latest_start = -1
         for c in range(initial):
+            latest_start = max(latest_start, contract_start[c])
             p = initial_provider[c]
             award[c, p] = initial_gw[c]
             price[c, p] = initial_price[c]
@@ -234,8 +236,15 @@ def run_paths(
                     if tender_window[k] != 0:
                         continue
                 start = tender_start[k]
+                slot = initial + k
                 for p in range(providers):
                     headroom[p] = developed[p, start] - commitments[start, p]
+                    if latest_start > start:  # a contract booked earlier starts later
+                        room = np.inf
+                        for m in range(start + 1, contract_end[slot, p]):
+                            ceiling_m = max(developed[p, start], developed[p, min(m, months - 1)])
+                            room = min(room, ceiling_m - commitments[m, p])
+                        headroom[p] = min(headroom[p], room)
                     if tender_month[k] < bids_from[p]:
                         headroom[p] = 0.0
                 s = (
@@ -265,7 +274,7 @@ def run_paths(
                     flags,
                     order,
                 )
-                slot = initial + k
+                latest_start = max(latest_start, start)
                 open_quantity[k] = 0.0
                 for p in range(providers):
                     award[slot, p] = outcome_award[p]
