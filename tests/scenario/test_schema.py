@@ -74,6 +74,22 @@ def test_toml_round_trip_and_hash():
     assert sc.with_updates({"demand.volatility": 0.3}).content_hash != sc.content_hash
 
 
+def test_a_scenario_with_no_holder_round_trips_through_toml():
+    # TOML has no null: no holder is written as "" and read back as None, where leaving
+    # it out would give the default holder ('azure'), here not a provider at all.
+    data = load_scenario("baseline").to_dict()
+    data["contract"] = {"rule": "open", "holder": None}
+    data["providers"] = [dict(p, name=f"p{i}") for i, p in enumerate(data["providers"])]
+    data["initial_contracts"] = []
+    sc = Scenario.from_dict(data)
+    assert sc.contract.holder is None
+    text = sc.to_toml()
+    assert 'holder = ""' in text
+    again = Scenario.from_toml(text, "again")
+    assert again == sc and again.contract.holder is None
+    assert again.content_hash == sc.content_hash
+
+
 @given(scenarios())
 def test_round_trip_of_generated_scenarios(sc):
     assert Scenario.from_dict(tomllib.loads(sc.to_toml())) == sc

@@ -268,7 +268,10 @@ class Scenario(Section):
         >>> load_scenario().to_dict()["contract"]["rule"]
         'rofr'
         """
-        return drop_none(self.model_dump(mode="json"))
+        data = drop_none(self.model_dump(mode="json"))
+        if self.contract.holder is None:  # no holder: "" in TOML, which has no null
+            data["contract"]["holder"] = ""
+        return data
 
     def to_toml(self) -> str:
         """The scenario as TOML text; :func:`~computemarket.load_scenario` reads it back unchanged.

@@ -175,8 +175,18 @@ class Contract(Section):
 
     rule: Rule = Field("rofr", description="Contract rule: 'exclusive', 'rofr', 'rofo' or 'open'.")
     holder: str | None = Field(
-        "azure", description="Provider holding the right (needed by all rules but 'open')."
+        "azure",
+        description=(
+            "Provider holding the right (needed by all rules but 'open'); \"\" (or None "
+            "from Python) for none, since TOML has no null."
+        ),
     )
+
+    @field_validator("holder", mode="before")
+    @classmethod
+    def _no_holder(cls, holder: object) -> object:
+        return None if holder == "" else holder
+
     window_months: Whole = param(
         3, "months", "Months the holder has to match the best outside offer under 'rofr'.", ge=0
     )
