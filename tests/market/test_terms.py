@@ -162,3 +162,29 @@ def test_a_short_lead_decided_later_leaves_room_for_a_long_lead_booked_earlier()
         ds = cm.simulate(sc, paths=20, seed=2, engine=engine)
         assert float(ds.contracted.max()) <= 1.0 + 1e-9
         assert float(ds.contracted.max()) > 0.99  # and the ceiling is used
+
+
+def test_a_tender_in_its_window_counts_in_pending_at_what_it_can_deliver():
+    # Month 0: a 6-month and a 12-month tender under a 3-month window, constant demand of
+    # 1 GW. The only provider with capacity has 0.3 GW, so the 6-month tender can deliver
+    # 0.3 at most: the 12-month tender asks for the 0.7 it leaves, not for nothing.
+    data = small_scenario(
+        **{
+            "horizon_months": 36,
+            "buyer.lead_months": 6,
+            "buyer.tender_every_months": 36,
+            "buyer.term_months": 24,
+        }
+    ).to_dict()
+    data["buyer"]["ramp_lead_months"] = [12]
+    solo = data["providers"][0]
+    data["providers"] = [
+        dict(solo, name="holder", capacity=[{"date": "2030-01", "gw": 0.0}]),
+        dict(solo, name="outsider", capacity=[{"date": "2030-01", "gw": 0.3}]),
+    ]
+    data["contract"] = {"rule": "rofr", "holder": "holder", "window_months": 3}
+    sc = Scenario.from_dict(data)
+    for engine in ("vector", "compiled", "des"):
+        ds = cm.simulate(sc, paths=1, seed=0, engine=engine).isel(path=0)
+        np.testing.assert_allclose(ds.tender_quantity, [1.0, 0.7], rtol=1e-12)
+        np.testing.assert_allclose(ds.award.sum("provider"), [0.3, 0.0], atol=1e-12)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from computemarket.games.auction import EPS_GW, TenderOutcome, decide
+from computemarket.market.booking import commit, headroom_over_term, total
 from computemarket.market.inputs import MarketInputs
 from computemarket.market.investment import review
 from computemarket.market.plan import Plan
@@ -27,19 +28,6 @@ __all__ = ["NEVER", "Delivery", "Ledger"]
 
 #: Arrival month of construction never ordered.
 NEVER = np.iinfo(np.int64).max
-
-
-def _total(rows: np.ndarray) -> np.ndarray:
-    """Sum over the first axis, one row after another.
-
-    ``np.sum(rows, axis=0)`` may add pairwise when the other axes have length one (one
-    path) and row by row otherwise; summing explicitly fixes the order, so that a path's
-    total does not depend on how many paths are computed beside it.
-    """
-    total = np.zeros(rows.shape[1:])
-    for row in rows:
-        total = total + row
-    return total
 
 
 class Delivery:
@@ -121,6 +109,9 @@ class Ledger:
         Capacity built or under construction (GW).
     open_quantity : ndarray, shape (K, n)
         Quantity of each tender issued but not yet decided (GW).
+    open_deliverable : ndarray, shape (K, n)
+        What each tender in its window can deliver: its quantity, at most the providers'
+        headroom at its start when issued (GW); what :meth:`pending` counts.
     developed : ndarray, shape (P, T, n)
         Capacity each provider has developed for the buyer by each month (GW): the
         ceiling on its commitments. Under exogenous supply, the plan's ceiling (a
@@ -148,6 +139,7 @@ class Ledger:
         self.built = np.repeat(plan.spare_gw[:, None], n, axis=1)
         self.owned = self.built.copy()
         self.open_quantity = np.zeros((plan.n_tenders, n))
+        self.open_deliverable = np.zeros((plan.n_tenders, n))
         self._factor = plan.tender_factors()
         investment = plan.investment
         if investment is not None and investment.investing:
@@ -211,10 +203,14 @@ class Ledger:
 
     # -- tenders --------------------------------------------------------------------------
     def pending(self, month: int) -> np.ndarray:
-        """GW (n,) of open tenders whose contracts would be active in ``month``."""
+        """GW (n,) of open tenders whose contracts would be active in ``month``.
+
+        A tender in its window counts at what it can deliver: its quantity, at most the
+        headroom all providers had at its start when it was issued.
+        """
         plan = self.plan
         covers = (plan.tender_start <= month) & (month < plan.tender_end)
-        return _total(self.open_quantity[covers])
+        return total(self.open_deliverable[covers])
 
     def tender_quantity(self, k: int, demand_now: np.ndarray) -> np.ndarray:
         """Size tender ``k`` from current demand (n,) and record it as open.
@@ -227,11 +223,22 @@ class Ledger:
         start = int(plan.tender_start[k])
         forecast = demand_now * self._factor[k]
         forecast = np.minimum(forecast, plan.demand_ceiling[start])
-        covered = _total(self.commitments[start]) + self.pending(start)
+        covered = total(self.commitments[start]) + self.pending(start)
         quantity = forecast - covered
         quantity = np.where(quantity > EPS_GW, quantity, 0.0)
         self.open_quantity[k] = quantity
+        if plan.tender_window[k] > 0:
+            room = np.maximum(self._room(k), 0.0)
+            self.open_deliverable[k] = np.minimum(quantity, total(room))
         return quantity
+
+    def _room(self, k: int) -> np.ndarray:
+        """GW (P, n) each provider can commit to tender ``k`` now (:meth:`_headroom`)."""
+        plan = self.plan
+        headroom = self._headroom(int(plan.tender_start[k]), plan.contract_end[plan.n_initial + k])
+        # A provider with a later first tender (providers[].bids_from) offers nothing yet.
+        headroom[plan.tender_month[k] < plan.bids_from] = 0.0
+        return headroom
 
     def decide(
         self, k: int
@@ -257,9 +264,7 @@ class Ledger:
         plan = self.plan
         start = int(plan.tender_start[k])
         slot = plan.n_initial + k
-        headroom = self._headroom(start, plan.contract_end[slot])
-        # A provider with a later first tender (providers[].bids_from) offers nothing yet.
-        headroom[plan.tender_month[k] < plan.bids_from] = 0.0
+        headroom = self._room(k)
         quoted = self.inputs.bid[:, k]
         if quoted.shape[2] > 1:
             snapped = quoted.shape[2] > state_count(plan.n_providers)
@@ -287,6 +292,7 @@ class Ledger:
         self.unit_cost[slot] = self.inputs.cost[:, k, :].T
         self.latest_start = max(self.latest_start, start)
         self.open_quantity[k] = 0.0
+        self.open_deliverable[k] = 0.0
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
         # its commitments over the new contract's term (each provider's own).
         build = self._commit(award, start, plan.contract_end[slot]) - self.owned
@@ -299,35 +305,12 @@ class Ledger:
         return outcome, build, np.maximum(headroom, 0.0), bids, threshold
 
     def _headroom(self, start: int, ends: np.ndarray) -> np.ndarray:
-        """GW (P, n) each provider can commit from ``start`` to its end (docs/model.md).
-
-        Its developed capacity at the start less its commitments then; where a contract
-        booked earlier starts later in the term (a shorter lead decided after a longer
-        one), also no more than the capacity in each later month of the term, at least the
-        start's, less the commitments then.
-        """
-        developed = self.developed
-        headroom = developed[:, start] - self.commitments[start]
-        if self.latest_start > start:
-            last = developed.shape[1] - 1
-            for p, end in enumerate(ends.tolist()):
-                months = np.minimum(np.arange(start + 1, end), last)
-                room = np.maximum(developed[p, start], developed[p, months])
-                room = np.min(room - self.commitments[start + 1 : end, p], axis=0, initial=np.inf)
-                headroom[p] = np.minimum(headroom[p], room)
-        return headroom
+        """GW (P, n) each provider can commit from ``start`` to its end (docs/model.md)."""
+        return headroom_over_term(self.developed, self.commitments, start, ends, self.latest_start)
 
     def _commit(self, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
-        """Book ``award`` (P, n) from ``start`` to each provider's end; the peak (P, n)."""
-        if (ends == ends[0]).all():
-            end = int(ends[0])
-            self.commitments[start:end] += award
-            return np.max(self.commitments[start:end], axis=0)
-        peak = np.empty_like(award)
-        for p, end in enumerate(ends.tolist()):
-            self.commitments[start:end, p] += award[p]
-            peak[p] = np.max(self.commitments[start:end, p], axis=0)
-        return peak
+        """Book ``award`` (P, n) from ``start`` to each provider's end (:func:`commit`)."""
+        return commit(self.commitments, award, start, ends)
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(
@@ -349,8 +332,8 @@ class Ledger:
         # ones left, up to its award. Operations write into preallocated arrays.
         taken, delivered = out.contracted, out.delivered
         spend, supply_cost = out.spend, out.supply_cost
-        for total in (taken, delivered, spend, supply_cost):
-            total[...] = 0.0
+        for array in (taken, delivered, spend, supply_cost):
+            array[...] = 0.0
         each, product = self._each, self._product
         for slot in np.flatnonzero(active.any(axis=1)):
             award = self.award[slot]
@@ -376,5 +359,5 @@ class Ledger:
             entering = self.entry_month == month
             out.capex[...] = out.capex + np.where(entering, investment.entry_cost[:, None], 0.0)
         out.entered[...] = self.entry_month <= month
-        np.minimum(demand_now, _total(delivered), out=out.served)
+        np.minimum(demand_now, total(delivered), out=out.served)
         np.subtract(demand_now, out.served, out=out.shortfall)

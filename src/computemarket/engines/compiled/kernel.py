@@ -138,6 +138,7 @@ def run_paths(
     owned = np.zeros(providers)
     orders = np.empty(contracts, dtype=np.int64)
     open_quantity = np.zeros(tenders)
+    open_deliverable = np.zeros(tenders)
     outcome_award = np.empty(providers)
     outcome_price = np.empty(providers)
     headroom = np.empty(providers)
@@ -163,6 +164,7 @@ def run_paths(
         arrival[:] = NEVER
         commitments[:] = 0.0
         open_quantity[:] = 0.0
+        open_deliverable[:] = 0.0
         due[:] = 0
         developed[:] = initial_developed
         for p in range(providers):
@@ -228,25 +230,44 @@ def run_paths(
                     pending = 0.0
                     for j in range(tenders):
                         if tender_start[j] <= start < tender_end[j]:
-                            pending += open_quantity[j]
+                            pending += open_deliverable[j]
                     quantity = target - (covered + pending)
                     quantity = quantity if quantity > EPS_GW else 0.0
                     open_quantity[k] = quantity
                     quantity_out[k, i] = quantity
                     if tender_window[k] != 0:
+                        # In its window it counts in pending at what it can deliver.
+                        _room(
+                            k,
+                            initial,
+                            tender_start,
+                            tender_month,
+                            contract_end,
+                            developed,
+                            commitments,
+                            latest_start,
+                            bids_from,
+                            headroom,
+                        )
+                        room = 0.0
+                        for p in range(providers):
+                            room = room + max(headroom[p], 0.0)
+                        open_deliverable[k] = min(quantity, room)
                         continue
                 start = tender_start[k]
                 slot = initial + k
-                for p in range(providers):
-                    headroom[p] = developed[p, start] - commitments[start, p]
-                    if latest_start > start:  # a contract booked earlier starts later
-                        room = np.inf
-                        for m in range(start + 1, contract_end[slot, p]):
-                            ceiling_m = max(developed[p, start], developed[p, min(m, months - 1)])
-                            room = min(room, ceiling_m - commitments[m, p])
-                        headroom[p] = min(headroom[p], room)
-                    if tender_month[k] < bids_from[p]:
-                        headroom[p] = 0.0
+                _room(
+                    k,
+                    initial,
+                    tender_start,
+                    tender_month,
+                    contract_end,
+                    developed,
+                    commitments,
+                    latest_start,
+                    bids_from,
+                    headroom,
+                )
                 s = (
                     state(open_quantity[k], headroom, states > 2, states > (1 << providers) + 1)
                     if states > 1
@@ -276,6 +297,7 @@ def run_paths(
                 )
                 latest_start = max(latest_start, start)
                 open_quantity[k] = 0.0
+                open_deliverable[k] = 0.0
                 for p in range(providers):
                     award[slot, p] = outcome_award[p]
                     price[slot, p] = outcome_price[p] if outcome_award[p] > 0.0 else 0.0
@@ -351,6 +373,41 @@ def run_paths(
                 for q in range(b + 1):
                     served_out[month, first + q] = block[0, month, q]
                     shortfall_out[month, first + q] = block[1, month, q]
+
+
+@numba.njit(cache=True, nogil=True)
+def _room(
+    k,
+    initial,
+    tender_start,
+    tender_month,
+    contract_end,
+    developed,
+    commitments,
+    latest_start,
+    bids_from,
+    headroom,
+):
+    """Each provider's headroom for tender ``k`` into ``headroom``, as ``Ledger._room``.
+
+    Its developed capacity at the start less its commitments then; where a contract booked
+    earlier starts later (``latest_start``), no more than the capacity in each later month
+    of its term, at least the start's, less the commitments then; zero before the
+    provider's first tender.
+    """
+    start = tender_start[k]
+    slot = initial + k
+    last = developed.shape[1] - 1
+    for p in range(headroom.size):
+        headroom[p] = developed[p, start] - commitments[start, p]
+        if latest_start > start:  # a contract booked earlier starts later
+            room = np.inf
+            for m in range(start + 1, contract_end[slot, p]):
+                ceiling_m = max(developed[p, start], developed[p, min(m, last)])
+                room = min(room, ceiling_m - commitments[m, p])
+            headroom[p] = min(headroom[p], room)
+        if tender_month[k] < bids_from[p]:
+            headroom[p] = 0.0
 
 
 @numba.njit(cache=True, nogil=True)
