@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["commit", "headroom_over_term", "total"]
+__all__ = ["commit", "headroom_over_term", "rises_from", "total"]
 
 
 def total(rows: np.ndarray) -> np.ndarray:
@@ -32,12 +32,30 @@ def total(rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def rises_from(ceiling: np.ndarray) -> np.ndarray:
+    """The first month from which each provider's capacity never falls, (P,).
+
+    Parameters
+    ----------
+    ceiling : ndarray, shape (P, T)
+
+    Examples
+    --------
+    >>> rises_from(np.array([[1.0, 2.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])).tolist()
+    [0, 1, 2]
+    """
+    falls = np.diff(ceiling, axis=1) < 0.0  # falls[p, j]: from month j to j + 1
+    last = np.where(falls.any(axis=1), falls.shape[1] - np.argmax(falls[:, ::-1], axis=1), 0)
+    return last.astype(np.int64)
+
+
 def headroom_over_term(
     developed: np.ndarray,
     commitments: np.ndarray,
     start: int,
     ends: np.ndarray,
     latest_start: int,
+    rises_from: np.ndarray | None = None,
 ) -> np.ndarray:
     """GW (P, n) each provider can commit from ``start`` to its own end.
 
@@ -59,6 +77,11 @@ def headroom_over_term(
         Its after-last month with each provider.
     latest_start : int
         The latest first month of a contract booked so far.
+    rises_from : ndarray of int, shape (P,), optional
+        The month from which each provider's capacity never falls, where it is the same
+        on every path (exogenous supply). After ``latest_start`` commitments only fall, so
+        where capacity only rises from there no later month can hold less room and the
+        months after it are skipped; the result is the same, bit for bit.
 
     Returns
     -------
@@ -82,6 +105,8 @@ def headroom_over_term(
     if latest_start > start:
         last = developed.shape[1] - 1
         for p, end in enumerate(ends.tolist()):
+            if rises_from is not None and latest_start >= rises_from[p]:
+                end = min(end, latest_start + 1)
             months = np.minimum(np.arange(start + 1, end), last)
             ceiling = np.maximum(developed[p, start], developed[p, months])
             later = np.min(ceiling - commitments[start + 1 : end, p], axis=0, initial=np.inf)
@@ -89,11 +114,20 @@ def headroom_over_term(
     return room
 
 
-def commit(commitments: np.ndarray, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
+def commit(
+    commitments: np.ndarray,
+    award: np.ndarray,
+    start: int,
+    ends: np.ndarray,
+    latest_start: int | None = None,
+) -> np.ndarray:
     """Book ``award`` (P, n) into ``commitments`` from ``start`` to each provider's end.
 
     Returns each provider's peak commitment over its own term, (P, n), the capacity its
-    construction must cover (docs/model.md, Supply).
+    construction must cover (docs/model.md, Supply). Given ``latest_start``, the latest
+    first month of any contract booked (this one included), the peak is sought only up
+    to it: no contract starts later, so commitments only fall after it, and the peak is
+    the same, bit for bit.
 
     Examples
     --------
@@ -104,12 +138,14 @@ def commit(commitments: np.ndarray, award: np.ndarray, start: int, ends: np.ndar
     >>> book[:, :, 0].sum(axis=0).tolist(), peak.ravel().tolist()
     ([1.0, 2.0], [0.5, 0.5])
     """
+    stop = None if latest_start is None else latest_start + 1
     if (ends == ends[0]).all():
         end = int(ends[0])
         commitments[start:end] += award
-        return np.max(commitments[start:end], axis=0)
+        return np.max(commitments[start : end if stop is None else min(end, stop)], axis=0)
     peak = np.empty_like(award)
     for p, end in enumerate(ends.tolist()):
         commitments[start:end, p] += award[p]
-        peak[p] = np.max(commitments[start:end, p], axis=0)
+        last = end if stop is None else min(end, stop)
+        peak[p] = np.max(commitments[start:last, p], axis=0)
     return peak

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from computemarket.games.auction import EPS_GW, TenderOutcome, decide
-from computemarket.market.booking import commit, headroom_over_term, total
+from computemarket.market.booking import commit, headroom_over_term, rises_from, total
 from computemarket.market.inputs import MarketInputs
 from computemarket.market.investment import review
 from computemarket.market.plan import Plan
@@ -157,6 +157,12 @@ class Ledger:
         # The latest start of a contract booked so far: a tender starting earlier must also
         # fit beside it (:meth:`_headroom`).
         self.latest_start = int(plan.contract_start[: plan.n_initial].max(initial=-1))
+        # Where capacity is the same on every path, the month from which each provider's
+        # never falls (booking.headroom_over_term uses it to stop early).
+        investing = investment is not None and investment.investing
+        self._rises_from = None if investing else rises_from(plan.ceiling)
+        # Which providers won anything on any path, by contract: delivery skips the rest.
+        self._awarded = np.zeros((contracts, plan.n_providers), dtype=bool)
         # Initial contracts: booked, and their capacity ordered to finish by their start.
         for slot in range(plan.n_initial):
             provider = plan.initial_provider[slot]
@@ -166,6 +172,7 @@ class Ledger:
             self.unit_cost[slot, provider] = plan.base_cost[provider]
             self.commitments[start:end] += self.award[slot]
             self.build[slot, provider] = plan.initial_gw[slot]
+            self._awarded[slot, provider] = plan.initial_gw[slot] > 0.0
             self.arrival[slot, provider] = start
             self.owned = self.owned + self.build[slot]
             self._ordered(slot)
@@ -290,6 +297,7 @@ class Ledger:
         self.award[slot] = award
         self.price[slot] = np.where(award > 0.0, outcome.price.T, 0.0)
         self.unit_cost[slot] = self.inputs.cost[:, k, :].T
+        self._awarded[slot] = (award > 0.0).any(axis=1)
         self.latest_start = max(self.latest_start, start)
         self.open_quantity[k] = 0.0
         self.open_deliverable[k] = 0.0
@@ -306,11 +314,13 @@ class Ledger:
 
     def _headroom(self, start: int, ends: np.ndarray) -> np.ndarray:
         """GW (P, n) each provider can commit from ``start`` to its end (docs/model.md)."""
-        return headroom_over_term(self.developed, self.commitments, start, ends, self.latest_start)
+        return headroom_over_term(
+            self.developed, self.commitments, start, ends, self.latest_start, self._rises_from
+        )
 
     def _commit(self, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
         """Book ``award`` (P, n) from ``start`` to each provider's end (:func:`commit`)."""
-        return commit(self.commitments, award, start, ends)
+        return commit(self.commitments, award, start, ends, self.latest_start)
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(
@@ -335,7 +345,8 @@ class Ledger:
         for array in (taken, delivered, spend, supply_cost):
             array[...] = 0.0
         each, product = self._each, self._product
-        for slot in np.flatnonzero(active.any(axis=1)):
+        # A contract with no award on any path in force adds exact zeros: skipped.
+        for slot in np.flatnonzero((active & self._awarded).any(axis=1)):
             award = self.award[slot]
             if not active[slot].all():  # some providers' terms have ended
                 award = np.where(active[slot][:, None], award, 0.0)
