@@ -58,7 +58,7 @@ def fact_values(ds: xr.Dataset, fact: Fact) -> np.ndarray:
     >>> import computemarket as cm
     >>> ds = cm.simulate(paths=4, seed=1)
     >>> fact_values(ds, FACTS[0]).round(2).tolist()
-    [1.88, 2.23, 1.91, 1.91]
+    [1.88, 1.88, 1.8, 2.5]
     """
     known = [str(p) for p in ds["provider"].values]
     for name in fact.providers:

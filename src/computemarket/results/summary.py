@@ -44,7 +44,7 @@ def summarize(ds: xr.Dataset) -> xr.Dataset:
     >>> s = summarize(simulate(paths=3, seed=2))
     >>> s["unit_cost_stats"].sel(statistic="mean").attrs["units"]
     'GUSD / GW / year'
-    >>> float(s["share"].sum("provider")[0])
+    >>> round(float(s["share"].sum("provider")[0]), 12)
     1.0
     """
     if isinstance(ds, xr.Dataset) and ds.attrs.get("kind") in ("tender_study", "entry_study"):

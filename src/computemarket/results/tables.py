@@ -60,7 +60,7 @@ def to_frame(ds: xr.Dataset, level: str = "path") -> pd.DataFrame:
     >>> table.columns.tolist()
     ['path', 'provider', 'variable', 'value', 'units']
     >>> table[table.variable == "share"].shape
-    (18, 5)
+    (21, 5)
     >>> cm.to_frame(summary, "statistic").query("variable == 'unit_cost_stats'").shape
     (5, 5)
     """

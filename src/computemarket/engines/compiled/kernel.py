@@ -14,6 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from computemarket.engines.compiled.capacity import investment_review, tender_room
 from computemarket.engines.compiled.tender import decide, state
 from computemarket.games.auction import EPS_GW
 from computemarket.market.investment import NOT_ENTERED
@@ -204,7 +205,7 @@ def run_paths(
                     k = ending[month, step]
                 else:
                     if investing and review[month] and step == n_ending[month]:
-                        _review(
+                        investment_review(
                             developed,
                             entry_month,
                             month,
@@ -237,7 +238,7 @@ def run_paths(
                     quantity_out[k, i] = quantity
                     if tender_window[k] != 0:
                         # In its window it counts in pending at what it can deliver.
-                        _room(
+                        tender_room(
                             k,
                             initial,
                             tender_start,
@@ -249,14 +250,14 @@ def run_paths(
                             bids_from,
                             headroom,
                         )
-                        room = 0.0
+                        free = 0.0
                         for p in range(providers):
-                            room = room + max(headroom[p], 0.0)
-                        open_deliverable[k] = min(quantity, room)
+                            free = free + max(headroom[p], 0.0)
+                        open_deliverable[k] = min(quantity, free)
                         continue
                 start = tender_start[k]
                 slot = initial + k
-                _room(
+                tender_room(
                     k,
                     initial,
                     tender_start,
@@ -373,95 +374,3 @@ def run_paths(
                 for q in range(b + 1):
                     served_out[month, first + q] = block[0, month, q]
                     shortfall_out[month, first + q] = block[1, month, q]
-
-
-@numba.njit(cache=True, nogil=True)
-def _room(
-    k,
-    initial,
-    tender_start,
-    tender_month,
-    contract_end,
-    developed,
-    commitments,
-    latest_start,
-    bids_from,
-    headroom,
-):
-    """Each provider's headroom for tender ``k`` into ``headroom``, as ``Ledger._room``.
-
-    Its developed capacity at the start less its commitments then; where a contract booked
-    earlier starts later (``latest_start``), no more than the capacity in each later month
-    of its term, at least the start's, less the commitments then; zero before the
-    provider's first tender.
-    """
-    start = tender_start[k]
-    slot = initial + k
-    last = developed.shape[1] - 1
-    for p in range(headroom.size):
-        headroom[p] = developed[p, start] - commitments[start, p]
-        if latest_start > start:  # a contract booked earlier starts later
-            room = np.inf
-            for m in range(start + 1, contract_end[slot, p]):
-                ceiling_m = max(developed[p, start], developed[p, min(m, last)])
-                room = min(room, ceiling_m - commitments[m, p])
-            headroom[p] = min(headroom[p], room)
-        if tender_month[k] < bids_from[p]:
-            headroom[p] = 0.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _review(
-    developed,
-    entry_month,
-    month,
-    demand_now,
-    pipeline,
-    development,
-    share,
-    growth,
-    entrant,
-    entry_from,
-    entry_threshold,
-    target,
-):
-    """The entry and investment review of one path, as ``market.investment.review``."""
-    providers, months = developed.shape
-    for p in range(providers):
-        if not entrant[p] or entry_from[p] > month:
-            continue
-        ahead = month + development[p]
-        if ahead >= months:
-            continue
-        gap = demand_now * growth[p, month] - _rivals(developed, p, ahead)
-        if entry_month[p] > month and gap >= entry_threshold[p]:
-            entry_month[p] = month
-            want = share[p] * max(gap, 0.0)
-            for s in range(ahead, months):
-                reach = min(want, pipeline[p, s])
-                if reach > developed[p, s]:
-                    developed[p, s] = reach
-    for p in range(providers):
-        ahead = month + development[p]
-        if ahead >= months:
-            continue
-        gap = demand_now * growth[p, month] - _rivals(developed, p, ahead)
-        target[p] = share[p] * max(gap, 0.0) if entry_month[p] <= month else 0.0
-    for p in range(providers):
-        ahead = month + development[p]
-        if ahead >= months:
-            continue
-        for s in range(ahead, months):
-            reach = min(target[p], pipeline[p, s])
-            if reach > developed[p, s]:
-                developed[p, s] = reach
-
-
-@numba.njit(cache=True, nogil=True)
-def _rivals(developed, p, ahead):
-    """Capacity the providers other than ``p`` have developed for month ``ahead``."""
-    rivals = 0.0
-    for j in range(developed.shape[0]):
-        if j != p:
-            rivals = rivals + developed[j, ahead]
-    return rivals
