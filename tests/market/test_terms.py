@@ -188,3 +188,32 @@ def test_a_tender_in_its_window_counts_in_pending_at_what_it_can_deliver():
         ds = cm.simulate(sc, paths=1, seed=0, engine=engine).isel(path=0)
         np.testing.assert_allclose(ds.tender_quantity, [1.0, 0.7], rtol=1e-12)
         np.testing.assert_allclose(ds.award.sum("provider"), [0.3, 0.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("rule", ["rofr", "open"])
+def test_open_tenders_do_not_count_the_same_headroom_twice(rule):
+    # Three leads in month 0 and 3 GW of demand; the one provider with capacity has 1 GW.
+    # The 6-month tender can deliver 1 GW; under a window the 12-month tender, sized while
+    # the first is pending, can deliver nothing more from the same gigawatt. So both rules
+    # ask for 3, 2 and 2 GW, as the open market does deciding each tender at once.
+    data = small_scenario(
+        **{
+            "horizon_months": 36,
+            "demand.initial_gw": 3.0,
+            "buyer.lead_months": 6,
+            "buyer.tender_every_months": 36,
+            "buyer.term_months": 24,
+        }
+    ).to_dict()
+    data["buyer"]["ramp_lead_months"] = [12, 18]
+    solo = data["providers"][0]
+    data["providers"] = [
+        dict(solo, name="holder", capacity=[{"date": "2030-01", "gw": 0.0}]),
+        dict(solo, name="outsider", capacity=[{"date": "2030-01", "gw": 1.0}]),
+    ]
+    data["contract"] = {"rule": rule, "holder": "holder", "window_months": 3}
+    sc = Scenario.from_dict(data)
+    for engine in ("vector", "compiled", "des"):
+        ds = cm.simulate(sc, paths=1, seed=0, engine=engine).isel(path=0)
+        np.testing.assert_allclose(ds.tender_quantity, [3.0, 2.0, 2.0], rtol=1e-12)
+        np.testing.assert_allclose(ds.award.sum("provider"), [1.0, 0.0, 0.0], atol=1e-12)

@@ -3,6 +3,7 @@
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import computemarket as cm
@@ -107,3 +108,18 @@ def test_no_shipped_pipeline_rises_faster_than_three_gw_a_year():
         for a, b in pairwise(points):
             months = month_index(b.date, a.date)
             assert (b.gw - a.gw) / months * 12.0 <= 3.0 + 1e-9, (provider.name, a.date, b.date)
+
+
+@pytest.mark.parametrize("name", ["history", "exclusive_kept"])
+def test_the_defaults_initial_contracts_fit_under_their_providers_ceilings(name):
+    # Initial contracts are typed in, not checked against capacity; a contract above its
+    # provider's ceiling would shut the provider out of every tender that overlaps it
+    # (headroom holds over a contract's term, docs/model.md).
+    from computemarket.market.plan import make_plan
+
+    plan = make_plan(load_scenario(name))
+    book = np.zeros((plan.months, plan.n_providers))
+    for slot in range(plan.n_initial):
+        p = plan.initial_provider[slot]
+        book[plan.contract_start[slot] : plan.contract_end[slot, p], p] += plan.initial_gw[slot]
+    assert (book <= plan.ceiling.T + 1e-9).all()

@@ -110,8 +110,11 @@ class Ledger:
     open_quantity : ndarray, shape (K, n)
         Quantity of each tender issued but not yet decided (GW).
     open_deliverable : ndarray, shape (K, n)
-        What each tender in its window can deliver: its quantity, at most the providers'
-        headroom at its start when issued (GW); what :meth:`pending` counts.
+        What each tender in its window can deliver (GW), what :meth:`pending` counts: its
+        quantity, at most the providers' headroom for it when issued, less what the open
+        tenders pending for its start could deliver.
+    latest_start : int
+        The latest first month of any contract booked so far.
     developed : ndarray, shape (P, T, n)
         Capacity each provider has developed for the buyer by each month (GW): the
         ceiling on its commitments. Under exogenous supply, the plan's ceiling (a
@@ -213,7 +216,8 @@ class Ledger:
         """GW (n,) of open tenders whose contracts would be active in ``month``.
 
         A tender in its window counts at what it can deliver: its quantity, at most the
-        headroom all providers had at its start when it was issued.
+        providers' headroom for it when it was issued (:meth:`_room`) less what the open
+        tenders pending then could deliver.
         """
         plan = self.plan
         covers = (plan.tender_start <= month) & (month < plan.tender_end)
@@ -230,13 +234,16 @@ class Ledger:
         start = int(plan.tender_start[k])
         forecast = demand_now * self._factor[k]
         forecast = np.minimum(forecast, plan.demand_ceiling[start])
-        covered = total(self.commitments[start]) + self.pending(start)
+        pending = self.pending(start)
+        covered = total(self.commitments[start]) + pending
         quantity = forecast - covered
         quantity = np.where(quantity > EPS_GW, quantity, 0.0)
         self.open_quantity[k] = quantity
         if plan.tender_window[k] > 0:
-            room = np.maximum(self._room(k), 0.0)
-            self.open_deliverable[k] = np.minimum(quantity, total(room))
+            # What it can deliver: the providers' room less what the open tenders
+            # counted in pending can deliver from it.
+            room = total(np.maximum(self._room(k), 0.0))
+            self.open_deliverable[k] = np.minimum(quantity, np.maximum(room - pending, 0.0))
         return quantity
 
     def _room(self, k: int) -> np.ndarray:

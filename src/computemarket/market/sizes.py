@@ -56,7 +56,7 @@ def bytes_per_path(plan: Plan) -> int:
     providers = plan.n_providers
     contracts = plan.n_initial + plan.n_tenders
     horizon = max(plan.months, int(plan.contract_end.max(initial=0)))
-    ledger = 6 * contracts * providers + horizon * providers + 4 * providers + plan.n_tenders
+    ledger = 6 * contracts * providers + horizon * providers + 4 * providers + 2 * plan.n_tenders
     states = state_count(providers, plan.snapped_states) if plan.bidding_mode == "strategic" else 1
     inputs = (3 + states) * plan.n_tenders * providers + plan.months
     return _FLOAT * (ledger + inputs) + kept_bytes_per_path(plan)

@@ -253,7 +253,7 @@ def run_paths(
                         free = 0.0
                         for p in range(providers):
                             free = free + max(headroom[p], 0.0)
-                        open_deliverable[k] = min(quantity, free)
+                        open_deliverable[k] = min(quantity, max(free - pending, 0.0))
                         continue
                 start = tender_start[k]
                 slot = initial + k
