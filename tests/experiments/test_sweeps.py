@@ -411,3 +411,33 @@ def test_a_script_without_a_main_guard_gets_a_message_not_a_broken_pool(tmp_path
     )
     assert proc.returncode != 0
     assert "__name__ == '__main__'" in proc.stderr
+
+
+def test_the_memory_check_sizes_each_point_that_adds_tenders(tmp_path, monkeypatch):
+    # A point with ramp leads has three times the tenders of the base: the check must
+    # count its own size, not the base's, for what the result keeps.
+    from computemarket.experiments import sweeps
+    from computemarket.market.plan import make_plan
+    from computemarket.market.sizes import kept_bytes_per_path
+
+    spec = load_sweep(
+        _write(
+            tmp_path,
+            """
+[design]
+kind = "grid"
+[[axes]]
+path = "buyer.ramp_lead_months"
+values = [[], [6, 30]]
+""",
+            "ramps.toml",
+            paths=10,
+            settings='keep = "full"\n',
+        )
+    )
+    seen = []
+    monkeypatch.setattr(sweeps, "check_bytes", lambda *args: seen.append(args[2]))
+    sweeps._check_size(spec)
+    sizes = [kept_bytes_per_path(make_plan(spec.scenario(p))) for p in spec.points]
+    assert sizes[1] > sizes[0]
+    assert seen == [10 * sum(sizes)]

@@ -28,7 +28,12 @@ from computemarket.experiments.gather import PointStatistics, assemble, stack
 from computemarket.experiments.store import Store
 from computemarket.experiments.sweep_file import Point, SweepSpec, load_sweep
 from computemarket.market.plan import make_plan
-from computemarket.market.sizes import check_bytes, check_memory, kept_bytes_per_path
+from computemarket.market.sizes import (
+    bytes_per_path,
+    check_bytes,
+    check_memory,
+    kept_bytes_per_path,
+)
 from computemarket.results.summary import summarize
 from computemarket.scenario import Scenario
 from computemarket.scenario.numbers import integer_argument
@@ -223,18 +228,35 @@ def _sweep(spec, store, executor, workers, progress, checkpoint_seconds, engine)
     return result
 
 
+#: Scenario fields that change how many tenders, contracts, months or tender states a
+#: point has, and so its size in memory.
+SIZING_FIELDS = ("horizon_months", "buyer.", "providers", "initial_contracts", "bidding.")
+
+
 def _check_size(spec: SweepSpec) -> None:
-    """Refuse, before any work, a sweep whose points or result would not fit in memory."""
+    """Refuse, before any work, a sweep whose points or result would not fit in memory.
+
+    Each point is sized from its own plan where it sets a field that changes the size
+    (:data:`SIZING_FIELDS`: more leads, tenders, months or providers), one plan per
+    distinct setting of those fields (every point is valid: :func:`load_sweep` checked
+    it); a point that sets none is the base's size.
+    """
     paths, keep = spec.settings.paths, spec.settings.keep
-    plan = make_plan(spec.base)
-    check_memory(plan, paths, "records" if keep == "full" else "metrics", DEFAULT_CHUNK_PATHS)
-    per_point = (kept_bytes_per_path(plan) if keep == "full" else 8 * 64) * (
-        paths if keep != "summary" else 1
-    )
+    plans: dict[str, Any] = {}
+    sizes = []
+    for point in spec.points:
+        sizing = {k: v for k, v in point.updates.items() if k.startswith(SIZING_FIELDS)}
+        key = repr(sorted(sizing.items()))
+        if key not in plans:
+            plans[key] = make_plan(spec.scenario(point) if sizing else spec.base)
+        sizes.append(plans[key])
+    largest = max(plans.values(), key=bytes_per_path, default=make_plan(spec.base))
+    check_memory(largest, paths, "records" if keep == "full" else "metrics", DEFAULT_CHUNK_PATHS)
+    kept = sum(kept_bytes_per_path(plan) if keep == "full" else 8 * 64 for plan in sizes)
     check_bytes(
         "points",
         len(spec.points),
-        len(spec.points) * per_point,
+        kept * (paths if keep != "summary" else 1),
         f"the result would hold every point's {'time series' if keep == 'full' else 'paths'}; "
         'keep = "summary" keeps statistics only, or use fewer points or paths',
     )
