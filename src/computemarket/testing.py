@@ -54,7 +54,8 @@ def scenarios(
     (``demand.ceiling``), about one in two a market for compute bought elsewhere
     (``buyer.elsewhere_*``, priced above zero and at most at the value of unmet demand),
     and each provider a dated first tender (``providers[].bids_from``) and a term of its
-    own (``providers[].term_months``) one time in four each.
+    own (``providers[].term_months``) one time in four each; one scenario in four changes
+    its rule once or twice (``contract.changes``).
 
     Parameters
     ----------
@@ -234,6 +235,17 @@ def scenarios(
         "initial_contracts": initial,
         "run": {"paths": 4, "seed": draw(st.integers(0, 2**32))},
     }
+    if draw(st.integers(0, 3)) == 0:  # rule changes, one time in four
+        # A rule with a holder needs one: with none, the market stays open.
+        allowed = rules if data["contract"]["holder"] is not None else ("open",)
+        offsets = sorted(draw(st.sets(st.integers(1, months - 1), min_size=1, max_size=2)))
+        changes = []
+        for offset in offsets:
+            change = {"date": _month(2035, offset), "rule": draw(st.sampled_from(allowed))}
+            if change["rule"] == "rofr" and draw(st.booleans()):
+                change["window_months"] = draw(st.integers(0, min([lead, *ramps])))
+            changes.append(change)
+        data["contract"]["changes"] = changes
     # The holder of a right, and providers with initial contracts, are in the market
     # from the start: they cannot be entrants.
     present = {data["contract"]["holder"], *(c["provider"] for c in initial)}
