@@ -250,7 +250,7 @@ def _check_size(spec: SweepSpec) -> None:
         if key not in plans:
             plans[key] = make_plan(spec.scenario(point) if sizing else spec.base)
         sizes.append(plans[key])
-    largest = max(plans.values(), key=bytes_per_path, default=make_plan(spec.base))
+    largest = max(plans.values(), key=bytes_per_path) if plans else make_plan(spec.base)
     check_memory(largest, paths, "records" if keep == "full" else "metrics", DEFAULT_CHUNK_PATHS)
     kept = sum(kept_bytes_per_path(plan) if keep == "full" else 8 * 64 for plan in sizes)
     check_bytes(

@@ -138,14 +138,13 @@ def commit(
     >>> book[:, :, 0].sum(axis=0).tolist(), peak.ravel().tolist()
     ([1.0, 2.0], [0.5, 0.5])
     """
-    stop = None if latest_start is None else latest_start + 1
+    stop = len(commitments) if latest_start is None else latest_start + 1
     if (ends == ends[0]).all():
         end = int(ends[0])
         commitments[start:end] += award
-        return np.max(commitments[start : end if stop is None else min(end, stop)], axis=0)
+        return np.max(commitments[start : min(end, stop)], axis=0)
     peak = np.empty_like(award)
     for p, end in enumerate(ends.tolist()):
         commitments[start:end, p] += award[p]
-        last = end if stop is None else min(end, stop)
-        peak[p] = np.max(commitments[start:last, p], axis=0)
+        peak[p] = np.max(commitments[start : min(end, stop), p], axis=0)
     return peak

@@ -158,7 +158,7 @@ class Ledger:
         # order the construction was ordered.
         self._due: dict[int, list[int]] = {}
         # The latest start of a contract booked so far: a tender starting earlier must also
-        # fit beside it (:meth:`_headroom`).
+        # fit beside it (booking.headroom_over_term).
         self.latest_start = int(plan.contract_start[: plan.n_initial].max(initial=-1))
         # Where capacity is the same on every path, the month from which each provider's
         # never falls (booking.headroom_over_term uses it to stop early).
@@ -247,9 +247,19 @@ class Ledger:
         return quantity
 
     def _room(self, k: int) -> np.ndarray:
-        """GW (P, n) each provider can commit to tender ``k`` now (:meth:`_headroom`)."""
+        """GW (P, n) each provider can commit to tender ``k`` now, over its own term.
+
+        See :func:`~computemarket.market.booking.headroom_over_term` (docs/model.md).
+        """
         plan = self.plan
-        headroom = self._headroom(int(plan.tender_start[k]), plan.contract_end[plan.n_initial + k])
+        headroom = headroom_over_term(
+            self.developed,
+            self.commitments,
+            int(plan.tender_start[k]),
+            plan.contract_end[plan.n_initial + k],
+            self.latest_start,
+            self._rises_from,
+        )
         # A provider with a later first tender (providers[].bids_from) offers nothing yet.
         headroom[plan.tender_month[k] < plan.bids_from] = 0.0
         return headroom
@@ -310,7 +320,8 @@ class Ledger:
         self.open_deliverable[k] = 0.0
         # Build what the provider's capacity (built or ordered) cannot cover at the peak of
         # its commitments over the new contract's term (each provider's own).
-        build = self._commit(award, start, plan.contract_end[slot]) - self.owned
+        ends = plan.contract_end[slot]
+        build = commit(self.commitments, award, start, ends, self.latest_start) - self.owned
         build = np.where(build > EPS_GW, build, 0.0)
         self.owned = self.owned + build
         self.build[slot] = build
@@ -318,16 +329,6 @@ class Ledger:
         self.arrival[slot] = np.where(build > 0.0, arrival, NEVER)
         self._ordered(slot)
         return outcome, build, np.maximum(headroom, 0.0), bids, threshold
-
-    def _headroom(self, start: int, ends: np.ndarray) -> np.ndarray:
-        """GW (P, n) each provider can commit from ``start`` to its end (docs/model.md)."""
-        return headroom_over_term(
-            self.developed, self.commitments, start, ends, self.latest_start, self._rises_from
-        )
-
-    def _commit(self, award: np.ndarray, start: int, ends: np.ndarray) -> np.ndarray:
-        """Book ``award`` (P, n) from ``start`` to each provider's end (:func:`commit`)."""
-        return commit(self.commitments, award, start, ends, self.latest_start)
 
     # -- delivery -------------------------------------------------------------------------
     def deliver(
