@@ -61,8 +61,14 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--solve-paths", type=int, default=200)
     parser.add_argument("--bidding", default="cost_plus", choices=["cost_plus", "strategic"])
+    parser.add_argument(
+        "--entry-only", action="store_true", help="print only the table of AWS's entry"
+    )
     args = parser.parse_args()
     base = cm.load_scenario("investment").with_updates({"bidding.mode": args.bidding})
+    if args.entry_only:
+        _entry_table(args, base, base.contract.holder)
+        return
     solved, policies = {}, {}
     for name, updates in SCHEDULES.items():
         eq = cm.investment_equilibrium(base.with_updates(updates), paths=args.solve_paths, seed=1)
@@ -132,18 +138,23 @@ def _entry_table(args, base, holder) -> None:
     """Entry of AWS, by entry cost and rule schedule, each schedule in its own equilibrium."""
     print("\nWith AWS as a potential entrant from 2025-01 (each schedule's equilibrium):\n")
     print(
-        "| entry cost ($B) | schedule | AWS enters (share of paths) | median entry month | "
-        "cost against open ($B) | outside GW at end against open |"
+        "| entry cost ($B) | schedule | AWS's thresholds (GW) | AWS enters (share of paths) | "
+        "median entry month | cost against open ($B) | outside GW at end against open |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     data = base.to_dict()
     for cost in ENTRY_COSTS:
         entrant = {**ENTRANT, "entry": {"cost": cost, "earliest": "2025-01", "threshold_gw": 1.0}}
         market = cm.Scenario.from_dict({**data, "providers": [*data["providers"], entrant]})
-        runs = {}
+        runs, thresholds = {}, {}
         for name in ("open", "history", "rofr kept"):
             eq = cm.investment_equilibrium(
                 market.with_updates(SCHEDULES[name]), paths=args.solve_paths, seed=1
+            )
+            own = eq.entry_threshold.sel(provider="aws")
+            thresholds[name] = ", ".join(
+                f"{rule} {'never' if value >= 1e5 else f'{value:g}'}"
+                for rule, value in zip(own.rule.values, own.values, strict=True)
             )
             runs[name] = cm.simulate_summary(
                 cm.Scenario.from_toml(eq.attrs["scenario"]), paths=args.paths
@@ -155,7 +166,7 @@ def _entry_table(args, base, holder) -> None:
             cost_diff = _paired(summary, runs["open"], "total_cost", None, holder)
             outside = _paired(summary, runs["open"], "outside_developed_gw", None, holder)
             print(
-                f"| {cost:g} | {name} | {entered.mean():.3f} | {median} | "
+                f"| {cost:g} | {name} | {thresholds[name]} | {entered.mean():.3f} | {median} | "
                 f"{cost_diff[0]:+.3g} ± {cost_diff[1]:.2g} | {outside[0]:+.3g} ± {outside[1]:.2g} |"
             )
 

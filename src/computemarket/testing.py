@@ -75,7 +75,8 @@ def scenarios(
     supplies : tuple of str, default both supply modes
         Supply modes to draw from (``supply.mode``); under ``investment`` every provider
         gets a drawn ``investment`` table, and one in three (not the holder, nor one with
-        initial contracts) an ``entry`` table.
+        initial contracts) an ``entry`` table, half of them with a threshold of their own
+        under one rule.
 
     Returns
     -------
@@ -164,6 +165,10 @@ def scenarios(
                     "earliest": _month(2035, draw(st.integers(-12, months + 12))),
                     "threshold_gw": draw(st.sampled_from([0.0, 1.0]) | st.floats(0.0, 20.0)),
                 }
+                if draw(st.booleans()):  # its own threshold under one rule, half the time
+                    rule = draw(st.sampled_from(["exclusive", "rofr", "rofo", "open"]))
+                    own = draw(st.sampled_from([0.0, 1e6]) | st.floats(0.0, 20.0))
+                    provider["entry"]["threshold_by_rule"] = {rule: own}
     zero_growth = draw(st.booleans())
     ceiling = []
     if draw(st.integers(0, 2)) == 0:  # a ceiling on demand, one time in three

@@ -150,3 +150,34 @@ def test_compare_can_let_investment_respond_to_each_rule():
     assert 0.0 <= responds.attrs["investment_epsilon"] <= TOLERANCE
     with pytest.raises(cm.InputError, match="investment"):
         cm.compare(_scenario(), investment="solved", **kw)
+
+
+def test_an_entrant_best_responds_under_each_rule_of_the_schedule():
+    # Exclusivity to 2028, then open: an entrant can sell nothing under the first rule.
+    sc = _scenario().with_updates(
+        {
+            "contract.rule": "exclusive",
+            "contract.changes": [{"date": "2028-01", "rule": "open"}],
+            "providers.stargate.entry": {"cost": 2.0, "earliest": "2025-07", "threshold_gw": 1.0},
+        }
+    )
+    eq = cm.investment_equilibrium(sc, paths=80, seed=SEED, rounds=4)
+    assert list(eq.rule.values) == ["exclusive", "open"]
+    thresholds = eq.entry_threshold.sel(provider="stargate")
+    assert np.isnan(eq.entry_threshold.sel(provider="azure")).all()
+    # It needs a larger forecast gap to enter while it cannot sell than once it can.
+    assert float(thresholds.sel(rule="exclusive")) > float(thresholds.sel(rule="open"))
+    # Apart from the solver: each rule's threshold moved alone, on fresh paths.
+    solved = cm.Scenario.from_toml(eq.attrs["scenario"])
+    seed, i = SEED + 1000, 2
+    base = _profits(solved, seed, paths=80)[:, i]
+    scale = max(abs(base.mean()), 2.0, 1.0)
+    for rule in ("exclusive", "open"):
+        own = float(thresholds.sel(rule=rule))
+        for value in (0.0, own * 0.5, own * 2.0, 1e6):
+            trial = solved.with_updates(
+                {f"providers.stargate.entry.threshold_by_rule.{rule}": value}
+            )
+            paired = _profits(trial, seed, paths=80)[:, i] - base
+            gain = paired.mean() - 3.0 * paired.std(ddof=1) / np.sqrt(paired.size)
+            assert gain / scale <= TOLERANCE, (rule, value, gain)

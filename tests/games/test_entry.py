@@ -145,3 +145,55 @@ def test_entry_study_refuses_bad_arguments(kwargs, field):
         cm.entry_study("open", **kwargs)
     with pytest.raises(cm.InputError, match="rule"):
         cm.entry_study("auction", potential_entrants=2, entry_cost=0.1)
+
+
+def _gap_and_noise(ds: xr.Dataset) -> tuple[float, float]:
+    """Mean price less long-run average cost, and the Monte Carlo error of the margin."""
+    bought = ds.awarded.sum("provider")
+    margin = (ds.price * bought - (ds.cost * ds.awarded).sum("provider")).values
+    gap = float(ds.mean_price - ds.long_run_average_cost)
+    return gap, margin.std(ddof=1) / np.sqrt(margin.size) / float(bought.mean())
+
+
+@pytest.mark.parametrize("entry_cost", [0.045, 0.012, 0.005])
+def test_under_free_entry_the_price_is_the_long_run_average_cost_within_the_derived_gap(
+    entry_cost,
+):
+    # docs/economics.md (Entry, the long run): E[p] - LRAC = (n + 1)(pi(n) - k), which free
+    # entry puts in [0, (n + 1)(pi(n) - pi(n + 1))) = [0, 2 / ((n + 2)(n + 3))) here: at
+    # most 2 / (n + 3) of the price, so the gap closes as entry costs fall and n grows
+    # (n = 3, 7 and 12 below; each cost lies away from every pi(n), so n is not a knife edge).
+    most = 12
+    ds = cm.entry_study("open", potential_entrants=most, entry_cost=entry_cost, draws=40_000)
+    n = int(ds.n_entrants)
+    assert n == free_entry_number(
+        _profit("open", "first_price", np.arange(1, most + 1)), entry_cost
+    )
+    gap, noise = _gap_and_noise(ds)
+    exact = 1 / (n + 2) - (n + 1) * entry_cost
+    assert gap == pytest.approx(exact, abs=4 * noise + 1e-4)
+    assert -4 * noise <= gap <= 2 / ((n + 2) * (n + 3)) + 4 * noise
+    # The identity holds with the study's own profits too (zero profit at the margin).
+    # The holder earns an entrant's profit only on average, hence the profits' own error.
+    own, own_se = (float(v.sel(entrants=n)) for v in (ds.entrant_profit, ds.entrant_profit_se))
+    assert gap == pytest.approx((n + 1) * (own - entry_cost), abs=4 * (noise + (n + 1) * own_se))
+
+
+def test_the_long_run_gap_holds_for_lognormal_costs_with_the_studys_own_profits():
+    from scipy import stats
+
+    ds = cm.entry_study(
+        "open",
+        potential_entrants=8,
+        entry_cost=0.01,
+        cost=stats.lognorm(0.25, scale=0.6),
+        draws=40_000,
+        seed=3,
+    )
+    n = int(ds.n_entrants)
+    assert 1 <= n < 8
+    profit, se = ds.entrant_profit.values, ds.entrant_profit_se.values
+    gap, noise = _gap_and_noise(ds)
+    slack = 4 * (noise + (n + 1) * max(se[n], se[n + 1]))
+    assert gap == pytest.approx((n + 1) * (profit[n] - 0.01), abs=slack)
+    assert -slack <= gap <= (n + 1) * (profit[n] - profit[n + 1]) + slack

@@ -211,3 +211,51 @@ def test_engines_agree_under_investment_with_strategic_bids(rule):
     _, fast = _arrays(sc, 6, 3, "compiled")
     for name, values in vector.items():
         np.testing.assert_array_equal(fast[name], values, err_msg=name)
+
+
+def test_an_entrant_that_stays_out_under_one_rule_waits_for_it_to_end():
+    # Never under the right, at once under open: the same as entering from the change.
+    change = {"contract.changes": [{"date": "2027-01", "rule": "open"}]}
+    waits = _investing(
+        **change,
+        **{
+            "providers.stargate.entry": {
+                "cost": 3.0,
+                "earliest": "2025-07",
+                "threshold_gw": 0.0,
+                "threshold_by_rule": {"rofr": 1e6},
+            }
+        },
+    )
+    later = _investing(
+        **change,
+        **{"providers.stargate.entry": {"cost": 3.0, "earliest": "2027-01", "threshold_gw": 0.0}},
+    )
+    plan = make_plan(waits)
+    np.testing.assert_array_equal(plan.investment.entry_threshold[2, :24], 1e6)
+    np.testing.assert_array_equal(plan.investment.entry_threshold[2, 24:], 0.0)
+    for engine in ("vector", "compiled", "des"):
+        first, second = (cm.simulate(s, paths=12, seed=4, engine=engine) for s in (waits, later))
+        months = cm.summarize(first).entry_month.sel(provider="stargate").values
+        first.attrs, second.attrs = {}, {}  # the scenarios differ in their files only
+        assert_results_equal(first, second)
+        assert np.isfinite(months).any() and (months[np.isfinite(months)] >= 24).all()
+
+
+def test_a_threshold_under_a_rule_equal_to_the_default_changes_nothing():
+    entry = {"cost": 3.0, "earliest": "2026-01", "threshold_gw": 2.0}
+    plain = _investing(**{"providers.stargate.entry": entry})
+    same = _investing(
+        **{"providers.stargate.entry": {**entry, "threshold_by_rule": {"rofr": 2.0, "open": 7.0}}}
+    )
+    first, second = (cm.simulate(s, paths=15, seed=2) for s in (plain, same))
+    first.attrs, second.attrs = {}, {}
+    assert_results_equal(first, second)
+
+
+def test_a_bad_threshold_under_a_rule_names_the_field():
+    entry = {"cost": 3.0, "earliest": "2026-01", "threshold_by_rule": {"rofr": -1.0}}
+    with pytest.raises(cm.ScenarioError, match=r"threshold_by_rule\.rofr"):
+        _investing(**{"providers.stargate.entry": entry})
+    with pytest.raises(cm.ScenarioError, match="threshold_by_rule"):
+        _investing(**{"providers.stargate.entry": {**entry, "threshold_by_rule": {"rofx": 1.0}}})

@@ -8,7 +8,8 @@
   (:func:`sweep`), with its store (:mod:`~computemarket.experiments.store`) and the
   gathering of points into one dataset (:mod:`~computemarket.experiments.gather`);
 - :mod:`~computemarket.experiments.investment`: the providers' investment equilibrium
-  (:func:`investment_equilibrium`);
+  (:func:`investment_equilibrium`), played on the policy profiles of
+  :mod:`~computemarket.experiments.policies`;
 - :mod:`~computemarket.experiments.sensitivity`: Sobol indices and response figures;
 - :mod:`~computemarket.experiments.backtest`: the dated facts of 2025-2026 against the
   model's bands (:func:`backtest`).

@@ -7,7 +7,8 @@ its rivals will leave uncovered. :func:`investment_equilibrium` finds shares and
 at which no provider can raise its expected profit (present value of revenue less cost of
 supply less capex, :func:`computemarket.summarize`'s ``provider_profit``) by changing its
 own: iterated best responses, one provider at a time, over candidate shares around its
-current one and timings six and twelve months earlier or later, every candidate simulated
+current one, timings six and twelve months earlier or later and, for a potential entrant,
+entry thresholds under each rule of the schedule (:mod:`.policies`), every candidate simulated
 on the same paths (common random numbers), until a whole round changes nothing. It then
 measures the largest gain from the deviations the issue names (building 10% and 25% more
 or less, and a year earlier or later) as the investment analogue of ``strategic_epsilon``
@@ -24,9 +25,8 @@ import numpy as np
 import xarray as xr
 
 from computemarket.errors import InputError
+from computemarket.experiments.policies import LEAD, MOST_SHARE, SHARE, THRESHOLDS, PolicyGame
 from computemarket.scenario import Scenario, as_scenario
-from computemarket.scenario.fields import MOST_GW, MOST_MONTHS
-from computemarket.simulation import simulate_summary
 
 __all__ = ["DEVIATIONS", "investment_equilibrium"]
 
@@ -49,25 +49,13 @@ DEVIATIONS = (
     ("entry", float("inf")),
 )
 
-#: Candidate shares of one best-response step, as multiples of the current share, beside
-#: the absolute points below (so that a share of zero can grow again).
-_MULTIPLES = (0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0)
-_POINTS = (0.0, 0.25, 0.5, 1.0)
 #: A step is taken only when it raises the provider's expected profit by more than this
 #: share of it: on common random numbers the profit is flat over ranges of shares where
 #: the pipeline binds, and chasing gains below that would cycle among near-equal shares.
 _IMPROVEMENT = 1e-3
-#: Candidate changes of one best-response step to the anticipation, in months.
-_SHIFTS = (-12, -6, 6, 12)
-#: Candidate entry thresholds (GW) beside multiples of the current one; staying out is
-#: a threshold no forecast reaches.
-_ENTRY_POINTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 #: The least profit ($B) a deviation's gain is measured against, so that a provider
 #: that builds and sells nothing (profit zero) does not turn noise into a large share.
 _LEAST_SCALE = 1.0
-#: The columns of a policy profile.
-_SHARE, _LEAD, _THRESHOLD = 0, 1, 2
-_MOST_SHARE = 10.0
 
 
 def investment_equilibrium(
@@ -103,8 +91,10 @@ def investment_equilibrium(
     xarray.Dataset
         Over ``provider`` (and ``deviation``, ``round``):
 
-        - ``build_share``, ``anticipation_months``, ``entry_threshold``: the equilibrium
-          policy (the threshold is NaN for providers in the market from the start);
+        - ``build_share``, ``anticipation_months``: the equilibrium investment policy;
+        - ``entry_threshold``, over ``provider`` and ``rule``: each potential entrant's
+          equilibrium entry threshold under each rule of the schedule, in the order they
+          come into force (NaN for providers in the market from the start);
         - ``profit``, ``profit_se``: expected profit and its standard error ($B);
         - ``deviation_gain``, ``deviation_gain_se``: the paired gain in expected profit
           from each deviation ($B; NaN where a deviation is not allowed);
@@ -145,7 +135,7 @@ def investment_equilibrium(
         raise InputError("rounds", rounds, "must be a whole number of at least 1")
     deviations = _checked(deviations)
     names = sc.provider_names
-    game = _Game(sc, paths, seed, engine)
+    game = PolicyGame(sc, paths, seed, engine)
     policy = game.start
     history = []
     converged = False
@@ -159,7 +149,7 @@ def investment_equilibrium(
                 gain = game.profit(trial)[:, i].mean()
                 if gain > best_value + _IMPROVEMENT * max(abs(best_value), 1e-9):
                     best_value, changed, policy = gain, True, trial
-        history.append(policy[:, _SHARE].copy())
+        history.append(policy[:, SHARE].copy())
         if not changed:
             converged = True
             break
@@ -184,17 +174,17 @@ def investment_equilibrium(
         {
             "build_share": (
                 "provider",
-                policy[:, _SHARE],
+                policy[:, SHARE],
                 {"units": "1", "long_name": "equilibrium build share"},
             ),
             "anticipation_months": (
                 "provider",
-                policy[:, _LEAD].astype(np.int64),
+                policy[:, LEAD].astype(np.int64),
                 {"units": "month", "long_name": "equilibrium anticipation"},
             ),
             "entry_threshold": (
-                "provider",
-                policy[:, _THRESHOLD],
+                ("provider", "rule"),
+                policy[:, THRESHOLDS:],
                 {"units": "GW", "long_name": "equilibrium entry threshold (NaN: not an entrant)"},
             ),
             "profit": ("provider", profit, {"units": "GUSD", "long_name": "expected profit, PV"}),
@@ -228,6 +218,7 @@ def investment_equilibrium(
         },
         coords={
             "provider": list(names),
+            "rule": list(game.rules),
             "deviation": labels,
             "round": np.arange(1, len(history) + 1),
         },
@@ -271,7 +262,7 @@ def _checked(deviations: Sequence[tuple[str, float]]) -> list[tuple[str, float]]
         value = float(amount)
         if kind == "share" and 0 <= value < np.inf:
             out.append(("share", value))
-        elif kind == "build" and 0 <= value <= _MOST_SHARE:
+        elif kind == "build" and 0 <= value <= MOST_SHARE:
             out.append(("build", value))
         elif kind == "timing" and np.isfinite(value) and value.is_integer():
             out.append(("timing", int(value)))
@@ -280,85 +271,3 @@ def _checked(deviations: Sequence[tuple[str, float]]) -> list[tuple[str, float]]
         else:
             raise InputError("deviations", item, allowed)
     return out
-
-
-class _Game:
-    """Expected profits of every provider for given policies, memoised, on common paths.
-
-    A policy profile is an array ``(P, 3)``: each provider's build share, anticipation
-    (months) and entry threshold (GW; NaN for a provider in the market from the start).
-    """
-
-    def __init__(self, sc: Scenario, paths: int, seed: int | None, engine: str) -> None:
-        self.sc, self.paths, self.engine = sc, paths, engine
-        self.seed = sc.run.seed if seed is None else seed
-        self._cache: dict[bytes, np.ndarray] = {}
-        self.start = np.array(
-            [
-                [
-                    p.investment.build_share,
-                    p.investment.anticipation_months,
-                    p.entry.threshold_gw if p.entry is not None else np.nan,
-                ]
-                for p in sc.providers
-            ]
-        )
-        self.entry_cost = np.array([p.entry.cost if p.entry else 0.0 for p in sc.providers])
-
-    def steps(self, policy: np.ndarray, i: int) -> list[tuple[int, float]]:
-        """Candidate changes of provider ``i``'s policy in one best-response step."""
-        share, lead, threshold = policy[i]
-        steps = [(_SHARE, float(min(share * m, _MOST_SHARE))) for m in _MULTIPLES]
-        steps += [(_SHARE, point) for point in _POINTS]
-        steps += [(_LEAD, float(lead + s)) for s in _SHIFTS if self._allowed_lead(i, lead + s)]
-        if not np.isnan(threshold):
-            steps += [(_THRESHOLD, float(min(threshold * m, MOST_GW))) for m in _MULTIPLES]
-            steps += [(_THRESHOLD, point) for point in (*_ENTRY_POINTS, MOST_GW)]
-        return steps
-
-    def deviate(
-        self, policy: np.ndarray, i: int, deviation: tuple[str, float]
-    ) -> np.ndarray | None:
-        """Provider ``i``'s policy after ``deviation``, or None where it has no such choice."""
-        kind, amount = deviation
-        trial = policy.copy()
-        if kind == "share":
-            trial[i, _SHARE] = min(policy[i, _SHARE] * amount, _MOST_SHARE)
-        elif kind == "build":
-            trial[i, _SHARE] = amount
-        elif kind == "timing":
-            trial[i, _LEAD] = policy[i, _LEAD] + amount
-            if not self._allowed_lead(i, trial[i, _LEAD]):
-                return None  # it would forecast before the decision, or past any horizon
-        else:
-            if np.isnan(policy[i, _THRESHOLD]):
-                return None
-            trial[i, _THRESHOLD] = (
-                min(policy[i, _THRESHOLD] * amount, MOST_GW) if amount < np.inf else MOST_GW
-            )
-        return trial
-
-    def _allowed_lead(self, i: int, lead: float) -> bool:
-        """Whether ``anticipation_months = lead`` is a valid choice for provider ``i``."""
-        development = self.sc.providers[i].investment.development_months
-        return -development <= lead <= MOST_MONTHS
-
-    def variant(self, policy: np.ndarray) -> Scenario:
-        """The scenario with every provider playing its part of ``policy``."""
-        updates: dict[str, object] = {}
-        for name, (share, lead, threshold) in zip(self.sc.provider_names, policy, strict=True):
-            updates[f"providers.{name}.investment.build_share"] = float(share)
-            updates[f"providers.{name}.investment.anticipation_months"] = int(lead)
-            if not np.isnan(threshold):
-                updates[f"providers.{name}.entry.threshold_gw"] = float(threshold)
-        return self.sc.with_updates(updates)
-
-    def profit(self, policy: np.ndarray) -> np.ndarray:
-        """Each path's profit of each provider, (paths, P)."""
-        key = policy.tobytes()
-        if key not in self._cache:
-            summary = simulate_summary(
-                self.variant(policy), engine=self.engine, paths=self.paths, seed=self.seed
-            )
-            self._cache[key] = summary["provider_profit"].transpose("path", "provider").values
-        return self._cache[key]

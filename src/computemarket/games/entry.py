@@ -107,7 +107,13 @@ def entry_study(
         entrant's expected profit before the entry cost; NaN at 0, where there is none),
         its Monte Carlo ``entrant_profit_se``, and ``welfare`` (expected buyer, holder
         and outsider surplus less the entry costs paid). ``n_entrants``: the free-entry
-        number (:func:`free_entry_number`). Over ``draw`` (and ``provider``): the
+        number (:func:`free_entry_number`). At that number, ``mean_price`` (the buyer's
+        expected payment per unit bought) and ``long_run_average_cost`` (the expected
+        cost of the units supplied plus ``entry_cost`` for every provider present, the
+        holder's renewal included, per unit bought; NaN without trade): under ``open``
+        the first exceeds the second by ``(n + 1)(π(n) − k)``, between 0 and
+        ``(n + 1)(π(n) − π(n + 1))`` (``docs/economics.md``, Entry). Over ``draw`` (and
+        ``provider``): the
         outcomes of :func:`~computemarket.tender_study` with ``n_entrants`` outsiders,
         the same draws bit for bit; with none, the holder faces the buyer alone.
 
@@ -189,6 +195,24 @@ def entry_study(
     )
     out["n_entrants"] = xr.DataArray(
         entered, attrs={"units": "1", "long_name": "free-entry number of entrants"}
+    )
+    bought = float(out.awarded.sum("provider").mean())
+    supply = float((out.cost * out.awarded).sum("provider").mean())
+    paid = float((out.price * out.awarded.sum("provider")).mean())
+    out["mean_price"] = xr.DataArray(
+        paid / bought if bought > 0 else np.nan,
+        attrs={
+            "units": "1",
+            "long_name": "buyer's expected payment per unit bought, at n_entrants",
+        },
+    )
+    out["long_run_average_cost"] = xr.DataArray(
+        (supply + (entered + 1) * entry_cost) / bought if bought > 0 else np.nan,
+        attrs={
+            "units": "1",
+            "long_name": "expected cost of the units supplied plus the entry cost of every "
+            "provider present (the holder's included), per unit bought, at n_entrants",
+        },
     )
     out.attrs = {
         **out.attrs,

@@ -20,9 +20,9 @@ in the shares ``a``).
 
 A provider with an ``entry`` table is a potential entrant: it has nothing developed and
 wins nothing until, at a review from its earliest month, the same forecast gap reaches its
-``threshold_gw``; it then enters, pays its entry cost and invests from then on. Entrants
-decide before the investment decisions, in provider order, each seeing what the entrants
-before it have just developed.
+threshold under the rule in force that month; it then enters, pays its entry cost and
+invests from then on. Entrants decide before the investment decisions, in provider order,
+each seeing what the entrants before it have just developed.
 
 Under ``"exogenous"`` the developed capacity is the schedule itself and nothing here
 changes it. :func:`review` is the decision's arithmetic; the vectorized and
@@ -39,6 +39,7 @@ import numpy as np
 from computemarket.errors import Problem, ScenarioError
 from computemarket.scenario import Scenario
 from computemarket.scenario.calendar import month_index
+from computemarket.scenario.rules import RULES
 from computemarket.scenario.supply import annuity_factor
 
 __all__ = ["NOT_ENTERED", "InvestmentPlan", "investment_plan", "lookahead", "review"]
@@ -73,9 +74,12 @@ class InvestmentPlan:
         pipeline, where that is lower; zero for a potential entrant).
     entrant : ndarray of bool, shape (P,)
         Which providers are potential entrants (``providers[].entry``).
-    entry_from, entry_threshold, entry_cost : ndarray, shape (P,)
-        Each entrant's earliest month of entry, entry threshold (GW) and entry cost ($B);
-        :data:`NOT_ENTERED`, 0 and 0 for the others.
+    entry_from, entry_cost : ndarray, shape (P,)
+        Each entrant's earliest month of entry and entry cost ($B); :data:`NOT_ENTERED`
+        and 0 for the others.
+    entry_threshold : ndarray, shape (P, T)
+        Each entrant's entry threshold (GW) at a review in each month: its threshold under
+        the rule in force that month (0 for the others).
     """
 
     investing: bool
@@ -101,7 +105,11 @@ class InvestmentPlan:
 
 
 def investment_plan(
-    sc: Scenario, drift: np.ndarray, monthly_volatility: float, pipeline: np.ndarray
+    sc: Scenario,
+    drift: np.ndarray,
+    monthly_volatility: float,
+    pipeline: np.ndarray,
+    month_rule: np.ndarray,
 ) -> InvestmentPlan:
     """The investment arrays of a scenario.
 
@@ -115,6 +123,8 @@ def investment_plan(
         Monthly standard deviation of log-demand shocks.
     pipeline : ndarray, shape (P, T)
         Each provider's capacity schedule by month.
+    month_rule : ndarray of int, shape (T,)
+        The code (:data:`computemarket.scenario.RULES`) of the rule in force each month.
 
     Returns
     -------
@@ -176,7 +186,10 @@ def investment_plan(
         ],
         dtype=np.int64,
     )
-    threshold = np.array([p.entry.threshold_gw if p.entry else 0.0 for p in sc.providers])
+    by_rule = np.array(
+        [[p.entry.threshold(rule) if p.entry else 0.0 for rule in RULES] for p in sc.providers]
+    ).reshape(providers, len(RULES))
+    threshold = by_rule[:, month_rule]
     entry_cost = np.array([p.entry.cost if p.entry else 0.0 for p in sc.providers])
     initial[entrant] = 0.0
     return InvestmentPlan(
@@ -249,7 +262,7 @@ def review(
         if ahead >= months:
             continue  # capacity could not be ready inside the horizon
         gap = demand_now * plan.growth[i, month] - _rivals(developed, i, ahead)
-        enters = (entry_month[i] > month) & (gap >= plan.entry_threshold[i])
+        enters = (entry_month[i] > month) & (gap >= plan.entry_threshold[i, month])
         entry_month[i] = np.where(enters, month, entry_month[i])
         reach = np.minimum(
             (plan.share[i] * np.maximum(gap, 0.0))[None, :], pipeline[i, ahead:, None]

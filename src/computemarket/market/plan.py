@@ -384,5 +384,11 @@ def make_plan(sc: Scenario) -> Plan:
         provider_term=term,
         elsewhere_price=buyer.elsewhere_price,
         elsewhere_gw=buyer.elsewhere_gw,
-        investment=investment_plan(sc, _drift(sc, months + lookahead(sc)), float(sigma), ceiling),
+        investment=investment_plan(
+            sc,
+            _drift(sc, months + lookahead(sc)),
+            float(sigma),
+            ceiling,
+            _rules(sc, np.arange(months))[0],
+        ),
     )

@@ -30,7 +30,7 @@ from computemarket.scenario.fields import (
     param,
 )
 
-__all__ = ["Entry", "Investment", "Supply", "annuity_factor"]
+__all__ = ["Entry", "Investment", "RuleThresholds", "Supply", "annuity_factor"]
 
 
 class Supply(Section):
@@ -98,12 +98,39 @@ class Investment(Section):
         return self
 
 
+def _rule_threshold(rule: str) -> float | None:
+    return param(
+        None,
+        "GW",
+        f"Entry threshold at reviews while '{rule}' is in force (empty: threshold_gw; "
+        f"{MOST_GW:g}: never enter under it).",
+        ge=0,
+        le=MOST_GW,
+        allow_inf_nan=False,
+    )
+
+
+class RuleThresholds(Section):
+    """A potential entrant's entry threshold under each contract rule, where it differs.
+
+    The rule in force at a review is part of the state an entrant sees, so its threshold
+    may depend on it: an entrant that expects its first contracts to be matched by the
+    holder can wait for the right to end. A rule left empty takes ``threshold_gw``.
+    """
+
+    exclusive: float | None = _rule_threshold("exclusive")
+    rofr: float | None = _rule_threshold("rofr")
+    rofo: float | None = _rule_threshold("rofo")
+    open: float | None = _rule_threshold("open")
+
+
 class Entry(Section):
     """A potential entrant: a provider that is not in the market until it decides to enter.
 
     Until it enters it has no capacity and wins nothing. From ``earliest`` on, at every
     investment review, it enters when the demand it forecasts its rivals will leave
-    uncovered (as its investment rule forecasts it) is at least ``threshold_gw``; it then
+    uncovered (as its investment rule forecasts it) is at least its threshold under the
+    rule in force at that review (``threshold_by_rule``, else ``threshold_gw``); it then
     pays ``cost`` and from that review on invests like any provider. Entrants decide in
     the order the providers are listed, each seeing the entries before it in the same
     review (docs/economics.md, Entry in the market).
@@ -121,6 +148,33 @@ class Entry(Section):
         ge=0,
         le=MOST_GW,
     )
+    threshold_by_rule: RuleThresholds = Field(
+        default_factory=RuleThresholds,
+        description="Entry thresholds (GW) by the rule in force at the review, where they "
+        "differ from threshold_gw.",
+    )
+
+    def threshold(self, rule: str) -> float:
+        """The entry threshold (GW) at a review while ``rule`` is in force.
+
+        Parameters
+        ----------
+        rule : {"exclusive", "rofr", "rofo", "open"}
+
+        Returns
+        -------
+        float
+            ``threshold_by_rule.<rule>`` where it is set, else ``threshold_gw``.
+
+        Examples
+        --------
+        >>> entry = Entry(cost=3.0, earliest="2025-01", threshold_gw=1.0,
+        ...               threshold_by_rule={"rofr": 1e6})
+        >>> entry.threshold("rofr"), entry.threshold("open")
+        (1000000.0, 1.0)
+        """
+        own = getattr(self.threshold_by_rule, rule)
+        return self.threshold_gw if own is None else float(own)
 
 
 def annuity_factor(rate: float, years: float) -> float:

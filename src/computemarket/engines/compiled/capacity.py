@@ -73,7 +73,7 @@ def investment_review(
         if ahead >= months:
             continue
         gap = demand_now * growth[p, month] - rivals(developed, p, ahead)
-        if entry_month[p] > month and gap >= entry_threshold[p]:
+        if entry_month[p] > month and gap >= entry_threshold[p, month]:
             entry_month[p] = month
             want = share[p] * max(gap, 0.0)
             for s in range(ahead, months):
