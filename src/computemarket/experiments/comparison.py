@@ -31,6 +31,7 @@ HEADLINE = (
     "holder_surplus",
     "outsider_surplus",
     "outside_developed_gw",
+    "outside_developed_gw_months",
     "providers_in_market",
     "inefficient_award_rate",
     "hhi",

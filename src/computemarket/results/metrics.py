@@ -207,6 +207,9 @@ def _metric_values(
         "capex_spent": capex,
         "developed_gw": developed,
         "outside_developed_gw": _sum(np.where(is_holder, 0.0, developed), axis=1),
+        "outside_developed_gw_months": _sum(
+            np.where(is_holder, 0.0, monthly("developed")), axis=(1, 2)
+        ),
         "entry_month": np.where(in_market, first, np.nan),
         "providers_in_market": _sum((entered[:, -1, :] & in_market).astype(float), axis=1),
     }

@@ -159,6 +159,12 @@ METRICS = {
         _GW,
         "capacity developed by the providers other than the holder by the last month",
     ),
+    "outside_developed_gw_months": (
+        GW_MONTHS,
+        "capacity developed by the providers other than the holder, summed over the months "
+        "of the horizon (a later entry or build shows here when the capacity at the end "
+        "does not differ)",
+    ),
     "entry_month": (
         MONTHS,
         "months from the start to the provider's entry (0 if in from the start, NaN if it "
