@@ -9,6 +9,7 @@ for any cost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -162,43 +163,76 @@ class BidTable:
             c = cost[..., i]
             left = np.minimum(position[..., i].astype(np.int64), grid.size - 2)
             step = position[..., i] - left
-            inside = bid[left] + step * (bid[left + 1] - bid[left])
+            low, high = bid[left], bid[left + 1]
+            inside = low + step * (high - low)
             if self.cuts is not None and not np.isnan(self.cuts[i]).all():
                 cut = self.cuts[i][left]
-                jump = np.where(step < cut, bid[left], bid[left + 1])
+                jump = np.where(step < cut, low, high)
                 inside = np.where(np.isnan(cut), inside, jump)
-            slope = (bid[1] - bid[0]) / (grid[1] - grid[0]) if grid[1] > grid[0] else 0.0
-            # Half a cell below the first grid point, in probability.
-            floor = bid[0] - 0.5 * (bid[1] - bid[0])
-            below = np.maximum(c, np.maximum(bid[0] + slope * (c - grid[0]), floor))
-            top = (bid[-1] - bid[-2]) / (grid[-1] - grid[-2]) if grid[-1] > grid[-2] else 0.0
-            above = np.maximum(c, bid[-1] + top * (c - grid[-1]))
-            out[..., i] = np.where(c < grid[0], below, np.where(c > grid[-1], above, inside))
-            if self.outer_costs is not None:
-                # Only the few costs beyond the grid are read again, off the knots.
-                outside = (c < grid[0]) | (c > grid[-1])
-                if outside.any():
-                    column = out[..., i]
-                    column[outside] = self._outer(i, c[outside], column[outside])
+            out[..., i] = inside
+            # The few costs beyond the grid are read again, element by element the same.
+            outside = (c < grid[0]) | (c > grid[-1])
+            if outside.any():
+                column = out[..., i]
+                column[outside] = self._beyond(i, c[outside])
         return out
+
+    def _beyond(self, i: int, c: np.ndarray) -> np.ndarray:
+        """Bids of bidder ``i`` at costs ``c`` beyond its grid (both sides)."""
+        grid, bid = self.costs[i], self.bids[i]
+        slope = (bid[1] - bid[0]) / (grid[1] - grid[0]) if grid[1] > grid[0] else 0.0
+        # Half a cell below the first grid point, in probability.
+        floor = bid[0] - 0.5 * (bid[1] - bid[0])
+        below = np.maximum(c, np.maximum(bid[0] + slope * (c - grid[0]), floor))
+        top = (bid[-1] - bid[-2]) / (grid[-1] - grid[-2]) if grid[-1] > grid[-2] else 0.0
+        above = np.maximum(c, bid[-1] + top * (c - grid[-1]))
+        edge = np.where(c < grid[0], below, above)
+        if self.outer_costs is None:
+            return edge
+        return self._outer(i, c, edge)
 
     def _outer(self, i: int, c: np.ndarray, edge: np.ndarray) -> np.ndarray:
         """Bids beyond bidder ``i``'s grid off its outer knots, on each side that has some.
 
         ``edge``: the bids without knots, kept on a side that has none.
         """
-        grid, bid = self.costs[i], self.bids[i]
         below = above = edge
-        knots, values = self.outer_costs[i], self.outer_bids[i]
-        cuts = np.full(knots.size, np.nan) if self.outer_cuts is None else self.outer_cuts[i]
-        lower, upper = knots < grid[0], knots > grid[-1]
-        if lower.any():
-            xp, fp = np.append(knots[lower], grid[0]), np.append(values[lower], bid[0])
-            below = np.maximum(c, _chain(c, xp, fp, cuts[lower]))
-        if upper.any():
-            xp, fp = np.insert(knots[upper], 0, grid[-1]), np.insert(values[upper], 0, bid[-1])
-            above = np.maximum(c, _chain(c, xp, fp, cuts[upper]))
-        return np.where(c < grid[0], below, above)
+        lower, upper = self._chains[i]
+        low = c < self.costs[i][0]
+        if lower is not None and low.any():
+            below = np.maximum(c, _chain(c, *lower))
+        if upper is not None and not low.all():
+            above = np.maximum(c, _chain(c, *upper))
+        return np.where(low, below, above)
+
+    @cached_property
+    def _chains(self) -> list[tuple[tuple | None, tuple | None]]:
+        """Each bidder's chains of knots below and above its grid, None where it has none."""
+        chains = []
+        for i in range(self.costs.shape[0]):
+            grid, bid = self.costs[i], self.bids[i]
+            knots, values = self.outer_costs[i], self.outer_bids[i]
+            cuts = np.full(knots.size, np.nan) if self.outer_cuts is None else self.outer_cuts[i]
+            lower, upper = knots < grid[0], knots > grid[-1]
+            chains.append(
+                (
+                    (
+                        np.append(knots[lower], grid[0]),
+                        np.append(values[lower], bid[0]),
+                        cuts[lower],
+                    )
+                    if lower.any()
+                    else None,
+                    (
+                        np.insert(knots[upper], 0, grid[-1]),
+                        np.insert(values[upper], 0, bid[-1]),
+                        cuts[upper],
+                    )
+                    if upper.any()
+                    else None,
+                )
+            )
+        return chains
 
 
 def _chain(c: np.ndarray, xp: np.ndarray, fp: np.ndarray, cuts: np.ndarray) -> np.ndarray:

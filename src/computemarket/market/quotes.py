@@ -93,12 +93,16 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return bids[..., None], threshold[:, None]
     providers = plan.n_providers
     states = state_count(providers, plan.snapped_states) if plan.bidding_mode == "strategic" else 1
-    bids = np.empty((*cost.shape, states))
+    # Stored state-major, so that each state's quotes are written in one contiguous block;
+    # the state axis is last in the view returned.
+    bids = np.moveaxis(np.empty((states, *cost.shape)), 0, -1)
     threshold = np.full((plan.n_tenders, states), np.nan)
     if states > state_count(providers):
         _solve_snapped(plan, np.unique(plan.tender_rule))
     for code in np.unique(plan.tender_rule):
-        which = plan.tender_rule == code
+        mask = plan.tender_rule == code
+        # A slice where one rule covers every tender: the writes below are then plain copies.
+        which = slice(None) if mask.all() else np.flatnonzero(mask)
         rule = rule_bids(plan, int(code))
         here = cost[:, which, :]
         if states == 1:

@@ -105,7 +105,7 @@ def run(
     kernel.run_paths(
         np.ascontiguousarray(inputs.demand),
         np.ascontiguousarray(inputs.cost),
-        np.ascontiguousarray(inputs.bid),
+        np.ascontiguousarray(np.moveaxis(inputs.bid, -1, 0)),  # state-major, as stored
         np.ascontiguousarray(inputs.lead),
         np.ascontiguousarray(inputs.threshold, dtype=float),
         plan.tender_month,

@@ -144,7 +144,7 @@ def run_paths(
     outcome_price = np.empty(providers)
     headroom = np.empty(providers)
     quote = np.empty(providers)
-    states = bid.shape[3]
+    states = bid.shape[0]  # quotes state-major: (S, n, K, P)
     scratch = np.empty((3, providers))
     flags = np.empty((2, providers), dtype=np.bool_)
     order = np.empty(providers, dtype=np.int64)
@@ -275,7 +275,7 @@ def run_paths(
                     else 0
                 )
                 for p in range(providers):
-                    quote[p] = bid[i, k, p, s]
+                    quote[p] = bid[s, i, k, p]
                     bid_out[k, p, i] = quote[p]
                 threshold_out[k, i] = threshold[k, s]
                 matched, best = decide(
