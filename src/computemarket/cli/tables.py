@@ -69,7 +69,10 @@ def _cell(value: float) -> str:
 def comparison_table(result: xr.Dataset, headline: tuple[str, ...], reference: str) -> str:
     """Each headline metric's level under the reference and paired differences from it."""
     names = [str(r) for r in result.rule.values]
-    header = f"{'metric':<26}{'unit':<12}" + "".join(f"{n:>22}" for n in names)
+    # Columns as wide as their longest entry, so that long names and units stay apart.
+    wide = max(26, *(len(name) + 1 for name in headline))
+    unit_wide = max(12, *(len(str(result[name].attrs["units"])) + 1 for name in headline))
+    header = f"{'metric':<{wide}}{'unit':<{unit_wide}}" + "".join(f"{n:>22}" for n in names)
     lines = [header, "-" * len(header)]
     for name in headline:
         level = result[f"{name}_stats"].sel(statistic="mean")
@@ -83,7 +86,7 @@ def comparison_table(result: xr.Dataset, headline: tuple[str, ...], reference: s
                 d = float(diff.sel(rule=rule, statistic="mean"))
                 se = float(diff.sel(rule=rule, statistic="std_error"))
                 cells += f"{_short(d, signed=True) + ' ± ' + _short(se):>22}"
-        lines.append(f"{name:<26}{result[name].attrs['units']:<12}{cells}")
+        lines.append(f"{name:<{wide}}{result[name].attrs['units']:<{unit_wide}}{cells}")
     return "\n".join(lines)
 
 
