@@ -242,15 +242,25 @@ def test_an_entrant_that_stays_out_under_one_rule_waits_for_it_to_end():
         assert np.isfinite(months).any() and (months[np.isfinite(months)] >= 24).all()
 
 
-def test_a_threshold_under_a_rule_equal_to_the_default_changes_nothing():
+def test_a_threshold_under_a_rule_is_read_only_while_that_rule_is_in_force():
+    # The right to 2027, then open: each rule's own threshold counts in its months only.
     entry = {"cost": 3.0, "earliest": "2026-01", "threshold_gw": 2.0}
-    plain = _investing(**{"providers.stargate.entry": entry})
-    same = _investing(
-        **{"providers.stargate.entry": {**entry, "threshold_by_rule": {"rofr": 2.0, "open": 7.0}}}
-    )
-    first, second = (cm.simulate(s, paths=15, seed=2) for s in (plain, same))
-    first.attrs, second.attrs = {}, {}
-    assert_results_equal(first, second)
+    change = {"contract.changes": [{"date": "2027-01", "rule": "open"}]}
+
+    def run(**by_rule):
+        sc = _investing(
+            **change, **{"providers.stargate.entry": {**entry, "threshold_by_rule": by_rule}}
+        )
+        ds = cm.simulate(sc, paths=15, seed=2)
+        ds.attrs = {}  # the scenarios differ in their files only
+        return ds
+
+    plain = run()
+    assert_results_equal(plain, run(rofr=2.0, open=2.0))  # the same thresholds spelled out
+    assert_results_equal(plain, run(exclusive=0.0, rofo=50.0))  # rules never in force
+    for by_rule in ({"rofr": 50.0}, {"open": 50.0}):  # each rule's months do count
+        with pytest.raises(AssertionError):
+            assert_results_equal(plain, run(**by_rule))
 
 
 def test_a_bad_threshold_under_a_rule_names_the_field():

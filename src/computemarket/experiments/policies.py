@@ -183,7 +183,10 @@ class PolicyGame:
         """The scenario with every provider playing its part of ``policy``.
 
         An entrant's thresholds go to ``entry.threshold_by_rule`` under each rule of the
-        schedule, and to ``entry.threshold_gw`` too where the schedule has one rule.
+        schedule, and to ``entry.threshold_gw`` too where the schedule has one rule. With
+        several rules ``threshold_gw`` keeps its value, which only a rule outside the
+        schedule would read (for instance the same scenario compared under another rule):
+        solve that schedule's equilibrium instead.
         """
         updates: dict[str, object] = {}
         for name, row in zip(self.sc.provider_names, policy, strict=True):

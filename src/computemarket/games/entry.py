@@ -110,10 +110,12 @@ def entry_study(
         number (:func:`free_entry_number`). At that number, ``mean_price`` (the buyer's
         expected payment per unit bought) and ``long_run_average_cost`` (the expected
         cost of the units supplied plus ``entry_cost`` for every provider present, the
-        holder's renewal included, per unit bought; NaN without trade): under ``open``
-        the first exceeds the second by ``(n + 1)(π(n) − k)``, between 0 and
-        ``(n + 1)(π(n) − π(n + 1))`` (``docs/economics.md``, Entry). Over ``draw`` (and
-        ``provider``): the
+        holder's renewal included, per unit bought; NaN without trade). Under ``open``
+        with a holder like the entrants (``holder_available = 1``) the first exceeds the
+        second by ``(n + 1)(π(n) − k)`` per unit bought, so where free entry, not the
+        number of potential entrants, stops entry (``π(n + 1) < k``), by between 0 and
+        ``(n + 1)(π(n) − π(n + 1))`` per unit bought (``docs/economics.md``, Entry). Over
+        ``draw`` (and ``provider``): the
         outcomes of :func:`~computemarket.tender_study` with ``n_entrants`` outsiders,
         the same draws bit for bit; with none, the holder faces the buyer alone.
 

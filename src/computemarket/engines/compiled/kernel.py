@@ -91,7 +91,7 @@ def run_paths(
     The outputs are those of :class:`computemarket.market.records.Records`, path axis last:
     ``(T, P, n)`` and ``(T, n)`` monthly, ``(K, P, n)`` and ``(K, n)`` per tender, with
     their defaults (NaN for prices not set) already in place. ``bid`` holds every
-    tender's quotes in each tender state, ``(n, K, P, S)``, and ``threshold`` the rofo
+    tender's quotes in each tender state, state-major, ``(S, n, K, P)``, and ``threshold`` the rofo
     thresholds, ``(K, S)``; each decision picks its state's
     (:func:`computemarket.engines.compiled.tender.state`). Under investment supply
     (``investing``) the providers' reviews raise each path's developed capacity, as
