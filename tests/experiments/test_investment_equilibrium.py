@@ -181,3 +181,22 @@ def test_an_entrant_best_responds_under_each_rule_of_the_schedule():
             paired = _profits(trial, seed, paths=80)[:, i] - base
             gain = paired.mean() - 3.0 * paired.std(ddof=1) / np.sqrt(paired.size)
             assert gain / scale <= TOLERANCE, (rule, value, gain)
+
+
+def test_only_the_players_best_respond():
+    sc = _with_entrant(2.0)
+    eq = cm.investment_equilibrium(sc, paths=40, seed=SEED, rounds=2, players=["stargate"])
+    assert eq.attrs["players"] == "stargate"
+    start = {p.name: p.investment.build_share for p in sc.providers}
+    for name in ("azure", "oracle"):  # not players: their policies stay, unmeasured
+        assert float(eq.build_share.sel(provider=name)) == start[name]
+        assert np.isnan(eq.deviation_gain.sel(provider=name)).all()
+    assert np.isfinite(eq.deviation_gain.sel(provider="stargate", deviation="share x1.1"))
+    # Its best response to the others' fixed policies: no listed deviation gains beyond 2%.
+    assert eq.attrs["investment_epsilon"] <= TOLERANCE
+
+
+@pytest.mark.parametrize("players", [["google"], ["oracle", "oracle"], [], "oracle"])
+def test_bad_players_are_refused(players):
+    with pytest.raises(cm.InputError, match="players"):
+        cm.investment_equilibrium(_scenario(), paths=5, players=players)

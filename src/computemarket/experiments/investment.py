@@ -66,6 +66,7 @@ def investment_equilibrium(
     engine: str = "vector",
     rounds: int = 8,
     deviations: Sequence[tuple[str, float]] = DEVIATIONS,
+    players: Sequence[str] | None = None,
 ) -> xr.Dataset:
     """Build shares that are mutual best responses, and the gain from deviating at them.
 
@@ -85,6 +86,12 @@ def investment_equilibrium(
         Most rounds of best responses (each gives every provider one step).
     deviations : sequence of (str, float), default :data:`DEVIATIONS`
         The deviations whose gain is measured at the equilibrium.
+    players : sequence of str, optional
+        The providers that best-respond (all by default). The others keep the scenario's
+        policies, and their deviations are not measured (NaN): the result is then each
+        player's best response to them, and an equilibrium among the players only. With
+        many providers, solving for the few whose choice is in question (an entrant) is
+        much cheaper.
 
     Returns
     -------
@@ -105,12 +112,14 @@ def investment_equilibrium(
         Attributes: ``investment_epsilon`` (the largest ``deviation_gain_share``, at
         least 0), ``converged`` (whether a round changed nothing: no step raised a profit
         by more than 0.1%), ``scenario`` (the TOML of the scenario with the equilibrium
-        policy), ``paths``, ``seed``, ``engine``.
+        policy), ``paths``, ``seed``, ``engine``, ``players`` (their names, joined by
+        commas).
 
     Raises
     ------
     InputError
-        If the scenario does not invest, or ``rounds`` or ``deviations`` are invalid.
+        If the scenario does not invest, or ``rounds``, ``deviations`` or ``players`` are
+        invalid.
 
     Examples
     --------
@@ -135,13 +144,14 @@ def investment_equilibrium(
         raise InputError("rounds", rounds, "must be a whole number of at least 1")
     deviations = _checked(deviations)
     names = sc.provider_names
+    playing = _players(players, names)
     game = PolicyGame(sc, paths, seed, engine)
     policy = game.start
     history = []
     converged = False
     for _ in range(rounds):
         changed = False
-        for i in range(len(names)):
+        for i in playing:
             best_value = game.profit(policy)[:, i].mean()
             for column, value in game.steps(policy, i):
                 trial = policy.copy()
@@ -156,7 +166,7 @@ def investment_equilibrium(
     base = game.profit(policy)
     gain = np.full((len(names), len(deviations)), np.nan)
     gain_se = np.full_like(gain, np.nan)
-    for i in range(len(names)):
+    for i in playing:
         for j, deviation in enumerate(deviations):
             trial = game.deviate(policy, i, deviation)
             if trial is None:
@@ -229,6 +239,7 @@ def investment_equilibrium(
             "paths": int(paths),
             "seed": int(game.seed),
             "engine": engine,
+            "players": ",".join(names[i] for i in playing),
         },
     )
 
@@ -242,6 +253,20 @@ def _label(kind: str, amount: float) -> str:
     if kind == "entry" and amount == np.inf:
         return "entry never"
     return f"{kind} x{amount:g}"
+
+
+def _players(players: Sequence[str] | None, names: Sequence[str]) -> list[int]:
+    """The indices of the providers that best-respond, refusing unknown or repeated names."""
+    if players is None:
+        return list(range(len(names)))
+    if isinstance(players, str) or not isinstance(players, Sequence) or not players:
+        raise InputError("players", players, "must be a non-empty list of provider names")
+    unknown = [p for p in players if p not in names]
+    if unknown or len(set(players)) != len(players):
+        raise InputError(
+            "players", list(players), f"must name each provider once, among {', '.join(names)}"
+        )
+    return sorted(names.index(p) for p in players)
 
 
 def _checked(deviations: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
