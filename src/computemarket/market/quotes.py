@@ -111,7 +111,7 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             continue
         located: dict = {}  # the snapped states' tables share cost grids by set of takers
         for state in range(states):
-            view = bids[..., state]  # a view: the mask below then indexes it in place
+            view = bids[..., state]  # a view: the tender index below then writes into it
             unused = shares(state, providers) is not None and not _snapped_used(state, providers)
             if unused or (state != all_needed(providers) and len(takers(state, providers)) < 2):
                 # Never reached: a lone provider with headroom is "all needed", and a
