@@ -74,6 +74,28 @@ def test_a_users_overlay_reads_its_base_from_its_own_folder(tmp_path, monkeypatc
     assert cheaper.run == base.run  # the empty [run] reset nothing
 
 
+def test_an_overlay_sets_a_table_its_base_leaves_unset(tmp_path):
+    # history's aws has no investment or entry table (None); an overlay may add one key by
+    # key, and a missing required key is named.
+    path = tmp_path / "entrant.toml"
+    path.write_text(
+        'base = "history"\n[supply]\nmode = "investment"\n'
+        '[providers.aws.entry]\ncost = 3.0\nearliest = "2025-01"\n'
+        "[providers.aws.investment]\ncapex_per_gw = 12.0\n"
+    )
+    aws = load_scenario(path).provider("aws")
+    assert (aws.entry.cost, aws.entry.earliest) == (3.0, "2025-01")
+    assert aws.investment.capex_per_gw == 12.0
+    with pytest.raises(cm.ScenarioError, match=r"entry\.earliest = None: required"):
+        load_scenario().with_updates({"providers.aws.entry.cost": 3.0})
+    with pytest.raises(cm.ScenarioError, match="bids_from is a value, not a table"):
+        load_scenario().with_updates({"providers.aws.bids_from.month": 3})
+    # Unset sub-tables are left out of the TOML, not written empty.
+    text = load_scenario(path).to_toml()
+    assert "threshold_by_rule" not in text
+    assert cm.Scenario.from_toml(text) == load_scenario(path)
+
+
 @pytest.mark.parametrize(
     ("text", "field", "phrase"),
     [

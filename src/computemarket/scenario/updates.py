@@ -42,6 +42,8 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         last = depth == len(parts) - 1
         where = ".".join(parts[:depth]) or "the scenario"
         if isinstance(node, dict):
+            if isinstance(node, _NewTable):
+                node.setdefault(part, None)
             if part not in node:
                 raise KeyError(
                     f"no parameter {part!r} in {where}; known: {', '.join(sorted(node))}"
@@ -49,7 +51,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             if last:
                 node[part] = value
             else:
-                node[part] = _mutable(node[part])
+                # An optional table not set yet (None) is entered as an empty one, so that
+                # ``providers.aws.entry.cost`` can set an entry table; validation then asks
+                # for its other required fields.
+                node[part] = _NewTable() if node[part] is None else _mutable(node[part])
                 node = node[part]
         elif isinstance(node, list):
             if last and _adds(node, part, value):
@@ -101,6 +106,15 @@ def get_path(data: dict[str, Any], path: str) -> Any:
     return node
 
 
+class _NewTable(dict):
+    """A table that was unset (None) before an update entered it: any key may be added."""
+
+
+def _all_none(table: dict[str, Any]) -> bool:
+    """Whether every value of ``table``, through its sub-tables, is None."""
+    return all(v is None or (isinstance(v, dict) and _all_none(v)) for v in table.values())
+
+
 def _mutable(value: Any) -> Any:
     if isinstance(value, tuple):
         return [copy.deepcopy(v) for v in value]
@@ -120,9 +134,21 @@ def _list_index(items: list[Any], part: str, where: str) -> int:
 
 
 def drop_none(value: Any) -> Any:
-    """``value`` with every ``None`` left out of its tables (TOML has no null)."""
+    """``value`` with every ``None`` left out of its tables (TOML has no null).
+
+    A table all of whose values are ``None`` is left out too, rather than written empty.
+
+    Examples
+    --------
+    >>> drop_none({"a": 1, "b": None, "c": {"d": None}, "e": [{"f": None}], "g": {}})
+    {'a': 1, 'e': [{}], 'g': {}}
+    """
     if isinstance(value, dict):
-        return {k: drop_none(v) for k, v in value.items() if v is not None}
+        return {
+            k: drop_none(v)
+            for k, v in value.items()
+            if v is not None and not (isinstance(v, dict) and v and _all_none(v))
+        }
     if isinstance(value, list | tuple):
         return [drop_none(v) for v in value]
     return value
