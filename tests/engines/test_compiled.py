@@ -12,7 +12,15 @@ from computemarket.market.inputs import prepare
 from computemarket.market.plan import make_plan
 from computemarket.testing import assert_results_equal, scenarios
 
-SHIPPED = ["baseline", "exclusive", "history", "investment", "open", "with_aws"]
+SHIPPED = [
+    "baseline",
+    "exclusive",
+    "history",
+    "history_investment",
+    "investment",
+    "open",
+    "with_aws",
+]
 
 
 def _compare(scenario, paths, seed):
