@@ -1,9 +1,9 @@
 """Print the table of docs/economics.md for the default market with investment and entry on.
 
 Run from the repository root: ``python docs/investment_history.py [--paths 1000]
-[--solve-paths 200] [--entry-costs 1 3 8] [--jobs 2]``. On ``history_investment.toml`` (the
-default market, its schedules as pipelines, AWS's GPU capacity a potential entrant) it
-solves the providers' investment and entry equilibrium
+[--solve-paths 200] [--entry-costs 1 3 8] [--jobs 2] [--bidding cost_plus]``. On
+``history_investment.toml`` (the default market, its schedules as pipelines, AWS's GPU
+capacity a potential entrant) it solves the providers' investment and entry equilibrium
 (:func:`computemarket.investment_equilibrium`) under each rule schedule of the shipped
 counterfactuals (the ROFR as it ran, the ROFR kept to 2030, and no right at all) for each
 entry cost of AWS, simulates every equilibrium on the same paths, and prints each
@@ -46,11 +46,15 @@ def _schedule(name: str) -> dict:
     return {"contract.rule": contract["rule"], "contract.changes": contract.get("changes", [])}
 
 
-def _solve(args: tuple[float, str, int]) -> tuple[float, str, str, str]:
-    """One schedule's equilibrium at one entry cost: its scenario as TOML and a line."""
-    cost, schedule, paths = args
+def _solve(args: tuple[float, str, int, str]) -> tuple[float, str, str, str, str]:
+    """One schedule's equilibrium at one entry cost: its scenario as TOML and lines."""
+    cost, schedule, paths, bidding = args
     market = cm.load_scenario("history_investment").with_updates(
-        {"providers.aws.entry.cost": cost, **_schedule(SCHEDULES[schedule])}
+        {
+            "providers.aws.entry.cost": cost,
+            "bidding.mode": bidding,
+            **_schedule(SCHEDULES[schedule]),
+        }
     )
     eq = cm.investment_equilibrium(market, paths=paths, seed=1)
     shares = ", ".join(
@@ -111,9 +115,10 @@ AWS_EARLY = {
 }
 
 
-def _dates(paths: int) -> None:
+def _dates(paths: int, bidding: dict) -> None:
     """The ROFR's cost with exogenous supply, by the late entrants' dates."""
-    history, open_ = cm.load_scenario("history"), cm.load_scenario("open_from_start")
+    history = cm.load_scenario("history").with_updates(bidding)
+    open_ = cm.load_scenario("open_from_start").with_updates(bidding)
     every = {
         **AWS_EARLY,
         "providers.cerebras.bids_from": "2025-01",
@@ -141,7 +146,7 @@ def _dates(paths: int) -> None:
             for field in ("bids_from", "capacity")
         },
     }
-    invested = cm.load_scenario("history_investment").with_updates(dated)
+    invested = cm.load_scenario("history_investment").with_updates({**dated, **bidding})
     a = cm.simulate_summary(invested, paths=paths)
     b = cm.simulate_summary(invested.with_updates(_schedule("open_from_start")), paths=paths)
     print(f"| as typed in, investment supply | {_difference(a, b, 'total_cost')} |")
@@ -151,9 +156,9 @@ def _dates(paths: int) -> None:
         print(f"| {label} from 2025-01 under open only | {_difference(ran, b, 'total_cost')} |")
 
 
-def _aws(paths: int) -> None:
+def _aws(paths: int, bidding: dict) -> None:
     """What entering at once, or waiting for the right to end, is worth to AWS and the buyer."""
-    market = cm.load_scenario("history_investment")
+    market = cm.load_scenario("history_investment").with_updates(bidding)
     at_once = cm.simulate_summary(market, paths=paths)
     profit = at_once.provider_profit.sel(provider="aws").values
     se = profit.std(ddof=1) / np.sqrt(paths)
@@ -190,16 +195,22 @@ def main() -> None:
     parser.add_argument("--solve-paths", type=int, default=200)
     parser.add_argument("--entry-costs", type=float, nargs="+", default=[1.0, 3.0, 8.0])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--bidding", default="cost_plus", choices=["cost_plus", "strategic"])
     parser.add_argument("--dates", action="store_true", help="the ROFR's cost by entry dates")
     parser.add_argument("--aws", action="store_true", help="AWS's entry at once or waiting")
     args = parser.parse_args()
+    bidding = {"bidding.mode": args.bidding}
     if args.dates or args.aws:
         if args.dates:
-            _dates(args.paths)
+            _dates(args.paths, bidding)
         if args.aws:
-            _aws(args.paths)
+            _aws(args.paths, bidding)
         return
-    work = [(cost, name, args.solve_paths) for cost in args.entry_costs for name in SCHEDULES]
+    work = [
+        (cost, name, args.solve_paths, args.bidding)
+        for cost in args.entry_costs
+        for name in SCHEDULES
+    ]
     with ProcessPoolExecutor(args.jobs) as pool:
         solved = {(cost, name): rest for cost, name, *rest in pool.map(_solve, work)}
     for _, line, _ in solved.values():
@@ -243,7 +254,9 @@ def main() -> None:
                 f"| {cost:g} | {name} | fixed at open's | {solved[cost, 'open'][2]} | "
                 f"{_entry(summary)} | {_cells(summary, reference, holder)} |"
             )
-    exogenous = {name: run(cm.load_scenario(file)) for name, file in SCHEDULES.items()}
+    exogenous = {
+        name: run(cm.load_scenario(file).with_updates(bidding)) for name, file in SCHEDULES.items()
+    }
     for name in ("ROFR as it ran", "ROFR kept"):
         print(
             f"| - | {name} | exogenous (history.toml) | - | - | - | "
