@@ -150,6 +150,18 @@ def _dates(paths: int, bidding: dict) -> None:
     a = cm.simulate_summary(invested, paths=paths)
     b = cm.simulate_summary(invested.with_updates(_schedule("open_from_start")), paths=paths)
     print(f"| as typed in, investment supply | {_difference(a, b, 'total_cost')} |")
+    # And exogenous supply at the investment file's costs (net of the shell annuity).
+    net = {
+        f"providers.{p.name}.{field}": getattr(p, field)
+        for p in invested.providers
+        for field in ("base_cost", "markup")
+    }
+    a = cm.simulate_summary(history.with_updates(net), paths=paths)
+    b = cm.simulate_summary(open_.with_updates(net), paths=paths)
+    print(
+        f"| as typed in, exogenous supply at costs net of the annuity | "
+        f"{_difference(a, b, 'total_cost')} |"
+    )
     ran = cm.simulate_summary(history, paths=paths)
     for label, updates in (("AWS (both chips)", AWS_EARLY), ("all four", every)):
         b = cm.simulate_summary(open_.with_updates(updates), paths=paths)
