@@ -31,6 +31,9 @@ import computemarket as cm
 #: The rule schedules, by the shipped file whose contract table they take.
 SCHEDULES = {"ROFR as it ran": "history", "ROFR kept": "rofr_kept", "open": "open_from_start"}
 
+#: The potential entrants: AWS's GPU and Trainium lines.
+ENTRANTS = ("aws", "aws_trainium")
+
 #: Differences reported: metric, column label, how providers are reduced.
 METRICS = [
     ("total_cost", "cost ($B)", None),
@@ -63,13 +66,16 @@ def _solve(args: tuple[float, str, int, str]) -> tuple[float, str, str, str, str
             eq.provider.values, eq.build_share.values, eq.anticipation_months.values, strict=True
         )
     )
-    own = eq.entry_threshold.sel(provider="aws")
-    thresholds = ", ".join(
-        f"{rule} {'never' if value >= 1e5 else f'{value:.3g}'}"
-        for rule, value in zip(own.rule.values, own.values, strict=True)
+    thresholds = "; ".join(
+        ", ".join(
+            f"{rule} {'never' if value >= 1e5 else f'{value:.3g}'}"
+            for rule, value in zip(own.rule.values, own.values, strict=True)
+        )
+        for own in (eq.entry_threshold.sel(provider=name) for name in ENTRANTS)
     )
     line = (
-        f"entry cost {cost:g}, {schedule}: shares {shares}; AWS's thresholds {thresholds}; "
+        f"entry cost {cost:g}, {schedule}: shares {shares}; thresholds (GPU; Trainium) "
+        f"{thresholds}; "
         f"epsilon {eq.attrs['investment_epsilon']:.2%}; converged {bool(eq.attrs['converged'])}"
     )
     return cost, schedule, eq.attrs["scenario"], line, thresholds
@@ -94,10 +100,14 @@ def _cells(summary, reference, holder) -> str:
 
 
 def _entry(summary) -> str:
-    month = summary.entry_month.sel(provider="aws").values
-    entered = np.isfinite(month)
-    median = f"{np.median(month[entered]):.0f}" if entered.any() else "-"
-    return f"{entered.mean():.3f} | {median}"
+    """Each entrant's share of paths entered and median entry month, as table cells."""
+    cells = []
+    for name in ENTRANTS:
+        month = summary.entry_month.sel(provider=name).values
+        entered = np.isfinite(month)
+        median = f"{np.median(month[entered]):.0f}" if entered.any() else "-"
+        cells.append(f"{entered.mean():.3f} | {median}")
+    return " | ".join(cells)
 
 
 def _difference(a, b, metric: str) -> str:
@@ -139,7 +149,7 @@ def _dates(paths: int, bidding: dict) -> None:
     # The investment file with history's dated entries back (AWS from 2025-11 on its
     # schedule, Trainium from 2026-02): investment supply alone.
     dated = {
-        "providers.aws.entry": None,
+        **{f"providers.{name}.entry": None for name in ENTRANTS},
         **{
             f"providers.{name}.{field}": history.provider(name).model_dump(mode="json")[field]
             for name in ("aws", "aws_trainium")
@@ -150,6 +160,17 @@ def _dates(paths: int, bidding: dict) -> None:
     a = cm.simulate_summary(invested, paths=paths)
     b = cm.simulate_summary(invested.with_updates(_schedule("open_from_start")), paths=paths)
     print(f"| as typed in, investment supply | {_difference(a, b, 'total_cost')} |")
+    # Only the GPU line's entry decided, Trainium dated as in history.
+    trainium = cm.load_scenario("history_investment").with_updates(
+        {
+            "providers.aws_trainium.entry": None,
+            "providers.aws_trainium.bids_from": history.provider("aws_trainium").bids_from,
+            **bidding,
+        }
+    )
+    a = cm.simulate_summary(trainium, paths=paths)
+    b = cm.simulate_summary(trainium.with_updates(_schedule("open_from_start")), paths=paths)
+    print(f"| GPU line decided, Trainium dated | {_difference(a, b, 'total_cost')} |")
     # And exogenous supply at the investment file's costs (net of the shell annuity).
     net = {
         f"providers.{p.name}.{field}": getattr(p, field)
@@ -234,10 +255,10 @@ def main() -> None:
 
     labels = " | ".join(label for _, label, _ in METRICS)
     print(
-        f"\n| entry cost ($B) | schedule | investment | AWS's thresholds (GW) | AWS enters | "
-        f"median entry month | {labels} |"
+        f"\n| GPU entry cost ($B) | schedule | investment | thresholds, GPU; Trainium (GW) | "
+        f"GPU enters | median month | Trainium enters | median month | {labels} |"
     )
-    print("|---|---|---|---|---|---|" + "---|" * len(METRICS))
+    print("|---|---|---|---|---|---|---|---|" + "---|" * len(METRICS))
     for cost in args.entry_costs:
         scenarios = {name: cm.Scenario.from_toml(solved[cost, name][0]) for name in SCHEDULES}
         reference = run(scenarios["open"])
@@ -253,12 +274,16 @@ def main() -> None:
                 f"{_cells(summary, reference, holder)} |"
             )
         for name in ("ROFR as it ran", "ROFR kept"):
-            # Every policy at open's, AWS's threshold under the right included.
-            entry = scenarios["open"].provider("aws").entry
+            # Every policy at open's, the entrants' thresholds under the right included.
             fixed = scenarios["open"].with_updates(
                 {
                     **_schedule(SCHEDULES[name]),
-                    "providers.aws.entry.threshold_by_rule.rofr": entry.threshold("open"),
+                    **{
+                        f"providers.{entrant}.entry.threshold_by_rule.rofr": scenarios["open"]
+                        .provider(entrant)
+                        .entry.threshold("open")
+                        for entrant in ENTRANTS
+                    },
                 }
             )
             summary = run(fixed)
@@ -271,7 +296,7 @@ def main() -> None:
     }
     for name in ("ROFR as it ran", "ROFR kept"):
         print(
-            f"| - | {name} | exogenous (history.toml) | - | - | - | "
+            f"| - | {name} | exogenous (history.toml) | - | - | - | - | - | "
             f"{_cells(exogenous[name], exogenous['open'], holder)} |"
         )
 

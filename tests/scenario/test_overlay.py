@@ -90,6 +90,9 @@ def test_an_overlay_sets_a_table_its_base_leaves_unset(tmp_path):
         load_scenario().with_updates({"providers.aws.entry.cost": 3.0})
     with pytest.raises(cm.ScenarioError, match="bids_from is a value, not a table"):
         load_scenario().with_updates({"providers.aws.bids_from.month": 3})
+    # An unset value (None) entered as a table is refused by validation, naming the field.
+    with pytest.raises(cm.ScenarioError, match=r"providers\[0\]\.term_months: must be a valid"):
+        load_scenario().with_updates({"providers.azure.term_months.x": 3})
     # Unset sub-tables are left out of the TOML, not written empty.
     text = load_scenario(path).to_toml()
     assert "threshold_by_rule" not in text
