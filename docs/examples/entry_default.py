@@ -1,11 +1,11 @@
 """The default market with investment and entry: when AWS enters, and what is developed.
 
 ``history_investment.toml`` is the default market (``history.toml``) with each capacity
-schedule as a pipeline and AWS's GPU capacity as a potential entrant, whose entry the
-model decides. The default types AWS in from November 2025, after the right of first
-refusal ended; with investment and entry on, AWS enters at the first review, under the
-right as well (docs/economics.md, The question with investment and entry on the default
-market).
+schedule as a pipeline and AWS's GPU and Trainium lines as potential entrants, whose entry
+the model decides. The default types AWS's GPUs in from November 2025, after the right of
+first refusal ended; with investment and entry on, they enter at the first review, under
+the right as well (docs/economics.md, The question with investment and entry on the
+default market).
 """
 
 import numpy as np
