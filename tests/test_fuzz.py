@@ -122,7 +122,11 @@ COST_TABLES = st.fixed_dictionaries(
 def _new_inputs(data: dict, draw) -> None:
     """Add what the shipped files do not hold: a provider's cost table, a forecaster."""
     if "providers" in data and draw(st.booleans()):
-        provider = draw(st.integers(0, len(data["providers"]) - 1))
+        # A list of providers, or in an overlay a table of them by name.
+        keys = list(data["providers"]) if isinstance(data["providers"], dict) else None
+        provider = draw(
+            st.sampled_from(keys) if keys else st.integers(0, len(data["providers"]) - 1)
+        )
         data["providers"][provider]["cost"] = copy.deepcopy(draw(COST_TABLES))
     if "buyer" in data and draw(st.booleans()):
         data["buyer"]["forecast"] = draw(
