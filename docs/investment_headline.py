@@ -36,7 +36,13 @@ METRICS = [
 ]
 
 
-def _paired(a, b, name, by, holder):
+def paired(a, b, name, by, holder):
+    """Mean and standard error of the paired difference ``a - b`` in ``name``.
+
+    ``by`` reduces the provider dimension: ``"holder"`` selects ``holder`` (any provider's
+    name), ``"sum"`` adds providers up, None leaves the metric as it is. NaN pairs are
+    left out.
+    """
     x, y = a[name], b[name]
     if by == "holder":
         x, y = x.sel(provider=holder), y.sel(provider=holder)
@@ -50,7 +56,7 @@ def _paired(a, b, name, by, holder):
 def _row(label, summary, reference, holder):
     cells = []
     for metric, _, by in METRICS:
-        mean, se = _paired(summary, reference, metric, by, holder)
+        mean, se = paired(summary, reference, metric, by, holder)
         cells.append(f"{mean:+.3g} ± {se:.2g}")
     return f"| {label} | " + " | ".join(cells) + " |"
 
@@ -163,8 +169,8 @@ def _entry_table(args, base, holder) -> None:
             month = summary.entry_month.sel(provider="aws").values
             entered = np.isfinite(month)
             median = f"{np.median(month[entered]):.0f}" if entered.any() else "-"
-            cost_diff = _paired(summary, runs["open"], "total_cost", None, holder)
-            outside = _paired(summary, runs["open"], "outside_developed_gw", None, holder)
+            cost_diff = paired(summary, runs["open"], "total_cost", None, holder)
+            outside = paired(summary, runs["open"], "outside_developed_gw", None, holder)
             print(
                 f"| {cost:g} | {name} | {thresholds[name]} | {entered.mean():.3f} | {median} | "
                 f"{cost_diff[0]:+.3g} ± {cost_diff[1]:.2g} | {outside[0]:+.3g} ± {outside[1]:.2g} |"

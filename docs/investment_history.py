@@ -25,6 +25,7 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from investment_headline import paired  # docs/, beside this script
 
 import computemarket as cm
 
@@ -81,20 +82,9 @@ def _solve(args: tuple[float, str, int, str]) -> tuple[float, str, str, str, str
     return cost, schedule, eq.attrs["scenario"], line, thresholds
 
 
-def _paired(a, b, name, by, holder):
-    x, y = a[name], b[name]
-    if by == "holder":
-        x, y = x.sel(provider=holder), y.sel(provider=holder)
-    elif by == "sum":
-        x, y = x.sum("provider"), y.sum("provider")
-    d = (x - y).values
-    d = d[~np.isnan(d)]
-    return d.mean(), d.std(ddof=1) / np.sqrt(d.size)
-
-
 def _cells(summary, reference, holder) -> str:
     return " | ".join(
-        "{:+.3g} ± {:.2g}".format(*_paired(summary, reference, metric, by, holder))
+        "{:+.3g} ± {:.2g}".format(*paired(summary, reference, metric, by, holder))
         for metric, _, by in METRICS
     )
 
@@ -111,10 +101,9 @@ def _entry(summary) -> str:
 
 
 def _difference(a, b, metric: str) -> str:
-    d = (a[metric] - b[metric]).values
-    if metric == "provider_profit":
-        d = (a[metric] - b[metric]).sel(provider="aws").values
-    return f"{d.mean():+.3g} ± {d.std(ddof=1) / np.sqrt(d.size):.2g}"
+    """The paired difference as a cell; a provider's profit is AWS's GPU line's."""
+    by = "holder" if metric == "provider_profit" else None
+    return "{:+.3g} ± {:.2g}".format(*paired(a, b, metric, by, "aws"))
 
 
 #: AWS's GPU capacity bidding from January 2025, ready a year after (its development time).
