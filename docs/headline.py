@@ -1,9 +1,11 @@
 """Print the headline table of docs/economics.md: what the ROFR costs, with paired errors.
 
 Run from the repository root: ``python docs/headline.py [--paths 1000] [--intermediate
-{snapped,taker_set}]``. Each row pairs a scenario with its reference on common random
+{snapped,taker_set}] [--equilibrium {grid,own_type,exact}] [--modes
+cost_plus,strategic]``. Each row pairs a scenario with its reference on common random
 numbers (the same seed, the same draws path by path), for the shipped cost-plus bids and
-for strategic bidding (with ``bidding.intermediate`` as given): the default and its
+for strategic bidding (with ``bidding.intermediate`` and ``bidding.equilibrium`` as given,
+the grid by default: docs/economics.md, Unlike providers in slack tenders): the default and its
 counterfactuals with ``open_from_start``, the legacy baseline with the legacy ``open``.
 """
 
@@ -45,14 +47,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
+    parser.add_argument("--equilibrium", default="grid", choices=["own_type", "exact", "grid"])
+    parser.add_argument("--modes", default="cost_plus,strategic")
     args = parser.parse_args()
     header = "| scenario | bidding | " + " | ".join(label for _, label, _ in METRICS) + " |"
     print(header)
     print("|" + "---|" * (2 + len(METRICS)))
-    for mode in ("cost_plus", "strategic"):
+    for mode in args.modes.split(","):
         updates = {"bidding.mode": mode}
         if mode == "strategic":
             updates["bidding.intermediate"] = args.intermediate
+            updates["bidding.equilibrium"] = args.equilibrium
         references = {}
         for name, _, paired in ROWS:
             if paired not in references:

@@ -27,6 +27,7 @@ from computemarket.games.quantiles import BidTable
 from computemarket.games.refusal import RefusalSales, refusal_gain
 from computemarket.games.tails import tail_table
 from computemarket.games.uniform import uniform_gain, uniform_grid_sales
+from computemarket.games.unit_grid import grid_first_price
 from computemarket.games.winning import (
     deviation_gain,
     expected_market_price,
@@ -125,11 +126,13 @@ def market_bids(
         Probability outsiders assign to the holder being able to match (``rofr``).
     markup : float or ndarray of shape (P,)
         Markups under ``cost_plus``.
-    equilibrium : {"own_type", "exact"}, default "own_type"
+    equilibrium : {"own_type", "exact", "grid"}, default "own_type"
         First-price bids of bidders with different cost distributions: each as among
-        copies of itself, or the asymmetric equilibrium
+        copies of itself, the asymmetric equilibrium by shooting
         (:func:`computemarket.games.asymmetric.asymmetric_first_price`, falling back to the
-        own-type bids if it finds no solution). Alike bidders always get the symmetric
+        own-type bids if it finds no solution), or in distributional strategies on a grid
+        (:func:`computemarket.games.unit_grid.grid_first_price`; the own-type bids are
+        kept where they leave a smaller gain). Alike bidders always get the symmetric
         equilibrium.
     quantity : float, default 1.0
         The quantity tendered.
@@ -318,6 +321,18 @@ SHOOTING_TOLERANCE = 1e-3
 def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:
     """First-price bids: symmetric, or for unlike bidders as ``equilibrium`` asks."""
     alike = bool(np.all(costs == costs[:1]))
+    if equilibrium == "grid" and not alike:
+        own = _own_type_bids(costs, q, reserve, holder_costs, available)
+        grid = grid_first_price(
+            costs, q, reserve, holder_costs=holder_costs, holder_available=available
+        )
+        check = {"holder_costs": holder_costs, "holder_available": available}
+        if (
+            deviation_gain(costs, grid, q, reserve, **check).max()
+            < deviation_gain(costs, own, q, reserve, **check).max()
+        ):
+            return grid
+        return own
     if equilibrium == "exact" and not alike:
         bids = asymmetric_first_price(
             costs, q, reserve, holder_costs=holder_costs, holder_available=available

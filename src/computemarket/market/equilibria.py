@@ -26,7 +26,15 @@ from computemarket.market.bidding import MIN_STRATEGIC_SPREAD
 from computemarket.market.costs import cost_distribution_of, cost_quantiles
 from computemarket.market.plan import Plan
 from computemarket.market.solutions import cached, cached_map
-from computemarket.market.states import all_needed, full_set, shares, state_count, takers
+from computemarket.market.states import (
+    MOST_SET_PROVIDERS,
+    all_needed,
+    full_set,
+    present,
+    shares,
+    state_count,
+    takers,
+)
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFR
 
 __all__ = [
@@ -97,8 +105,10 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     for that case (and for cost-plus bids); zero under ``exclusive`` and with one
     provider. An intermediate tender whose shares all snap to the whole tender bids the
     slack game of its takers, the snapped game at ``(1, ..., 1)``, counted in
-    ``"slack"``. Where all headroom is needed no gain is possible (quoting the reserve
-    is dominant), so it has no entry. $B per GW-year.
+    ``"slack"``. In a market of more than ``MOST_SET_PROVIDERS`` providers ``"slack"``
+    covers the games among the providers present in the rule's tenders
+    (:func:`~computemarket.market.states.present`). Where all headroom is needed no gain
+    is possible (quoting the reserve is dominant), so it has no entry. $B per GW-year.
 
     Examples
     --------
@@ -108,13 +118,24 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     >>> case_epsilons(plan, 2)
     {'slack': 0.0, 'intermediate': None}
     """
-    slack = rule_bids(plan, rule).epsilon
+    providers = plan.n_providers
+    sets = _present_sets(plan, rule) if plan.bidding_mode == "strategic" else set()
+    if sets and rule != EXCLUSIVE:
+        # A market of more than MOST_SET_PROVIDERS: the games of the sets present.
+        key = rule_key(plan, rule)
+        slack = max(
+            rule_bids(plan, rule).epsilon
+            if len(taking) == providers
+            else _rule_bids_among(key, taking).epsilon
+            for taking in sets
+        )
+    else:
+        slack = rule_bids(plan, rule).epsilon
     if plan.bidding_mode != "strategic":
         return {"slack": float(slack), "intermediate": None}
     if rule == EXCLUSIVE:
         # The holder posts the reserve in every state: there is no game to deviate in.
         return {"slack": float(slack), "intermediate": 0.0}
-    providers = plan.n_providers
     for state in range(full_set(providers)):
         taking = takers(state, providers)
         if len(taking) >= 2:
@@ -127,6 +148,19 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
             if _snapped_used(state, providers):
                 intermediate = max(intermediate, _snapped_bids(plan, rule, state).epsilon)
     return {"slack": float(slack), "intermediate": intermediate}
+
+
+def _present_sets(plan: Plan, rule: int) -> set[tuple[int, ...]]:
+    """The sets of two providers or more present in ``rule``'s tenders, above the set cap.
+
+    Empty in markets of at most ``MOST_SET_PROVIDERS`` providers, whose states name their
+    takers, and where no tender is under ``rule``.
+    """
+    if plan.n_providers <= MOST_SET_PROVIDERS:
+        return set()
+    sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+    under = np.flatnonzero(plan.tender_rule == rule).tolist()
+    return {sets[k] for k in under if len(sets[k]) >= 2}
 
 
 def _snapped_used(state: int, providers: int) -> bool:
@@ -173,13 +207,46 @@ def rule_key(plan: Plan, rule: int) -> tuple:
 @lru_cache(maxsize=64)
 def _rule_bids(key: tuple) -> RuleBids:
     """Solved once per process; strategic solutions also kept on disk across processes."""
+    solved = _AMONG.get((key,))
+    if solved is not None:
+        return solved
     return cached(_solve, key) if key[0] == "strategic" else _solve(key)
 
 
 @lru_cache(maxsize=256)
 def _rule_bids_among(key: tuple, taking: tuple[int, ...]) -> RuleBids:
     """Strategic bids of the single-unit game among the providers ``taking`` only."""
-    return cached(_solve, key, taking)
+    solved = _AMONG.get((key, taking))
+    return solved if solved is not None else cached(_solve, key, taking)
+
+
+#: Games among the providers present, solved ahead in parallel (:func:`_solve_present`).
+_AMONG: dict[tuple, RuleBids] = {}
+
+
+def _solve_present(plan: Plan) -> None:
+    """Solve the games among the providers present in the plan's tenders, in parallel.
+
+    Markets of more than ``MOST_SET_PROVIDERS`` providers only, under strategic bidding:
+    every set present under a rule in force (the whole market's through
+    :func:`rule_bids`), in worker processes as the snapped games are, so that a cold
+    run pays the slowest game rather than their sum.
+    """
+    if plan.bidding_mode != "strategic" or plan.n_providers <= MOST_SET_PROVIDERS:
+        return
+    calls = []
+    for rule in np.unique(plan.tender_rule).tolist():
+        if rule == EXCLUSIVE:
+            continue
+        key = rule_key(plan, rule)
+        for taking in sorted(_present_sets(plan, rule)):
+            call = (key,) if len(taking) == plan.n_providers else (key, taking)
+            if call not in _AMONG:
+                calls.append(call)
+    if len(calls) > 1:
+        if len(_AMONG) + len(calls) > _MOST_SNAPPED:
+            _AMONG.clear()
+        _AMONG.update(zip(calls, cached_map(_solve, calls), strict=True))
 
 
 #: Solved snapped games in this process, by ``(key, taking, snapped)``.

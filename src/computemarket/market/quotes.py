@@ -37,13 +37,22 @@ from computemarket.market.equilibria import (
     _rule_bids_among,
     _snapped_bids,
     _snapped_used,
+    _solve_present,
     _solve_snapped,
     rule_bids,
     rule_key,
     state_epsilon,
 )
 from computemarket.market.plan import Plan
-from computemarket.market.states import all_needed, full_set, shares, state_count, takers
+from computemarket.market.states import (
+    MOST_SET_PROVIDERS,
+    all_needed,
+    full_set,
+    present,
+    shares,
+    state_count,
+    takers,
+)
 from computemarket.scenario.registry import KINDS, lookup
 from computemarket.scenario.rules import EXCLUSIVE, ROFO
 
@@ -99,13 +108,15 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     threshold = np.full((plan.n_tenders, states), np.nan)
     if states > state_count(providers):
         _solve_snapped(plan, np.unique(plan.tender_rule))
+    if states > 1:
+        _solve_present(plan)
     for code in np.unique(plan.tender_rule):
         mask = plan.tender_rule == code
         # A slice where one rule covers every tender: the writes below are then plain copies.
         which = slice(None) if mask.all() else np.flatnonzero(mask)
-        rule = rule_bids(plan, int(code))
         here = cost[:, which, :]
         if states == 1:
+            rule = rule_bids(plan, int(code))
             bids[..., 0][:, which, :] = rule(here, plan.holder, plan.reserve_price)
             threshold[which, 0] = rule.threshold
             continue
@@ -118,19 +129,42 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 # snapped state needs two takers, not all at the full share.
                 view[:, which, :] = here
                 continue
+            if providers > MOST_SET_PROVIDERS and state == full_set(providers):
+                # The game among the providers that can have headroom in each tender.
+                for taking, chosen in _present_groups(plan, np.flatnonzero(mask)):
+                    view[:, chosen, :], threshold[chosen, state] = _state_quotes(
+                        plan, int(code), state, cost[:, chosen, :], taking=taking
+                    )
+                continue
             view[:, which, :], threshold[which, state] = _state_quotes(
                 plan, int(code), state, here, located
             )
     return bids, threshold
 
 
+def _present_groups(plan: Plan, tenders: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """``tenders`` grouped by the providers that can have headroom in them (``states.present``)."""
+    sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for k in tenders.tolist():
+        groups.setdefault(sets[k], []).append(k)
+    return [(taking, np.array(chosen)) for taking, chosen in groups.items()]
+
+
 def _state_quotes(
-    plan: Plan, rule: int, state: int, cost: np.ndarray, located: dict | None = None
+    plan: Plan,
+    rule: int,
+    state: int,
+    cost: np.ndarray,
+    located: dict | None = None,
+    taking: tuple[int, ...] | None = None,
 ) -> tuple[np.ndarray, float]:
     """Quotes and the rofo threshold in one tender state.
 
     ``located``: the costs' places on the snapped states' cost grids, by set of takers,
     kept between the states of one batch (they share the grids; ``BidTable.locate``).
+    ``taking``: the providers taking part, where the state does not say (state 0 of a
+    market of more than ``MOST_SET_PROVIDERS`` providers: those present in the tenders).
 
     Providers without headroom quote their cost. Under ``rofo`` the buyer, who knows the
     state, accepts the holder's first offer up to what it expects the outside market to
@@ -143,35 +177,39 @@ def _state_quotes(
     if snapped is not None:
         solved = _snapped_bids(plan, rule, state)
         if solved is not None:
-            taking = takers(state, providers)
+            sharing = takers(state, providers)
             out = cost.copy()
-            inner = taking.index(holder) if holder in taking else -1
-            mine, knots = cost[..., taking], solved.table.costs
-            found = (located or {}).get(tuple(taking))
+            inner = sharing.index(holder) if holder in sharing else -1
+            mine, knots = cost[..., sharing], solved.table.costs
+            found = (located or {}).get(tuple(sharing))
             if found is None or not np.array_equal(found[0], knots):
                 found = (knots, solved.table.locate(mine))
                 if located is not None:
-                    located[tuple(taking)] = found
-            out[..., taking] = solved(mine, inner, reserve, found[1])
+                    located[tuple(sharing)] = found
+            out[..., sharing] = solved(mine, inner, reserve, found[1])
             return out, np.nan
         # Not solved for this rule: the bids of the set of takers.
         state = sum(1 << p for p in takers(state, providers))
-    if state == full_set(providers) or rule == EXCLUSIVE:
+    if taking is None:
+        taking = tuple(takers(state, providers))
+    if rule == EXCLUSIVE or (state != all_needed(providers) and len(taking) == providers):
         full = rule_bids(plan, rule)
         out, threshold = full(cost, holder, reserve), full.threshold
     elif state == all_needed(providers):
         # Every GW offered sells whatever its price: quote the reserve (dominant).
         out = np.where(cost < reserve, reserve, cost)
         return out, (float(reserve) if rule == ROFO else np.nan)
+    elif len(taking) < 2:
+        # Never reached: a lone provider with headroom is "all needed".
+        return cost.copy(), np.nan
     else:
-        taking = takers(state, providers)
         out = cost.copy()
-        among = _rule_bids_among(rule_key(plan, rule), tuple(taking))
+        among = _rule_bids_among(rule_key(plan, rule), taking)
         inner = taking.index(holder) if holder in taking else -1
-        out[..., taking] = among(cost[..., taking], inner, reserve)
+        out[..., list(taking)] = among(cost[..., list(taking)], inner, reserve)
         threshold = among.threshold
     if rule == ROFO and plan.refused_competes and np.isfinite(threshold):
-        edge, market = _first_offer_rule(rule_key(plan, rule), state, providers)
+        edge, market = _first_offer_rule(rule_key(plan, rule), taking, providers)
         own = cost[..., holder]
         bids = market(own[..., None])[..., 0]
         bids = np.where(own < reserve, np.minimum(bids, reserve), bids)
@@ -183,20 +221,21 @@ def _state_quotes(
 
 
 @lru_cache(maxsize=256)
-def _first_offer_rule(key: tuple, state: int, providers: int) -> tuple[float, BidTable]:
-    """The holder's first-offer rule in a state when a refused holder competes.
+def _first_offer_rule(
+    key: tuple, taking: tuple[int, ...], providers: int
+) -> tuple[float, BidTable]:
+    """The holder's first-offer rule among ``taking`` when a refused holder competes.
 
     The switching cost below which it offers the threshold, and the bids with which
-    dearer types, refused on purpose, best-respond to the outsiders' bids of the state
-    (``games.first_offer``). It depends on the game and the state only, not on the
+    dearer types, refused on purpose, best-respond to the outsiders' bids of the set
+    (``games.first_offer``). It depends on the game and the set only, not on the
     costs drawn, so it is computed once per process rather than per batch of paths.
     """
     holder, reserve = key[3], key[4]
-    if state == full_set(providers):
+    if len(taking) == providers:
         bids, rows = _rule_bids(key), [p for p in range(providers) if p != holder]
     else:
-        taking = takers(state, providers)
-        bids = _rule_bids_among(key, tuple(taking))
+        bids = _rule_bids_among(key, taking)
         rows = [j for j, p in enumerate(taking) if p != holder]
     holder_costs = _rule_bids(key).table.costs[holder]
     edge, market = first_offer_response(

@@ -30,7 +30,8 @@ Intermediate tenders), and the award still uses the true headrooms.
 With one state only (cost plus and plug-ins), every tender is in state 0. A market of
 more than :data:`MOST_SET_PROVIDERS` providers has two states, so that the states (and
 the equilibria solved for them) do not grow as ``2 ** P``: all needed (index 1), and
-otherwise every provider taking part (index 0).
+otherwise the providers that can have headroom in the tender taking part (index 0;
+:func:`present`, a set known from the plan, the same on every path).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
     "SNAP_LEVELS",
     "all_needed",
     "full_set",
+    "present",
     "regime",
     "shares",
     "state_count",
@@ -119,6 +121,50 @@ def full_set(providers: int) -> int:
     7
     """
     return 2**providers - 1 if providers <= MOST_SET_PROVIDERS else 0
+
+
+def present(
+    ceiling: np.ndarray, tender_start: np.ndarray, tender_month: np.ndarray, bids_from: np.ndarray
+) -> list[tuple[int, ...]]:
+    """The providers that can have headroom in each tender, known before any path is drawn.
+
+    A provider's headroom is at most its capacity at the contract's start, which is at
+    most its ceiling then (under investment supply, its pipeline), and it offers nothing
+    before its first tender month (``providers[].bids_from``). So a provider whose ceiling
+    at the start is zero, or whose first tender is later, takes part on no path; the
+    others may. In markets of more than :data:`MOST_SET_PROVIDERS` providers the bids of
+    a tender's state 0 are the equilibrium among these providers, not among all: rivals
+    that cannot sell yet (Trainium before its chips, Cerebras before its first site) do
+    not discipline the bids of the providers that can.
+
+    Parameters
+    ----------
+    ceiling : ndarray, shape (P, T)
+        Each provider's ceiling (or pipeline) by month; the last month holds after it.
+    tender_start, tender_month : ndarray of int, shape (K,)
+        Each tender's first month of delivery and the month it is decided in.
+    bids_from : ndarray of int, shape (P,)
+        Each provider's first tender month (-1: from the start).
+
+    Returns
+    -------
+    list of tuple of int
+        For each tender, the providers in index order.
+
+    Examples
+    --------
+    The second provider builds its first GW in month 2 and the third bids from month 1:
+
+    >>> ceiling = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]])
+    >>> present(ceiling, np.array([1, 2, 5]), np.array([0, 1, 2]), np.array([-1, -1, 1]))
+    [(0,), (0, 1, 2), (0, 1, 2)]
+    """
+    months = ceiling.shape[1]
+    out = []
+    for start, month in zip(tender_start, tender_month, strict=True):
+        at = ceiling[:, min(int(start), months - 1)]
+        out.append(tuple(int(p) for p in np.flatnonzero((at > EPS_GW) & (month >= bids_from))))
+    return out
 
 
 def takers(state: int, providers: int) -> list[int]:

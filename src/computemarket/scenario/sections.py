@@ -233,13 +233,14 @@ class Bidding(Section):
         ge=0,
         le=1,
     )
-    equilibrium: Literal["own_type", "exact"] = Field(
+    equilibrium: Literal["own_type", "exact", "grid"] = Field(
         "own_type",
         description=(
             "First-price bids of providers with different cost distributions: 'own_type' "
-            "(each bids as among copies of itself; fast, approximate) or 'exact' (the "
-            "asymmetric equilibrium, by shooting; up to ~15 s per rule; "
-            "docs/economics.md)."
+            "(each bids as among copies of itself; fast, approximate), 'exact' (the "
+            "asymmetric equilibrium, by shooting; up to ~15 s per rule, and no solution "
+            "where costs lie far apart) or 'grid' (distributional strategies on a grid; "
+            "for any number of providers, ~20 s per game of seven; docs/economics.md)."
         ),
     )
 
