@@ -65,9 +65,9 @@ def scenarios(
         Range of the number of providers.
     bidding : tuple of str, default both modes
         Bidding modes to draw from (``strategic`` is drawn one time in four). Snapped
-        intermediate states (``bidding.intermediate``) are drawn only in markets of up
-        to two providers, whose snapped games solve in seconds; larger markets get the
-        taker set's bids.
+        intermediate states (``bidding.intermediate``) and the grid's equilibrium
+        (``bidding.equilibrium``) are drawn only in markets of up to two providers, whose
+        games solve in seconds; larger markets get the taker set's and own-type bids.
     auctions : tuple of str, default both payment rules
         Payment rules to draw from.
     max_months : int, default 48
@@ -229,6 +229,11 @@ def scenarios(
             # (three) to solve cold, for every cost drawn: drawn with two providers or fewer.
             "intermediate": draw(
                 st.sampled_from(["taker_set", "snapped"] if len(providers) <= 2 else ["taker_set"])
+            ),
+            # The grid's single-unit games take seconds each (tens for many providers),
+            # again for every cost drawn: drawn with two providers or fewer, else own type.
+            "equilibrium": draw(
+                st.sampled_from(["own_type", "grid"] if len(providers) <= 2 else ["own_type"])
             ),
         },
         "supply": {

@@ -15,6 +15,7 @@ from computemarket.market.plan import make_plan
 from computemarket.market.quotes import quotes, rule_bids
 from computemarket.market.states import present
 from computemarket.scenario.rules import OPEN, ROFR
+from computemarket.testing import assert_results_equal
 
 SCENARIO = cm.load_scenario("history").with_updates({"bidding.mode": "strategic"})
 
@@ -60,3 +61,13 @@ def test_runs_take_the_present_providers_headroom_only():
         assert np.all(headroom[k][absent] == 0.0)
     # The largest gain covers every set present under the rule.
     assert case_epsilons(plan, OPEN)["slack"] >= rule_bids(plan, OPEN).epsilon
+
+
+def test_three_engines_agree_on_the_default_market_with_grid_bids():
+    # The grid is the default method; its quotes come before the engines, which advance
+    # time alone. The games are those of the test above, solved once in this test run.
+    assert make_plan(SCENARIO).equilibrium == "grid"
+    vector = cm.simulate(SCENARIO, paths=16, seed=3)
+    for engine in ("des", "compiled"):
+        other = cm.simulate(SCENARIO, paths=16, seed=3, engine=engine)
+        assert_results_equal(other, vector.assign_attrs(engine=engine))

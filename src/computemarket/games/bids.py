@@ -103,7 +103,7 @@ def market_bids(
     auction: str = "first_price",
     holder_available: float = 1.0,
     markup: np.ndarray | float = 0.0,
-    equilibrium: str = "own_type",
+    equilibrium: str = "grid",
     quantity: float = 1.0,
     capacity: np.ndarray | None = None,
     tail_costs: np.ndarray | None = None,
@@ -126,13 +126,13 @@ def market_bids(
         Probability outsiders assign to the holder being able to match (``rofr``).
     markup : float or ndarray of shape (P,)
         Markups under ``cost_plus``.
-    equilibrium : {"own_type", "exact", "grid"}, default "own_type"
-        First-price bids of bidders with different cost distributions: each as among
-        copies of itself, the asymmetric equilibrium by shooting
+    equilibrium : {"grid", "own_type", "exact"}, default "grid"
+        First-price bids of bidders with different cost distributions: in distributional
+        strategies on a grid (:func:`computemarket.games.unit_grid.grid_first_price`; the
+        own-type bids are kept where they leave a smaller gain), each as among copies of
+        itself, or the asymmetric equilibrium by shooting
         (:func:`computemarket.games.asymmetric.asymmetric_first_price`, falling back to the
-        own-type bids if it finds no solution), or in distributional strategies on a grid
-        (:func:`computemarket.games.unit_grid.grid_first_price`; the own-type bids are
-        kept where they leave a smaller gain). Alike bidders always get the symmetric
+        own-type bids if it finds no solution). Alike bidders always get the symmetric
         equilibrium.
     quantity : float, default 1.0
         The quantity tendered.

@@ -149,7 +149,7 @@ class Plan:
     bidding_mode: str
     auction: str
     holder_available: float
-    equilibrium: str = "own_type"
+    equilibrium: str = "grid"
     snapped_states: bool = False
     cost_tables: tuple[tuple[tuple[str, Any], ...] | None, ...] = ()
     investment: InvestmentPlan | None = None

@@ -233,14 +233,16 @@ class Bidding(Section):
         ge=0,
         le=1,
     )
-    equilibrium: Literal["own_type", "exact", "grid"] = Field(
-        "own_type",
+    equilibrium: Literal["grid", "own_type", "exact"] = Field(
+        "grid",
         description=(
-            "First-price bids of providers with different cost distributions: 'own_type' "
-            "(each bids as among copies of itself; fast, approximate), 'exact' (the "
-            "asymmetric equilibrium, by shooting; up to ~15 s per rule, and no solution "
-            "where costs lie far apart) or 'grid' (distributional strategies on a grid; "
-            "for any number of providers, ~20 s per game of seven; docs/economics.md)."
+            "First-price bids of providers with different cost distributions: 'grid' "
+            "(distributional strategies on a grid, for any number of providers, the "
+            "own-type bids kept where they leave a smaller gain; ~20 s cold per game of "
+            "seven, then cached), 'own_type' (each bids as among copies of itself; fast, "
+            "far from a best response where costs differ) or 'exact' (the asymmetric "
+            "equilibrium, by shooting; up to ~15 s per rule, and no solution where costs "
+            "lie far apart). docs/economics.md."
         ),
     )
 
