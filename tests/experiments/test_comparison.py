@@ -4,6 +4,7 @@ import xarray as xr
 
 import computemarket as cm
 from computemarket.cli import main
+from computemarket.cli.tables import comparison_table
 from conftest import two_providers
 
 
@@ -113,3 +114,27 @@ def test_rule_arguments_are_named_in_errors():
         cm.compare(paths=5, reference="none")
     with pytest.raises(cm.InputError, match="rules = 'rofx'"):
         cm.compare(paths=5, rules=["rofx"])
+
+
+def test_strategic_rules_report_how_far_their_bids_are_from_equilibrium(comparison):
+    # Own-type bids and the taker set's keep the solves fast; the attribute is the same.
+    scenario = cm.load_scenario("baseline").with_updates(
+        {
+            "bidding.mode": "strategic",
+            "bidding.intermediate": "taker_set",
+            "bidding.equilibrium": "own_type",
+        }
+    )
+    result = cm.compare(scenario, ["rofr", "open"], paths=4, seed=1)
+    for rule in ("rofr", "open"):
+        alone = cm.simulate(scenario.with_updates({"contract.rule": rule}), paths=4, seed=1)
+        assert float(result.strategic_epsilon.sel(rule=rule)) == alone.attrs["strategic_epsilon"]
+        share = float(result.strategic_epsilon_share.sel(rule=rule))
+        assert share == alone.attrs["strategic_epsilon_share"] > 0
+    # The taker set's bids leave every rule's intermediate tenders unsolved, and say so.
+    assert result.strategic_unsolved_intermediate.values.tolist() == ["rofr", "open"]
+    table = comparison_table(result, ("total_cost",), "open")
+    assert "strategic_epsilon" in table and "rofr: rofr; open: open" in table
+    # Cost-plus rules have no such gain.
+    assert "strategic_epsilon" not in comparison
+    assert "strategic_epsilon" not in comparison_table(comparison, ("total_cost",), "open")

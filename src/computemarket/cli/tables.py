@@ -67,7 +67,12 @@ def _cell(value: float) -> str:
 
 
 def comparison_table(result: xr.Dataset, headline: tuple[str, ...], reference: str) -> str:
-    """Each headline metric's level under the reference and paired differences from it."""
+    """Each headline metric's level under the reference and paired differences from it.
+
+    Where rules have strategic bids, a last row gives each rule's ``strategic_epsilon``
+    (a level: how far its bids are from best responses; n/a for cost-plus rules), and a
+    note names the rules whose intermediate tenders it leaves out.
+    """
     names = [str(r) for r in result.rule.values]
     # Columns as wide as their longest entry, so that long names and units stay apart.
     wide = max(26, *(len(name) + 1 for name in headline))
@@ -87,6 +92,18 @@ def comparison_table(result: xr.Dataset, headline: tuple[str, ...], reference: s
                 se = float(diff.sel(rule=rule, statistic="std_error"))
                 cells += f"{_short(d, signed=True) + ' ± ' + _short(se):>22}"
         lines.append(f"{name:<{wide}}{result[name].attrs['units']:<{unit_wide}}{cells}")
+    if "strategic_epsilon" in result:
+        # Levels, not differences: how far each rule's strategic bids are from equilibrium.
+        gains = result["strategic_epsilon"]
+        cells = "".join(f"{_short(float(gains.sel(rule=rule))):>22}" for rule in names)
+        lines.append(f"{'strategic_epsilon':<{wide}}{gains.attrs['units']:<{unit_wide}}{cells}")
+        unsolved = {
+            rule: str(result["strategic_unsolved_intermediate"].sel(rule=rule).item())
+            for rule in names
+        }
+        left = "; ".join(f"{rule}: {rules}" for rule, rules in unsolved.items() if rules)
+        if left:
+            lines.append(f"  (not counting intermediate tenders, not solved for, under {left})")
     return "\n".join(lines)
 
 

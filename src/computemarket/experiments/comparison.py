@@ -10,8 +10,10 @@ import xarray as xr
 
 from computemarket.errors import InputError, ScenarioError
 from computemarket.experiments.investment import investment_equilibrium
+from computemarket.market.plan import make_plan
+from computemarket.results.dataset import bidding_attrs
 from computemarket.results.statistics import add_statistics
-from computemarket.results.units import label
+from computemarket.results.units import PRICE, label
 from computemarket.scenario import RULES, Scenario, as_scenario, load_scenario
 from computemarket.scenario.overlay import schedule_differences
 from computemarket.simulation import simulate_summary
@@ -109,7 +111,11 @@ def compare(
         the paired difference from the reference, ``m_diff`` and ``m_diff_stats``. The
         ``rule`` coordinate holds the rules' and scenarios' names. With
         ``investment="equilibrium"``, the attribute ``investment_epsilon`` is the largest
-        of the rules' equilibria.
+        of the rules' equilibria. Where a rule has strategic bids, ``strategic_epsilon``
+        and ``strategic_epsilon_share`` (over ``rule``; NaN for cost-plus rules) say how
+        far each rule's bids are from best responses, and
+        ``strategic_unsolved_intermediate`` which rules in force leave the intermediate
+        tenders out of that, as in :func:`simulate`'s attributes.
 
     Raises
     ------
@@ -142,7 +148,7 @@ def compare(
     if paths is None and demand is None:  # demand paths given set the count themselves
         paths = scenario.run.paths
     seed = scenario.run.seed if seed is None else seed
-    parts, epsilon = [], {}
+    parts, epsilon, gains = [], {}, {}
     for rule, variant in variants.items():
         if investment == "equilibrium" and variant.supply.mode == "investment":
             eq = investment_equilibrium(variant, paths=solve_paths, seed=seed, engine=engine)
@@ -159,6 +165,7 @@ def compare(
             demand=demand,
             forecast=forecast,
         )
+        gains[rule] = bidding_attrs(make_plan(variant))
         per_path = summary[[name for name in summary.data_vars if not name.endswith("_stats")]]
         parts.append(per_path.drop_vars("statistic", errors="ignore"))
     metrics = xr.concat(parts, dim=xr.DataArray(rules, dims="rule", name="rule"))
@@ -184,7 +191,25 @@ def compare(
     }
     if epsilon:
         out.attrs["investment_epsilon"] = max(epsilon.values())
+    if any("strategic_epsilon" in gain for gain in gains.values()):
+        # How far each rule's strategic bids are from best responses (NaN: cost plus).
+        for name, units, text in _GAINS:
+            values = [float(gains[rule].get(name, np.nan)) for rule in rules]
+            out[name] = xr.DataArray(values, dims="rule", attrs={"units": units, "long_name": text})
+        unsolved = [str(gains[rule].get("strategic_unsolved_intermediate", "")) for rule in rules]
+        out["strategic_unsolved_intermediate"] = xr.DataArray(
+            np.array(unsolved, dtype=str),
+            dims="rule",
+            attrs={"long_name": "rules in force whose intermediate tenders are not solved for"},
+        )
     return out
+
+
+#: The bids' largest deviation gains reported per rule: name, units, long name.
+_GAINS = (
+    ("strategic_epsilon", PRICE, "largest gain from deviating from the bids"),
+    ("strategic_epsilon_share", "1", "largest gain from deviating, over the reserve price"),
+)
 
 
 def _variant(scenario: Scenario, entry: object, field: str) -> tuple[str, Scenario]:

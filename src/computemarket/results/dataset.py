@@ -14,13 +14,14 @@ import xarray as xr
 
 from computemarket.market.bidding import GridBidding, grid_epsilon
 from computemarket.market.equilibria import case_epsilons
+from computemarket.market.plan import Plan
 from computemarket.market.records import Records
 from computemarket.market.states import REGIMES, regime
 from computemarket.results.variables import VARIABLES
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.registry import KINDS, lookup
 
-__all__ = ["build_dataset", "package_version"]
+__all__ = ["bidding_attrs", "build_dataset", "package_version"]
 
 
 def package_version() -> str:
@@ -116,6 +117,37 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         "elsewhere_gw": scenario.buyer.elsewhere_gw,
         "computemarket_version": package_version(),
     }
+    attrs.update(bidding_attrs(plan))
+    dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return dataset.transpose("path", "time", "tender", "provider")
+
+
+def bidding_attrs(plan: Plan) -> dict[str, float | str]:
+    """How far a plan's strategic bids are from best responses: the results' attributes.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan of a scenario (:func:`~computemarket.market.plan.make_plan`).
+
+    Returns
+    -------
+    dict
+        Empty under cost-plus bids. Under strategic bids ``strategic_epsilon`` (the
+        largest gain any provider could make by deviating, $B per GW-year), by capacity
+        case ``strategic_epsilon_slack`` and ``strategic_epsilon_intermediate``, the
+        rules whose intermediate tenders are not solved for
+        (``strategic_unsolved_intermediate``), and ``strategic_epsilon_share`` (over the
+        reserve price). A strategic plug-in on a grid gets the first and the last.
+
+    Examples
+    --------
+    >>> from computemarket.market.plan import make_plan
+    >>> from computemarket.scenario import load_scenario
+    >>> bidding_attrs(make_plan(load_scenario("baseline")))
+    {}
+    """
+    gains: dict[str, float | str] = {}
     if plan.bidding_mode == "strategic":
         # The largest gain any provider could make by deviating from its strategic bid,
         # over the rules in force, the tender states whose equilibrium is solved and every
@@ -125,26 +157,24 @@ def build_dataset(scenario: Scenario, records: Records, *, seed: int, engine: st
         slack = [case["slack"] for case in cases.values()]
         middle = [case["intermediate"] for case in cases.values()]
         solved = [value for value in middle if value is not None]
-        attrs["strategic_epsilon"] = float(max(slack + solved, default=0.0))
+        gains["strategic_epsilon"] = float(max(slack + solved, default=0.0))
         # By capacity case: where each taker could serve the tender, and in between (the
         # snapped states' games); rules whose intermediate tenders keep the taker set's
         # single-unit bids, unsolved there, are named.
-        attrs["strategic_epsilon_slack"] = float(max(slack, default=0.0))
-        attrs["strategic_epsilon_intermediate"] = float(max(solved, default=0.0))
-        attrs["strategic_unsolved_intermediate"] = ",".join(
+        gains["strategic_epsilon_slack"] = float(max(slack, default=0.0))
+        gains["strategic_epsilon_intermediate"] = float(max(solved, default=0.0))
+        gains["strategic_unsolved_intermediate"] = ",".join(
             RULES[r] for r, case in cases.items() if case["intermediate"] is None
         )
     elif plan.bidding_mode not in KINDS["bidding"]:
         model = lookup("bidding", plan.bidding_mode)
         if isinstance(model, GridBidding):
             # The same deviation check, applied to a strategic plug-in's bids.
-            attrs["strategic_epsilon"] = grid_epsilon(model, plan)
-    if "strategic_epsilon" in attrs:
+            gains["strategic_epsilon"] = grid_epsilon(model, plan)
+    if "strategic_epsilon" in gains:
         # The same as a share of the reserve price, the scale of every price here.
-        attrs["strategic_epsilon_share"] = attrs["strategic_epsilon"] / plan.reserve_price
-
-    dataset = xr.Dataset(data_vars, coords=coords, attrs=attrs)
-    return dataset.transpose("path", "time", "tender", "provider")
+        gains["strategic_epsilon_share"] = gains["strategic_epsilon"] / plan.reserve_price
+    return gains
 
 
 def _stored(dims: tuple[str, ...]) -> tuple[str, ...]:
