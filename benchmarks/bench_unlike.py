@@ -10,8 +10,8 @@ seconds are comparable within one run only: these machines are noisy.
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 import time
 
 os.environ["COMPUTEMARKET_CACHE"] = "off"
@@ -24,7 +24,9 @@ from computemarket.scenario.rules import RULES
 
 def main() -> None:
     """Print one line per scenario, method and rule."""
-    names = sys.argv[1:] or ["history", "baseline"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*", default=["history", "baseline"])
+    names = parser.parse_args().scenarios
     print(f"{'scenario':<10}{'method':<10}{'rule':<6}{'seconds':>9}{'epsilon':>9}{'share':>8}")
     for name in names:
         for method in ("own_type", "grid"):
