@@ -19,6 +19,10 @@ capacity-constrained game (``market_bids(..., capacity=...)``, the grid solver o
 :mod:`computemarket.games.distributional` for unlike bidders), to measure what bids that
 followed each tender's quantity and headrooms would leave, and how long a solve takes.
 
+In a market of more than ``MOST_SET_PROVIDERS`` providers (``--scenario history``) the
+sample is drawn from the intermediate tenders that have a group (at most three providers
+present: ``market.groups``), the only ones whose game the engines key by shares.
+
 The bids checked are those the engines used: with ``bidding.intermediate = "snapped"``
 (the default) the equilibrium of each tender's shares snapped to quarters, with
 ``--intermediate taker_set`` the single-unit bids among the providers with headroom.
@@ -35,13 +39,29 @@ import time
 import numpy as np
 
 import computemarket as cm
+from computemarket.games.auction import EPS_GW
 from computemarket.games.bids import market_bids
 from computemarket.games.divisible import capacity_gain
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.refusal import RefusalSales, refusal_gain
-from computemarket.market.equilibria import _rule_bids_among, _snapped_bids, _solve, rule_key
+from computemarket.market.equilibria import (
+    _rule_bids_among,
+    _rule_bids_snapped,
+    _snapped_bids,
+    _snapped_key,
+    _solve,
+    rule_key,
+)
+from computemarket.market.groups import group_game, group_levels, present
 from computemarket.market.plan import make_plan
-from computemarket.market.states import REGIMES, shares, takers, tender_state
+from computemarket.market.states import (
+    MOST_SET_PROVIDERS,
+    MOST_SNAPPED_PROVIDERS,
+    REGIMES,
+    shares,
+    takers,
+    tender_state,
+)
 from computemarket.scenario.rules import OPEN, ROFR
 
 
@@ -55,15 +75,25 @@ def classify(ds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def gain_in(
-    plan, rule: int, state: int, quantity: float, headroom: np.ndarray, solve: bool = False
+    plan,
+    rule: int,
+    state: int,
+    quantity: float,
+    headroom: np.ndarray,
+    solve: bool = False,
+    group: tuple[int, ...] = (),
 ) -> float:
     """Largest deviation gain of the state's bids in the capacity game of one tender.
 
-    With ``solve``, of the equilibrium bids of that tender's own game instead.
+    With ``solve``, of the equilibrium bids of that tender's own game instead. ``group``:
+    in a market of more than ``MOST_SET_PROVIDERS`` providers, the tender's present
+    providers (``market.groups``), whose game it is.
     """
     providers = plan.n_providers
     taking = takers(state, providers)
     key = rule_key(plan, rule)
+    if group:
+        taking = [p for p in group if headroom[p] > EPS_GW]
     costs = _solve(key).table.costs[taking]
     q = quantile_grid()
     room = np.minimum(headroom[taking], quantity) / quantity
@@ -81,6 +111,20 @@ def gain_in(
             capacity=room,
         )
         grid = own.table.bids
+    elif group:
+        # Before: the single-unit game among the providers present; with snapped states
+        # the game of the group's state (the snapped one, or the takers' single unit).
+        among = _rule_bids_among(key, group)
+        grid = among.table.bids[[group.index(p) for p in taking]]
+        if plan.snapped_states:
+            row = np.full(MOST_SNAPPED_PROVIDERS, -1)
+            row[: len(group)] = group
+            index = int(tender_state(np.array([quantity]), headroom[None, :], True, row)[0])
+            found = group_game(group_levels(index, providers), group)
+            if found is not None and min(found[1]) < 1.0:
+                grid = _rule_bids_snapped(_snapped_key(plan, rule), *found).table.bids
+            elif found is not None:
+                grid = _rule_bids_among(key, found[0]).table.bids
     else:
         grid = _rule_bids_among(key, tuple(taking)).table.bids
         if plan.snapped_states:
@@ -123,15 +167,28 @@ def main() -> None:
     rng = np.random.default_rng(0)
     where = np.argwhere(middle)
     chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
+    if plan.n_providers > MOST_SET_PROVIDERS:
+        # A large market: the tenders with a group, whose game is known (market.groups).
+        sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+        small = np.array([2 <= len(sets[t]) <= MOST_SNAPPED_PROVIDERS for t in range(len(sets))])
+        where = where[small[where[:, 1]]]
+        chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
+    group = (lambda t: sets[t]) if plan.n_providers > MOST_SET_PROVIDERS else (lambda t: ())
     cases = [
         (int(plan.tender_rule[t]), int(state[p, t]), quantity[p, t], headroom[p, t])
         for p, t in chosen
         if int(plan.tender_rule[t]) in (OPEN, ROFR)
     ]
+    groups_of = [group(t) for p, t in chosen if int(plan.tender_rule[t]) in (OPEN, ROFR)]
     reserve = plan.reserve_price
     for solve in (False, True) if args.solve else (False,):
         start = time.perf_counter()
-        gains = np.array([gain_in(plan, *case, solve=solve) for case in cases])
+        gains = np.array(
+            [
+                gain_in(plan, *case, solve=solve, group=members)
+                for case, members in zip(cases, groups_of, strict=True)
+            ]
+        )
         label = "own equilibrium, solved" if solve else "bids as run"
         spent = time.perf_counter() - start
         print(f"intermediate tenders checked: {gains.size}, {label} ({spent:.1f} s)")

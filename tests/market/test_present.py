@@ -11,9 +11,9 @@ import numpy as np
 
 import computemarket as cm
 from computemarket.market.equilibria import _rule_bids_among, case_epsilons, rule_key
+from computemarket.market.groups import present
 from computemarket.market.plan import make_plan
 from computemarket.market.quotes import quotes, rule_bids
-from computemarket.market.states import present
 from computemarket.scenario.rules import OPEN, ROFR
 from computemarket.testing import assert_results_equal
 

@@ -94,10 +94,12 @@ def test_numpy_and_compiled_states_agree(quantities, data):
     headroom = data.draw(arrays(float, (n, providers), elements=GW | st.floats(-2.0, 0.0)))
     quantity = np.array(quantities)
     expected = tender_state(quantity, headroom)
-    got = [state(quantity[i], headroom[i], True, False) for i in range(n)]
+    none = np.full(3, -1)
+    plain, lattice = state_count(providers), state_count(providers, snapped=True)
+    got = [state(quantity[i], headroom[i], plain, none) for i in range(n)]
     assert expected.tolist() == got
     snapped = tender_state(quantity, headroom, True)
-    assert snapped.tolist() == [state(quantity[i], headroom[i], True, True) for i in range(n)]
+    assert snapped.tolist() == [state(quantity[i], headroom[i], lattice, none) for i in range(n)]
     # The set of takers is the providers with headroom above a kilowatt.
     for i in range(n):
         if expected[i] != all_needed(providers):
@@ -265,8 +267,8 @@ def test_large_markets_have_two_states():
     assert numba
     from computemarket.engines.compiled.tender import state as compiled
 
-    assert compiled(0.5, headroom[0], False, False) == 0
-    assert compiled(1.0, headroom[0], False, False) == 1
+    assert compiled(0.5, headroom[0], 2, np.full(3, -1)) == 0
+    assert compiled(1.0, headroom[0], 2, np.full(3, -1)) == 1
 
 
 def test_uniform_price_tenders_where_each_taker_covers_them_are_pay_as_bid():

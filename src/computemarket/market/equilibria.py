@@ -24,15 +24,17 @@ from computemarket.games.bids import RuleBids, market_bids
 from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD
 from computemarket.market.costs import cost_distribution_of, cost_quantiles
+from computemarket.market.groups import (
+    present,
+    rule_groups,
+    slack_sets,
+    snapped_games,
+)
 from computemarket.market.plan import Plan
 from computemarket.market.solutions import cached, cached_map
 from computemarket.market.states import (
     MOST_SET_PROVIDERS,
-    all_needed,
-    full_set,
-    present,
     shares,
-    state_count,
     takers,
 )
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFR
@@ -90,11 +92,12 @@ def state_epsilon(plan: Plan, rule: int) -> float:
     >>> state_epsilon(plan, 2)
     0.0
     """
-    found = [value for value in case_epsilons(plan, rule).values() if value is not None]
+    cases = case_epsilons(plan, rule)
+    found = [value for value in (cases["slack"], cases["intermediate"]) if value is not None]
     return float(max(found, default=0.0))
 
 
-def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
+def case_epsilons(plan: Plan, rule: int) -> dict[str, float | bool | None]:
     """Largest deviation gain under ``rule`` by capacity case, where the bids are solved.
 
     ``"slack"``: the single-unit games of the full set and of each smaller set of takers,
@@ -107,8 +110,11 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     slack game of its takers, the snapped game at ``(1, ..., 1)``, counted in
     ``"slack"``. In a market of more than ``MOST_SET_PROVIDERS`` providers ``"slack"``
     covers the games among the providers present in the rule's tenders
-    (:func:`~computemarket.market.states.present`). Where all headroom is needed no gain
-    is possible (quoting the reserve is dominant), so it has no entry. $B per GW-year.
+    (:func:`~computemarket.market.groups.present`) and, with snapped states, those of the
+    sets of takers of the tenders' groups; ``"intermediate"`` the groups' snapped games.
+    ``"unsolved"``: whether some of the rule's intermediate tenders keep single-unit bids
+    (in such a market, those without a group). Where all headroom is needed no gain is
+    possible (quoting the reserve is dominant), so it has no entry. $B per GW-year.
 
     Examples
     --------
@@ -116,7 +122,7 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     >>> from computemarket.market.plan import make_plan
     >>> plan = make_plan(load_scenario("open").with_updates({"bidding.mode": "cost_plus"}))
     >>> case_epsilons(plan, 2)
-    {'slack': 0.0, 'intermediate': None}
+    {'slack': 0.0, 'intermediate': None, 'unsolved': True}
     """
     providers = plan.n_providers
     sets = _present_sets(plan, rule) if plan.bidding_mode == "strategic" else set()
@@ -132,22 +138,26 @@ def case_epsilons(plan: Plan, rule: int) -> dict[str, float | None]:
     else:
         slack = rule_bids(plan, rule).epsilon
     if plan.bidding_mode != "strategic":
-        return {"slack": float(slack), "intermediate": None}
+        return {"slack": float(slack), "intermediate": None, "unsolved": True}
     if rule == EXCLUSIVE:
         # The holder posts the reserve in every state: there is no game to deviate in.
-        return {"slack": float(slack), "intermediate": 0.0}
-    for state in range(full_set(providers)):
-        taking = takers(state, providers)
-        if len(taking) >= 2:
-            slack = max(slack, _rule_bids_among(rule_key(plan, rule), tuple(taking)).epsilon)
+        return {"slack": float(slack), "intermediate": 0.0, "unsolved": False}
+    for taking in slack_sets(plan, rule):
+        slack = max(slack, _rule_bids_among(rule_key(plan, rule), taking).epsilon)
     intermediate = None if providers >= 2 else 0.0  # one provider: no such tenders
-    if plan.snapped_states and rule in (OPEN, ROFR):
+    # Above MOST_SET_PROVIDERS only the tenders with a group have snapped states.
+    grouped = sum(len(chosen) for chosen in rule_groups(plan, rule).values())
+    every = providers <= MOST_SET_PROVIDERS or grouped == (plan.tender_rule == rule).sum()
+    solving = plan.snapped_states and rule in (OPEN, ROFR)
+    if solving and (grouped or every):
         _solve_snapped(plan, [rule])
-        intermediate = 0.0
-        for state in range(all_needed(providers) + 1, state_count(providers, True)):
-            if _snapped_used(state, providers):
-                intermediate = max(intermediate, _snapped_bids(plan, rule, state).epsilon)
-    return {"slack": float(slack), "intermediate": intermediate}
+        key = _snapped_key(plan, rule)
+        intermediate = max(
+            (_rule_bids_snapped(key, *game).epsilon for game in snapped_games(plan, rule)),
+            default=0.0,
+        )
+    unsolved = providers >= 2 and not (solving and every)
+    return {"slack": float(slack), "intermediate": intermediate, "unsolved": unsolved}
 
 
 def _present_sets(plan: Plan, rule: int) -> set[tuple[int, ...]]:
@@ -161,18 +171,6 @@ def _present_sets(plan: Plan, rule: int) -> set[tuple[int, ...]]:
     sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
     under = np.flatnonzero(plan.tender_rule == rule).tolist()
     return {sets[k] for k in under if len(sets[k]) >= 2}
-
-
-def _snapped_used(state: int, providers: int) -> bool:
-    """Whether a snapped state can be a tender's.
-
-    Two takers or more, not all at the full share, and shares that add up to more than
-    the tender (:func:`~computemarket.market.states.tender_state` raises levels that
-    rounding leaves short).
-    """
-    snapped = shares(state, providers)
-    taking = [x for x in snapped if x > 0.0]
-    return len(taking) >= 2 and min(taking) < 1.0 and sum(taking) > 1.0
 
 
 def rule_bids(plan: Plan, rule: int) -> RuleBids:
@@ -239,7 +237,8 @@ def _solve_present(plan: Plan) -> None:
         if rule == EXCLUSIVE:
             continue
         key = rule_key(plan, rule)
-        for taking in sorted(_present_sets(plan, rule)):
+        sets = _present_sets(plan, rule) | set(slack_sets(plan, rule))
+        for taking in sorted(sets):
             call = (key,) if len(taking) == plan.n_providers else (key, taking)
             if call not in _AMONG:
                 calls.append(call)
@@ -278,18 +277,13 @@ def _solve_snapped(plan: Plan, rules) -> None:
     solves them in worker processes; this is most of a cold strategic run's time with
     snapped states.
     """
-    providers = plan.n_providers
     calls = []
     for rule in rules:
         if plan.auction != "first_price" or rule not in (OPEN, ROFR):
             continue
         key = _snapped_key(plan, int(rule))
-        for state in range(all_needed(providers) + 1, state_count(providers, True)):
-            if not _snapped_used(state, providers):
-                continue
-            taking = tuple(takers(state, providers))
-            snapped = shares(state, providers)
-            index = (key, taking, tuple(snapped[p] for p in taking))
+        for taking, snapped in snapped_games(plan, int(rule)):
+            index = (key, taking, snapped)
             if index not in _SNAPPED and index not in calls:
                 calls.append(index)
     if calls:

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.special import ndtri
 
 from computemarket.errors import InputError
 from computemarket.market.draws import Draws
+from computemarket.market.groups import groups, present
 from computemarket.market.plan import Plan
 from computemarket.market.quotes import quotes
 from computemarket.scenario.sections import MOST_GW
@@ -56,6 +58,13 @@ class MarketInputs:
     def paths(self) -> int:
         """Number of paths in the batch."""
         return int(self.demand.shape[0])
+
+    @cached_property
+    def group(self) -> np.ndarray:
+        """Each tender's group, shape (K, 3): its present providers where few (``groups``)."""
+        plan = self.plan
+        sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+        return groups(sets, plan.n_providers)
 
 
 def demand_paths(plan: Plan, shocks: np.ndarray) -> np.ndarray:

@@ -292,7 +292,8 @@ class Ledger:
         quoted = self.inputs.bid[:, k]
         if quoted.shape[2] > 1:
             snapped = quoted.shape[2] > state_count(plan.n_providers)
-            state = tender_state(self.open_quantity[k], headroom.T, snapped)
+            group = self.inputs.group[k] if snapped else None
+            state = tender_state(self.open_quantity[k], headroom.T, snapped, group)
         else:
             state = np.zeros(self.inputs.paths, dtype=np.int64)
         bids = state_quotes(quoted, state)

@@ -14,8 +14,8 @@ import numpy as np
 
 from computemarket.errors import Problem, ScenarioError
 from computemarket.market.costs import cost_distribution_of, cost_quantiles, cost_table
+from computemarket.market.groups import snappable
 from computemarket.market.investment import InvestmentPlan, investment_plan, lookahead
-from computemarket.market.states import MOST_SNAPPED_PROVIDERS
 from computemarket.scenario import RULES, Scenario
 from computemarket.scenario.calendar import month_dates, month_index
 
@@ -97,7 +97,8 @@ class Plan:
     snapped_states : bool
         Intermediate tenders get the equilibrium of their snapped shares
         (:mod:`computemarket.market.states`): ``bidding.intermediate == "snapped"``
-        under strategic, pay-as-bid bidding, in a market of up to three providers with
+        under strategic, pay-as-bid bidding, in a market of up to three providers (or a
+        larger one with tenders of few providers present, ``groups.snappable``) with
         ``open`` or ``rofr`` in force at some tender (the rules whose snapped games are
         solved; elsewhere the snapped states would only repeat the taker sets' quotes).
     cost_tables : tuple
@@ -322,6 +323,10 @@ def make_plan(sc: Scenario) -> Plan:
 
     holder = sc.contract.holder
     ceiling = _interp_ceiling(sc, np.arange(months, dtype=float))
+    bids_from = np.array(
+        [-1 if p.bids_from is None else month_index(p.bids_from, sc.start) for p in sc.providers],
+        dtype=np.int64,
+    )
     return Plan(
         months=months,
         dates=month_dates(sc.start, months),
@@ -370,17 +375,11 @@ def make_plan(sc: Scenario) -> Plan:
             sc.bidding.intermediate == "snapped"
             and sc.bidding.mode == "strategic"
             and sc.bidding.auction == "first_price"
-            and len(sc.providers) <= MOST_SNAPPED_PROVIDERS
+            and snappable(ceiling, tender_start, tender_month, bids_from)
             and np.isin(rule, (RULES.index("open"), RULES.index("rofr"))).any()
         ),
         cost_tables=tuple(cost_table(p.cost) for p in sc.providers),
-        bids_from=np.array(
-            [
-                -1 if p.bids_from is None else month_index(p.bids_from, sc.start)
-                for p in sc.providers
-            ],
-            dtype=np.int64,
-        ),
+        bids_from=bids_from,
         provider_term=term,
         elsewhere_price=buyer.elsewhere_price,
         elsewhere_gw=buyer.elsewhere_gw,

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from computemarket.games.bids import RuleBids
 from computemarket.games.first_offer import first_offer_response
 from computemarket.games.quantiles import BidTable, quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD, plugin_quotes
@@ -35,26 +36,28 @@ from computemarket.market.equilibria import (
     TAIL_PROBABILITIES,
     _rule_bids,
     _rule_bids_among,
+    _rule_bids_snapped,
     _snapped_bids,
-    _snapped_used,
+    _snapped_key,
     _solve_present,
     _solve_snapped,
     rule_bids,
     rule_key,
     state_epsilon,
 )
+from computemarket.market.groups import group_game, group_levels, present, rule_groups, snapped_used
 from computemarket.market.plan import Plan
 from computemarket.market.states import (
+    LARGE_STATES,
     MOST_SET_PROVIDERS,
     all_needed,
     full_set,
-    present,
     shares,
     state_count,
     takers,
 )
 from computemarket.scenario.registry import KINDS, lookup
-from computemarket.scenario.rules import EXCLUSIVE, ROFO
+from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
 __all__ = [
     "MIN_STRATEGIC_SPREAD",
@@ -121,9 +124,20 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             threshold[which, 0] = rule.threshold
             continue
         located: dict = {}  # the snapped states' tables share cost grids by set of takers
+        grouped = rule_groups(plan, int(code))
         for state in range(states):
             view = bids[..., state]  # a view: the tender index below then writes into it
-            unused = shares(state, providers) is not None and not _snapped_used(state, providers)
+            if providers > MOST_SET_PROVIDERS and state >= LARGE_STATES:
+                # A group's state: the game of its takers, in the tenders of that group.
+                view[:, which, :] = here
+                for members, chosen in grouped.items():
+                    game = group_game(group_levels(state, providers), members)
+                    if game is not None:
+                        view[:, chosen, :], threshold[chosen, state] = _group_quotes(
+                            plan, int(code), *game, cost[:, chosen, :], located
+                        )
+                continue
+            unused = shares(state, providers) is not None and not snapped_used(state, providers)
             if unused or (state != all_needed(providers) and len(takers(state, providers)) < 2):
                 # Never reached: a lone provider with headroom is "all needed", and a
                 # snapped state needs two takers, not all at the full share.
@@ -177,17 +191,7 @@ def _state_quotes(
     if snapped is not None:
         solved = _snapped_bids(plan, rule, state)
         if solved is not None:
-            sharing = takers(state, providers)
-            out = cost.copy()
-            inner = sharing.index(holder) if holder in sharing else -1
-            mine, knots = cost[..., sharing], solved.table.costs
-            found = (located or {}).get(tuple(sharing))
-            if found is None or not np.array_equal(found[0], knots):
-                found = (knots, solved.table.locate(mine))
-                if located is not None:
-                    located[tuple(sharing)] = found
-            out[..., sharing] = solved(mine, inner, reserve, found[1])
-            return out, np.nan
+            return _snapped_quotes(plan, solved, takers(state, providers), cost, located), np.nan
         # Not solved for this rule: the bids of the set of takers.
         state = sum(1 << p for p in takers(state, providers))
     if taking is None:
@@ -218,6 +222,43 @@ def _state_quotes(
             own <= edge, threshold, np.maximum(bids, np.nextafter(threshold, np.inf))
         )
     return out, threshold
+
+
+def _snapped_quotes(
+    plan: Plan, solved: RuleBids, sharing: list[int], cost: np.ndarray, located: dict | None
+) -> np.ndarray:
+    """Quotes in a snapped state: the takers ``sharing`` bid ``solved``, the others cost."""
+    out = cost.copy()
+    holder = plan.holder
+    inner = sharing.index(holder) if holder in sharing else -1
+    mine, knots = cost[..., sharing], solved.table.costs
+    found = (located or {}).get(tuple(sharing))
+    if found is None or not np.array_equal(found[0], knots):
+        found = (knots, solved.table.locate(mine))
+        if located is not None:
+            located[tuple(sharing)] = found
+    out[..., sharing] = solved(mine, inner, plan.reserve_price, found[1])
+    return out
+
+
+def _group_quotes(
+    plan: Plan,
+    rule: int,
+    taking: tuple[int, ...],
+    snapped: tuple[float, ...],
+    cost: np.ndarray,
+    located: dict,
+) -> tuple[np.ndarray, float]:
+    """Quotes and the rofo threshold in a group's state of a large market (``groups``).
+
+    A slack state (every share one) is the single-unit game among ``taking``; an
+    intermediate one the snapped capacity game where it is solved (pay as bid, ``open``
+    and ``rofr``), else the single-unit game among ``taking`` too.
+    """
+    if min(snapped) < 1.0 and plan.auction == "first_price" and rule in (OPEN, ROFR):
+        solved = _rule_bids_snapped(_snapped_key(plan, rule), taking, snapped)
+        return _snapped_quotes(plan, solved, list(taking), cost, located), np.nan
+    return _state_quotes(plan, rule, 0, cost, taking=taking)
 
 
 @lru_cache(maxsize=256)

@@ -31,7 +31,13 @@ With one state only (cost plus and plug-ins), every tender is in state 0. A mark
 more than :data:`MOST_SET_PROVIDERS` providers has two states, so that the states (and
 the equilibria solved for them) do not grow as ``2 ** P``: all needed (index 1), and
 otherwise the providers that can have headroom in the tender taking part (index 0;
-:func:`present`, a set known from the plan, the same on every path).
+:func:`computemarket.market.groups.present`, a set known from the plan, the same on every
+path). With snapped states, a tender of such a market whose present providers are at most
+:data:`MOST_SNAPPED_PROVIDERS` (its *group*, :func:`computemarket.market.groups.groups`)
+is keyed as a market of those providers alone: ``LARGE_STATES + code``, where ``code``
+holds the snapped level of each member in its slot of the group
+(:func:`computemarket.market.groups.group_levels`); a member's level is 4 in a slack
+tender, where it covers the whole tender, and 0 without headroom.
 """
 
 from __future__ import annotations
@@ -41,13 +47,13 @@ import numpy as np
 from computemarket.games.auction import EPS_GW
 
 __all__ = [
+    "LARGE_STATES",
     "MOST_SET_PROVIDERS",
     "MOST_SNAPPED_PROVIDERS",
     "REGIMES",
     "SNAP_LEVELS",
     "all_needed",
     "full_set",
-    "present",
     "regime",
     "shares",
     "state_count",
@@ -65,6 +71,10 @@ MOST_SNAPPED_PROVIDERS = 3
 #: Levels of a snapped share of the tender: quarters.
 SNAP_LEVELS = 4
 
+#: States of a market of more than :data:`MOST_SET_PROVIDERS` providers before its
+#: snapped ones: the providers present (0) and all needed (1).
+LARGE_STATES = 2
+
 #: The codes of :func:`regime` (the ``tender_state`` output), in order.
 REGIMES = ("no tender", "all needed", "slack", "intermediate")
 
@@ -73,14 +83,18 @@ def state_count(providers: int, snapped: bool = False) -> int:
     """Number of tender states of a market of ``providers``: every taker set, and all needed.
 
     With ``snapped``, and at most :data:`MOST_SNAPPED_PROVIDERS` providers, also every
-    combination of snapped shares.
+    combination of snapped shares; above :data:`MOST_SET_PROVIDERS`, every combination of
+    the snapped shares of a group of :data:`MOST_SNAPPED_PROVIDERS` providers.
 
     Examples
     --------
-    >>> state_count(3), state_count(8), state_count(3, snapped=True)
-    (9, 2, 134)
+    >>> state_count(3), state_count(8), state_count(3, snapped=True), state_count(7, True)
+    (9, 2, 134, 127)
     """
-    count = 2**providers + 1 if providers <= MOST_SET_PROVIDERS else 2
+    if providers > MOST_SET_PROVIDERS:
+        lattice = (SNAP_LEVELS + 1) ** MOST_SNAPPED_PROVIDERS
+        return LARGE_STATES + (lattice if snapped else 0)
+    count = 2**providers + 1
     if snapped and providers <= MOST_SNAPPED_PROVIDERS:
         count += (SNAP_LEVELS + 1) ** providers
     return count
@@ -123,50 +137,6 @@ def full_set(providers: int) -> int:
     return 2**providers - 1 if providers <= MOST_SET_PROVIDERS else 0
 
 
-def present(
-    ceiling: np.ndarray, tender_start: np.ndarray, tender_month: np.ndarray, bids_from: np.ndarray
-) -> list[tuple[int, ...]]:
-    """The providers that can have headroom in each tender, known before any path is drawn.
-
-    A provider's headroom is at most its capacity at the contract's start, which is at
-    most its ceiling then (under investment supply, its pipeline), and it offers nothing
-    before its first tender month (``providers[].bids_from``). So a provider whose ceiling
-    at the start is zero, or whose first tender is later, takes part on no path; the
-    others may. In markets of more than :data:`MOST_SET_PROVIDERS` providers the bids of
-    a tender's state 0 are the equilibrium among these providers, not among all: rivals
-    that cannot sell yet (Trainium before its chips, Cerebras before its first site) do
-    not discipline the bids of the providers that can.
-
-    Parameters
-    ----------
-    ceiling : ndarray, shape (P, T)
-        Each provider's ceiling (or pipeline) by month; the last month holds after it.
-    tender_start, tender_month : ndarray of int, shape (K,)
-        Each tender's first month of delivery and the month it is decided in.
-    bids_from : ndarray of int, shape (P,)
-        Each provider's first tender month (-1: from the start).
-
-    Returns
-    -------
-    list of tuple of int
-        For each tender, the providers in index order.
-
-    Examples
-    --------
-    The second provider builds its first GW in month 2 and the third bids from month 1:
-
-    >>> ceiling = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]])
-    >>> present(ceiling, np.array([1, 2, 5]), np.array([0, 1, 2]), np.array([-1, -1, 1]))
-    [(0,), (0, 1, 2), (0, 1, 2)]
-    """
-    months = ceiling.shape[1]
-    out = []
-    for start, month in zip(tender_start, tender_month, strict=True):
-        at = ceiling[:, min(int(start), months - 1)]
-        out.append(tuple(int(p) for p in np.flatnonzero((at > EPS_GW) & (month >= bids_from))))
-    return out
-
-
 def takers(state: int, providers: int) -> list[int]:
     """The providers taking part in ``state`` (every one where all headroom is needed).
 
@@ -183,7 +153,12 @@ def takers(state: int, providers: int) -> list[int]:
     return [p for p in range(providers) if state >> p & 1]
 
 
-def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = False) -> np.ndarray:
+def tender_state(
+    quantity: np.ndarray,
+    headroom: np.ndarray,
+    snapped: bool = False,
+    group: np.ndarray | None = None,
+) -> np.ndarray:
     """Each path's tender state, from the quantity tendered and the providers' headroom.
 
     The arithmetic is that of :func:`computemarket.games.auction.decide`: quantities
@@ -198,7 +173,13 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = Fal
         GW each provider can still commit at the contract's start.
     snapped : bool, default False
         Give intermediate tenders their snapped-share states (at most
-        :data:`MOST_SNAPPED_PROVIDERS` providers; ignored above).
+        :data:`MOST_SNAPPED_PROVIDERS` providers, or above :data:`MOST_SET_PROVIDERS`
+        with a ``group``; ignored otherwise).
+    group : ndarray of int, shape (MOST_SNAPPED_PROVIDERS,), optional
+        The tender's row of :func:`computemarket.market.groups.groups`, in a market of more than
+        :data:`MOST_SET_PROVIDERS` providers: a tender that is not all needed is then in
+        the state of its group's providers taken as a market of their own (the other
+        providers have no headroom in it).
 
     Returns
     -------
@@ -214,6 +195,14 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = Fal
     >>> headroom = np.array([[0.5, 0.4, 0.0], [2.0, 0.0, 0.7]])
     >>> tender_state(quantity, headroom).tolist(), tender_state(quantity, headroom, True).tolist()
     ([8, 5], [8, 88])
+
+    Seven providers, of which 1, 3 and 4 are present: shares 3/4 and 1 of the tender
+    in slots 0 and 2 are ``2 + 3 + 4 x 25``.
+
+    >>> wide = np.zeros((1, 7))
+    >>> wide[0, [1, 4]] = [0.7, 2.0]
+    >>> tender_state(np.array([1.0]), wide, True, np.array([1, 3, 4])).tolist()
+    [105]
     """
     n, providers = headroom.shape
     quantity = np.where(quantity > EPS_GW, quantity, 0.0)
@@ -224,7 +213,7 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = Fal
         total = total + np.minimum(room[:, p], quantity)
         mask = mask + np.where(room[:, p] > 0.0, 1 << p, 0)
     if providers > MOST_SET_PROVIDERS:
-        mask = np.zeros(n, dtype=np.int64)
+        return _large_state(total <= quantity, quantity, headroom, snapped, group)
     state = np.where(total <= quantity, all_needed(providers), mask)
     if not snapped or providers > MOST_SNAPPED_PROVIDERS:
         return state
@@ -248,6 +237,26 @@ def tender_state(quantity: np.ndarray, headroom: np.ndarray, snapped: bool = Fal
     top = np.all((level == SNAP_LEVELS) | (level == 0), axis=1)
     middle = (state != all_needed(providers)) & ~covers & ~top
     return np.where(middle, 2**providers + 1 + code, state)
+
+
+def _large_state(
+    needed: np.ndarray,
+    quantity: np.ndarray,
+    headroom: np.ndarray,
+    snapped: bool,
+    group: np.ndarray | None,
+) -> np.ndarray:
+    """:func:`tender_state` above :data:`MOST_SET_PROVIDERS` providers."""
+    members = [] if group is None else [int(p) for p in group if p >= 0]
+    if not snapped or len(members) < 2:
+        return np.where(needed, 1, 0).astype(np.int64)
+    small = tender_state(quantity, headroom[:, members], snapped=True)
+    size, base = len(members), SNAP_LEVELS + 1
+    first = 2**size + 1
+    # A set of takers (every one covering the tender) is the level SNAP_LEVELS for each.
+    code = sum((small >> s & 1) * SNAP_LEVELS * base**s for s in range(size))
+    code = np.where(small >= first, small - first, code)
+    return np.where(needed, 1, LARGE_STATES + code).astype(np.int64)
 
 
 def regime(quantity: np.ndarray, headroom: np.ndarray) -> np.ndarray:

@@ -159,12 +159,12 @@ def bidding_attrs(plan: Plan) -> dict[str, float | str]:
         solved = [value for value in middle if value is not None]
         gains["strategic_epsilon"] = float(max(slack + solved, default=0.0))
         # By capacity case: where each taker could serve the tender, and in between (the
-        # snapped states' games); rules whose intermediate tenders keep the taker set's
+        # snapped states' games); rules whose intermediate tenders (some or all) keep
         # single-unit bids, unsolved there, are named.
         gains["strategic_epsilon_slack"] = float(max(slack, default=0.0))
         gains["strategic_epsilon_intermediate"] = float(max(solved, default=0.0))
         gains["strategic_unsolved_intermediate"] = ",".join(
-            RULES[r] for r, case in cases.items() if case["intermediate"] is None
+            RULES[r] for r, case in cases.items() if case["unsolved"]
         )
     elif plan.bidding_mode not in KINDS["bidding"]:
         model = lookup("bidding", plan.bidding_mode)

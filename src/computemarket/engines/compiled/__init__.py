@@ -108,6 +108,7 @@ def run(
         np.ascontiguousarray(np.moveaxis(inputs.bid, -1, 0)),  # state-major, as stored
         np.ascontiguousarray(inputs.lead),
         np.ascontiguousarray(inputs.threshold, dtype=float),
+        np.ascontiguousarray(inputs.group),
         plan.tender_month,
         plan.tender_start,
         plan.tender_end,

@@ -33,6 +33,7 @@ def run_paths(
     bid,
     lead,
     threshold,
+    group,
     tender_month,
     tender_start,
     tender_end,
@@ -93,7 +94,8 @@ def run_paths(
     their defaults (NaN for prices not set) already in place. ``bid`` holds every
     tender's quotes in each tender state, state-major, ``(S, n, K, P)``, and ``threshold`` the rofo
     thresholds, ``(K, S)``; each decision picks its state's
-    (:func:`computemarket.engines.compiled.tender.state`). Under investment supply
+    (:func:`computemarket.engines.compiled.tender.state`, from ``group``, each tender's
+    group of present providers, ``(K, 3)``, as ``MarketInputs.group``). Under investment supply
     (``investing``) the providers' reviews raise each path's developed capacity, as
     :func:`computemarket.market.investment.review` does.
     """
@@ -269,11 +271,7 @@ def run_paths(
                     bids_from,
                     headroom,
                 )
-                s = (
-                    state(open_quantity[k], headroom, states > 2, states > (1 << providers) + 1)
-                    if states > 1
-                    else 0
-                )
+                s = state(open_quantity[k], headroom, states, group[k]) if states > 1 else 0
                 for p in range(providers):
                     quote[p] = bid[s, i, k, p]
                     bid_out[k, p, i] = quote[p]

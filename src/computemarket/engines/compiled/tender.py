@@ -12,7 +12,12 @@ import numba
 import numpy as np
 
 from computemarket.games.auction import EPS_GW
-from computemarket.market.states import MOST_SNAPPED_PROVIDERS, SNAP_LEVELS
+from computemarket.market.states import (
+    LARGE_STATES,
+    MOST_SET_PROVIDERS,
+    MOST_SNAPPED_PROVIDERS,
+    SNAP_LEVELS,
+)
 from computemarket.scenario.rules import EXCLUSIVE, OPEN, ROFO, ROFR
 
 __all__ = ["decide", "state"]
@@ -24,12 +29,48 @@ def _snap(x):
 
 
 @numba.njit(cache=True)
-def state(quantity, headroom, sets, snapped):
+def state(quantity, headroom, states, group):
     """The tender's state (:func:`computemarket.market.states.tender_state`), for one path.
 
-    ``sets``: whether the market has a state for every set of takers; ``snapped``: whether
-    intermediate tenders have snapped-share states.
+    ``states``: how many tender states the quotes have; ``group``: the tender's group
+    (:func:`computemarket.market.groups.groups`, padded with -1), which keys a large
+    market's snapped states as those of a market of its members alone.
     """
+    providers = headroom.size
+    if providers <= MOST_SET_PROVIDERS:
+        return _small_state(quantity, headroom, states > (1 << providers) + 1)
+    asked = _snap(quantity)
+    total = 0.0
+    for p in range(providers):
+        total = total + min(_snap(headroom[p]), asked)
+    if total <= asked:
+        return 1
+    size = 0
+    for s in range(group.size):
+        if group[s] >= 0:
+            size += 1
+    if states <= LARGE_STATES or size < 2:
+        return 0
+    members = np.empty(size)
+    for s in range(size):
+        members[s] = headroom[group[s]]
+    small = _small_state(quantity, members, True)
+    first = (1 << size) + 1
+    if small >= first:
+        return LARGE_STATES + small - first
+    # A set of takers, every one covering the tender: the full level for each.
+    code = 0
+    weight = 1
+    for s in range(size):
+        if small >> s & 1:
+            code += SNAP_LEVELS * weight
+        weight *= SNAP_LEVELS + 1
+    return LARGE_STATES + code
+
+
+@numba.njit(cache=True)
+def _small_state(quantity, headroom, snapped):
+    """:func:`state` in a market with a state for every set of takers."""
     providers = headroom.size
     quantity = _snap(quantity)
     total = 0.0
@@ -39,8 +80,6 @@ def state(quantity, headroom, sets, snapped):
         total = total + min(room, quantity)
         if room > 0.0:
             mask += 1 << p
-    if not sets:
-        return 1 if total <= quantity else 0
     if total <= quantity:
         return 1 << providers
     if not snapped or providers > MOST_SNAPPED_PROVIDERS:
