@@ -2,10 +2,11 @@
 
 Run from the repository root: ``python docs/headline.py [--paths 1000] [--intermediate
 {snapped,taker_set}] [--equilibrium {grid,own_type,exact}] [--modes
-cost_plus,strategic]``. Each row pairs a scenario with its reference on common random
-numbers (the same seed, the same draws path by path), for the shipped cost-plus bids and
-for strategic bidding (with ``bidding.intermediate`` and ``bidding.equilibrium`` as given,
-the grid by default: docs/economics.md, Unlike providers in slack tenders): the default and its
+cost_plus,strategic] [--rows history,rofr_kept,exclusive_kept,baseline]``. Each row
+pairs a scenario with its reference on common random numbers (the same seed, the same
+draws path by path), for the shipped cost-plus bids and for strategic bidding (with
+``bidding.intermediate`` and ``bidding.equilibrium`` as given, the grid by default:
+docs/economics.md, Unlike providers in slack tenders): the default and its
 counterfactuals with ``open_from_start``, the legacy baseline with the legacy ``open``.
 """
 
@@ -49,7 +50,9 @@ def main() -> None:
     parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
     parser.add_argument("--equilibrium", default="grid", choices=["own_type", "exact", "grid"])
     parser.add_argument("--modes", default="cost_plus,strategic")
+    parser.add_argument("--rows", default=",".join(name for name, _, _ in ROWS))
     args = parser.parse_args()
+    rows = [row for row in ROWS if row[0] in args.rows.split(",")]
     header = "| scenario | bidding | " + " | ".join(label for _, label, _ in METRICS) + " |"
     print(header)
     print("|" + "---|" * (2 + len(METRICS)))
@@ -59,7 +62,7 @@ def main() -> None:
             updates["bidding.intermediate"] = args.intermediate
             updates["bidding.equilibrium"] = args.equilibrium
         references = {}
-        for name, _, paired in ROWS:
+        for name, _, paired in rows:
             if paired not in references:
                 base = cm.load_scenario(paired).with_updates(updates)
                 references[paired] = cm.simulate_summary(base, paths=args.paths)
@@ -71,7 +74,7 @@ def main() -> None:
             for metric, _, by in METRICS:
                 mean, se = _paired(summary, reference, metric, holder if by else None)
                 cells.append(f"{mean:+.3g} ± {se:.2g}")
-            print(f"| {name} | {mode} | " + " | ".join(cells) + " |")
+            print(f"| {name} | {mode} | " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
