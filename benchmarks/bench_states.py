@@ -114,9 +114,10 @@ def gain_in(
     elif group:
         # Before: the single-unit game among the providers present; with snapped states
         # the game of the group's state (the snapped one, or the takers' single unit).
-        among = _rule_bids_among(key, group)
+        # A tender without a group (more present) keeps the game among those present.
+        among = _solve(key) if len(group) == providers else _rule_bids_among(key, group)
         grid = among.table.bids[[group.index(p) for p in taking]]
-        if plan.snapped_states:
+        if plan.snapped_states and len(group) <= MOST_SNAPPED_PROVIDERS:
             row = np.full(MOST_SNAPPED_PROVIDERS, -1)
             row[: len(group)] = group
             index = int(tender_state(np.array([quantity]), headroom[None, :], True, row)[0])
@@ -152,6 +153,11 @@ def main() -> None:
         "--solve", action="store_true", help="also solve each sampled tender's own game"
     )
     parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
+    parser.add_argument(
+        "--ungrouped",
+        action="store_true",
+        help="a large market's intermediate tenders without a group (more than three present)",
+    )
     args = parser.parse_args()
     updates = {"bidding.mode": "strategic", "bidding.intermediate": args.intermediate}
     scenario = cm.load_scenario(args.scenario).with_updates(updates)
@@ -168,10 +174,12 @@ def main() -> None:
     where = np.argwhere(middle)
     chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
     if plan.n_providers > MOST_SET_PROVIDERS:
-        # A large market: the tenders with a group, whose game is known (market.groups).
+        # A large market: the tenders with a group, whose game is known (market.groups),
+        # or with --ungrouped those without one, which keep the single-unit bids of the
+        # providers present.
         sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
         small = np.array([2 <= len(sets[t]) <= MOST_SNAPPED_PROVIDERS for t in range(len(sets))])
-        where = where[small[where[:, 1]]]
+        where = where[small[where[:, 1]] != args.ungrouped]
         chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
     group = (lambda t: sets[t]) if plan.n_providers > MOST_SET_PROVIDERS else (lambda t: ())
     cases = [

@@ -1,10 +1,10 @@
-"""The baseline at 1,000 paths: strategic bidding (solutions cached) against cost plus.
+"""A scenario at 1,000 paths: strategic bidding (solutions cached) against cost plus.
 
 Strategic with taker-set and with snapped intermediate bids. All in one process, each
 timed as the best of five runs after a warm-up that fills the caches (in memory and on
 disk), so the ratios compare the runs themselves:
 
-    .venv/bin/python benchmarks/bench_strategic_run.py [--paths 1000]
+    .venv/bin/python benchmarks/bench_strategic_run.py [--paths 1000] [--scenario baseline]
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ def best_of(scenario, paths: int, engine: str, repeats: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--scenario", default="baseline")
     args = parser.parse_args()
-    base = cm.load_scenario("baseline")
-    print(f"baseline, {args.paths} paths, best of 5")
+    base = cm.load_scenario(args.scenario)
+    print(f"{args.scenario}, {args.paths} paths, best of 5")
     print(f"{'engine':<9} {'cost plus s':>12} {'taker set s':>12} {'snapped s':>10} ratios")
     for engine in ("vector", "compiled"):
         plus = best_of(base, args.paths, engine)

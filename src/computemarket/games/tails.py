@@ -177,8 +177,11 @@ def tail_table(
 #: between knots must leave before the segment is searched for a jump.
 JUMP_GAIN = 1e-3
 
-#: Costs inside a searched segment whose best responses locate its jump.
+#: Costs across a searched segment, its ends included, whose best responses locate its jump.
 JUMP_POINTS = 33
+
+#: Searches of a segment for its jump: each within the bracket the one before found.
+JUMP_PASSES = 2
 
 
 class _Response:
@@ -202,10 +205,12 @@ class _Response:
 
         A segment is searched where the linear bid halfway across it leaves more than
         ``JUMP_GAIN`` of the reserve. It holds a jump when the best responses of costs
-        across it stay nearer its left end's bid up to some cost and nearer its right
-        end's after: the cut lies between those two costs, as a fraction of the segment.
-        A segment whose best responses do not split so (a steep but smooth stretch) stays
-        linear (NaN).
+        across it, its ends included, stay nearer its left end's bid up to some cost and
+        nearer its right end's after (so the jump may lie in the first or last of the
+        ``JUMP_POINTS - 1`` fractions searched): the cut lies
+        between those two costs, as a fraction of the segment, and that bracket is
+        searched again (``JUMP_PASSES``). A segment whose best responses do not split so
+        (a steep but smooth stretch) stays linear (NaN).
         """
         out = np.full(lo.size, np.nan)
         middle, linear = 0.5 * (lo + hi), 0.5 * (lo_bid + hi_bid)
@@ -217,13 +222,20 @@ class _Response:
         searched = np.flatnonzero(
             trades & (best - (linear - middle) * sold > JUMP_GAIN * self.reserve)
         )
-        fractions = np.linspace(0.0, 1.0, JUMP_POINTS)[1:-1]
         for k in searched:
-            response, _ = self.best(lo[k] + fractions * (hi[k] - lo[k]))
-            high = np.abs(response - hi_bid[k]) < np.abs(response - lo_bid[k])
-            first = int(np.argmax(high)) if high.any() else high.size
-            if 0 < first < high.size and high[first:].all():
-                out[k] = 0.5 * (fractions[first - 1] + fractions[first])
+            # The ends are searched too, so that a jump within the first or last
+            # fraction of the segment is found where the ends' own best responses are
+            # their knots' bids; the bracket found is then searched once more.
+            left, right = 0.0, 1.0
+            for _ in range(JUMP_PASSES):
+                fractions = np.linspace(left, right, JUMP_POINTS)
+                response, _ = self.best(lo[k] + fractions * (hi[k] - lo[k]))
+                high = np.abs(response - hi_bid[k]) < np.abs(response - lo_bid[k])
+                first = int(np.argmax(high))
+                if not (0 < first and high[first:].all()):
+                    break
+                left, right = fractions[first - 1], fractions[first]
+                out[k] = 0.5 * (left + right)
         return out
 
 

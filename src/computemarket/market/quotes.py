@@ -107,8 +107,14 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     states = state_count(providers, plan.snapped_states) if plan.bidding_mode == "strategic" else 1
     # Stored state-major, so that each state's quotes are written in one contiguous block;
     # the state axis is last in the view returned.
-    bids = np.moveaxis(np.empty((states, *cost.shape)), 0, -1)
+    store = np.empty((states, *cost.shape))
+    bids = np.moveaxis(store, 0, -1)
     threshold = np.full((plan.n_tenders, states), np.nan)
+    grouping = providers > MOST_SET_PROVIDERS and states > LARGE_STATES
+    if grouping:
+        # A group's states are reached only in its own tenders: every other tender (and
+        # provider without headroom) quotes its cost there, written in one contiguous copy.
+        store[LARGE_STATES:] = cost
     if states > state_count(providers):
         _solve_snapped(plan, np.unique(plan.tender_rule))
     if states > 1:
@@ -127,9 +133,8 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grouped = rule_groups(plan, int(code))
         for state in range(states):
             view = bids[..., state]  # a view: the tender index below then writes into it
-            if providers > MOST_SET_PROVIDERS and state >= LARGE_STATES:
+            if grouping and state >= LARGE_STATES:
                 # A group's state: the game of its takers, in the tenders of that group.
-                view[:, which, :] = here
                 for members, chosen in grouped.items():
                     game = group_game(group_levels(state, providers), members)
                     if game is not None:
