@@ -52,7 +52,7 @@ from computemarket.market.equilibria import (
     _solve,
     rule_key,
 )
-from computemarket.market.groups import group_game, group_levels, present
+from computemarket.market.groups import group_game, group_levels, present_in
 from computemarket.market.plan import make_plan
 from computemarket.market.states import (
     MOST_SET_PROVIDERS,
@@ -177,7 +177,7 @@ def main() -> None:
         # A large market: the tenders with a group, whose game is known (market.groups),
         # or with --ungrouped those without one, which keep the single-unit bids of the
         # providers present.
-        sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+        sets = present_in(plan)
         small = np.array([2 <= len(sets[t]) <= MOST_SNAPPED_PROVIDERS for t in range(len(sets))])
         where = where[small[where[:, 1]] != args.ungrouped]
         chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]

@@ -207,10 +207,10 @@ class _Response:
         ``JUMP_GAIN`` of the reserve. It holds a jump when the best responses of costs
         across it, its ends included, stay nearer its left end's bid up to some cost and
         nearer its right end's after (so the jump may lie in the first or last of the
-        ``JUMP_POINTS - 1`` fractions searched): the cut lies
-        between those two costs, as a fraction of the segment, and that bracket is
-        searched again (``JUMP_PASSES``). A segment whose best responses do not split so
-        (a steep but smooth stretch) stays linear (NaN).
+        ``JUMP_POINTS - 1`` fractions searched): the cut lies between those two costs, as
+        a fraction of the segment, and that bracket is searched again (``JUMP_PASSES``).
+        A segment whose best responses do not split so (a steep but smooth stretch)
+        stays linear (NaN).
         """
         out = np.full(lo.size, np.nan)
         middle, linear = 0.5 * (lo + hi), 0.5 * (lo_bid + hi_bid)

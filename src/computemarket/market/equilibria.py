@@ -25,7 +25,7 @@ from computemarket.games.quantiles import quantile_grid
 from computemarket.market.bidding import MIN_STRATEGIC_SPREAD
 from computemarket.market.costs import cost_distribution_of, cost_quantiles
 from computemarket.market.groups import (
-    present,
+    present_in,
     rule_groups,
     slack_sets,
     snapped_games,
@@ -168,7 +168,7 @@ def _present_sets(plan: Plan, rule: int) -> set[tuple[int, ...]]:
     """
     if plan.n_providers <= MOST_SET_PROVIDERS:
         return set()
-    sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+    sets = present_in(plan)
     under = np.flatnonzero(plan.tender_rule == rule).tolist()
     return {sets[k] for k in under if len(sets[k]) >= 2}
 

@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from computemarket.market.plan import Plan
 
 __all__ = [
+    "by_present",
     "group_game",
     "group_levels",
     "group_states",
     "groups",
     "present",
+    "present_in",
     "rule_groups",
     "slack_sets",
     "snappable",
@@ -89,6 +91,37 @@ def present(
         at = ceiling[:, min(int(start), months - 1)]
         out.append(tuple(int(p) for p in np.flatnonzero((at > EPS_GW) & (month >= bids_from))))
     return out
+
+
+def present_in(plan: Plan) -> list[tuple[int, ...]]:
+    """:func:`present` for each of a plan's tenders.
+
+    Examples
+    --------
+    >>> from computemarket.scenario import load_scenario
+    >>> from computemarket.market.plan import make_plan
+    >>> present_in(make_plan(load_scenario()))[0]
+    (0, 1, 5)
+    """
+    return present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+
+
+def by_present(plan: Plan, tenders: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
+    """``tenders`` by the providers present in them (:func:`present`), as first met.
+
+    Examples
+    --------
+    >>> from computemarket.scenario import load_scenario
+    >>> from computemarket.market.plan import make_plan
+    >>> found = by_present(make_plan(load_scenario()), np.arange(3))
+    >>> {members: chosen.tolist() for members, chosen in found.items()}
+    {(0, 1, 5): [0, 1, 2]}
+    """
+    sets = present_in(plan)
+    found: dict[tuple[int, ...], list[int]] = {}
+    for k in np.asarray(tenders).tolist():
+        found.setdefault(sets[k], []).append(k)
+    return {members: np.array(chosen) for members, chosen in found.items()}
 
 
 def group_levels(state: int, providers: int) -> tuple[int, ...] | None:
@@ -220,12 +253,12 @@ def rule_groups(plan: Plan, rule: int) -> dict[tuple[int, ...], np.ndarray]:
     """
     if not plan.snapped_states or plan.n_providers <= MOST_SET_PROVIDERS:
         return {}
-    sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
-    found: dict[tuple[int, ...], list[int]] = {}
-    for k in np.flatnonzero(plan.tender_rule == rule).tolist():
-        if 2 <= len(sets[k]) <= MOST_SNAPPED_PROVIDERS:
-            found.setdefault(sets[k], []).append(k)
-    return {members: np.array(chosen) for members, chosen in found.items()}
+    found = by_present(plan, np.flatnonzero(plan.tender_rule == rule))
+    return {
+        members: chosen
+        for members, chosen in found.items()
+        if 2 <= len(members) <= MOST_SNAPPED_PROVIDERS
+    }
 
 
 def group_states(

@@ -15,7 +15,7 @@ from scipy.special import ndtri
 
 from computemarket.errors import InputError
 from computemarket.market.draws import Draws
-from computemarket.market.groups import groups, present
+from computemarket.market.groups import groups, present_in
 from computemarket.market.plan import Plan
 from computemarket.market.quotes import quotes
 from computemarket.scenario.sections import MOST_GW
@@ -63,7 +63,7 @@ class MarketInputs:
     def group(self) -> np.ndarray:
         """Each tender's group, shape (K, 3): its present providers where few (``groups``)."""
         plan = self.plan
-        sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+        sets = present_in(plan)
         return groups(sets, plan.n_providers)
 
 

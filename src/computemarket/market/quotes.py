@@ -45,7 +45,13 @@ from computemarket.market.equilibria import (
     rule_key,
     state_epsilon,
 )
-from computemarket.market.groups import group_game, group_levels, present, rule_groups, snapped_used
+from computemarket.market.groups import (
+    by_present,
+    group_game,
+    group_levels,
+    rule_groups,
+    snapped_used,
+)
 from computemarket.market.plan import Plan
 from computemarket.market.states import (
     LARGE_STATES,
@@ -150,7 +156,7 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 continue
             if providers > MOST_SET_PROVIDERS and state == full_set(providers):
                 # The game among the providers that can have headroom in each tender.
-                for taking, chosen in _present_groups(plan, np.flatnonzero(mask)):
+                for taking, chosen in by_present(plan, np.flatnonzero(mask)).items():
                     view[:, chosen, :], threshold[chosen, state] = _state_quotes(
                         plan, int(code), state, cost[:, chosen, :], taking=taking
                     )
@@ -159,15 +165,6 @@ def quotes(plan: Plan, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 plan, int(code), state, here, located
             )
     return bids, threshold
-
-
-def _present_groups(plan: Plan, tenders: np.ndarray) -> list[tuple[tuple[int, ...], np.ndarray]]:
-    """``tenders`` grouped by the providers that can have headroom in them (``states.present``)."""
-    sets = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for k in tenders.tolist():
-        groups.setdefault(sets[k], []).append(k)
-    return [(taking, np.array(chosen)) for taking, chosen in groups.items()]
 
 
 def _state_quotes(
