@@ -17,7 +17,10 @@ against a best-responding holder) under ``rofr``. Gains are $B per GW-year and a
 of the reserve price. With ``--solve``, the same tenders are also solved in their own
 capacity-constrained game (``market_bids(..., capacity=...)``, the grid solver of
 :mod:`computemarket.games.distributional` for unlike bidders), to measure what bids that
-followed each tender's quantity and headrooms would leave, and how long a solve takes.
+followed each tender's quantity and headrooms would leave, and how long a solve takes;
+with ``--snap N`` as well, the game solved has each share snapped to ``1/N`` of the
+tender (the rounding of :func:`~computemarket.market.states.tender_state`), to measure
+what a coarser key for the tenders' games would cost.
 
 In a market of more than ``MOST_SET_PROVIDERS`` providers (``--scenario history``) the
 sample is drawn from the intermediate tenders that have a group (at most three providers
@@ -28,7 +31,7 @@ The bids checked are those the engines used: with ``bidding.intermediate = "snap
 ``--intermediate taker_set`` the single-unit bids among the providers with headroom.
 
     .venv/bin/python benchmarks/bench_states.py [--scenario baseline] [--paths 1000]
-        [--solve] [--intermediate {snapped,taker_set}]
+        [--solve [--snap N]] [--intermediate {snapped,taker_set}] [--ungrouped]
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from computemarket.market.equilibria import (
     _solve,
     rule_key,
 )
-from computemarket.market.groups import group_game, group_levels, present_in
+from computemarket.market.groups import group_game, group_levels, groups, present_in
 from computemarket.market.plan import make_plan
 from computemarket.market.states import (
     MOST_SET_PROVIDERS,
@@ -82,10 +85,12 @@ def gain_in(
     headroom: np.ndarray,
     solve: bool = False,
     group: tuple[int, ...] = (),
+    snap: int = 0,
 ) -> float:
     """Largest deviation gain of the state's bids in the capacity game of one tender.
 
-    With ``solve``, of the equilibrium bids of that tender's own game instead. ``group``:
+    With ``solve``, of the equilibrium bids of that tender's own game instead, or with
+    ``snap`` of the game with its shares snapped to ``1/snap`` (:func:`snap_shares`). ``group``:
     in a market of more than ``MOST_SET_PROVIDERS`` providers, the tender's present
     providers (``market.groups``), whose game it is.
     """
@@ -108,7 +113,7 @@ def gain_in(
             holder=inner,
             reserve=reserve,
             quantity=1.0,
-            capacity=room,
+            capacity=snap_shares(room, snap) if snap else room,
         )
         grid = own.table.bids
     elif group:
@@ -144,6 +149,24 @@ def gain_in(
     return float(gain.max())
 
 
+def snap_shares(room: np.ndarray, levels: int) -> np.ndarray:
+    """Shares of a tender snapped to ``1/levels``, as ``tender_state`` snaps quarters.
+
+    Each share to the nearest level, at least one, then the level furthest below its share
+    raised, one at a time, until the levels add up to more than the tender.
+    """
+    scaled = room * levels
+    level = np.clip(np.floor(scaled + 0.5), 1, levels)
+    for _ in range(room.size):
+        if level.sum() > levels:
+            break
+        below = np.where(level < levels, scaled - level, -np.inf)
+        if not np.isfinite(below).any():
+            break
+        level[np.argmax(below)] += 1
+    return level / levels
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="baseline")
@@ -152,6 +175,9 @@ def main() -> None:
     parser.add_argument(
         "--solve", action="store_true", help="also solve each sampled tender's own game"
     )
+    parser.add_argument(
+        "--snap", type=int, default=0, help="with --solve, shares snapped to 1/N (0: as drawn)"
+    )
     parser.add_argument("--intermediate", default="snapped", choices=["snapped", "taker_set"])
     parser.add_argument(
         "--ungrouped",
@@ -159,6 +185,8 @@ def main() -> None:
         help="a large market's intermediate tenders without a group (more than three present)",
     )
     args = parser.parse_args()
+    if args.snap and (not args.solve or args.snap < 2):
+        parser.error(f"--snap {args.snap}: needs --solve and at least 2 levels")
     updates = {"bidding.mode": "strategic", "bidding.intermediate": args.intermediate}
     scenario = cm.load_scenario(args.scenario).with_updates(updates)
     plan = make_plan(scenario)
@@ -178,7 +206,7 @@ def main() -> None:
         # or with --ungrouped those without one, which keep the single-unit bids of the
         # providers present.
         sets = present_in(plan)
-        small = np.array([2 <= len(sets[t]) <= MOST_SNAPPED_PROVIDERS for t in range(len(sets))])
+        small = groups(sets, plan.n_providers)[:, 1] >= 0
         where = where[small[where[:, 1]] != args.ungrouped]
         chosen = where[rng.choice(len(where), size=min(args.sample, len(where)), replace=False)]
     group = (lambda t: sets[t]) if plan.n_providers > MOST_SET_PROVIDERS else (lambda t: ())
@@ -193,11 +221,14 @@ def main() -> None:
         start = time.perf_counter()
         gains = np.array(
             [
-                gain_in(plan, *case, solve=solve, group=members)
+                gain_in(plan, *case, solve=solve, group=members, snap=args.snap)
                 for case, members in zip(cases, groups_of, strict=True)
             ]
         )
-        label = "own equilibrium, solved" if solve else "bids as run"
+        label = "bids as run"
+        if solve:
+            own = "own equilibrium, solved"
+            label = f"solved with shares in 1/{args.snap}" if args.snap else own
         spent = time.perf_counter() - start
         print(f"intermediate tenders checked: {gains.size}, {label} ({spent:.1f} s)")
         for name, value in (

@@ -3,11 +3,15 @@
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.special import ndtri
 
 from computemarket.games.asymmetric import asymmetric_first_price
+from computemarket.games.bids import market_bids
+from computemarket.games.divisible import capacity_bids, capacity_gain
 from computemarket.games.first_price import first_price_equilibrium
 from computemarket.games.quantiles import quantile_grid
 from computemarket.games.winning import deviation_gain, expected_market_price
+from computemarket.scenario.rules import OPEN
 
 Q = quantile_grid()
 
@@ -99,10 +103,29 @@ def test_asymmetric_bidders_gain_nothing_by_deviating(costs, holder, available):
 
 
 def test_exact_equilibrium_through_market_bids():
-    from computemarket.games.bids import market_bids
-    from computemarket.scenario.rules import OPEN
-
     costs = np.array([Q, 0.8 * Q])
     exact = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="exact")
     approximate = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0)
     assert exact.epsilon < 2e-3 < approximate.epsilon
+
+
+def test_a_shot_whose_first_step_fails_counts_as_too_low():
+    """Four unlike bidders of the default market in one of its intermediate tenders.
+
+    Every low bid of the shooting bracket fails at the integrator's first step (the
+    slopes' system blows up as the first types enter), which left a solution without a
+    step that the bracket then read, raising ``IndexError`` from inside SciPy. Such a
+    shot now counts as too low and leaves no solution: the shooting solve finds no
+    bracket and returns None, and ``market_bids`` falls back to the grid solver, whose
+    bids best-respond within 0.5% of the reserve.
+    """
+    # Azure, Oracle, the SoftBank sites and Cerebras (history.toml): mean costs and spreads.
+    base = np.array([11.5, 11.0, 11.0, 7.7])[:, None]
+    spread = np.array([0.15, 0.15, 0.20, 0.20])[:, None]
+    costs = base * np.exp(spread * ndtri(Q) - 0.5 * spread**2)
+    room = np.array([0.40475981, 0.44535667, 1.0, 0.15357126])
+    found = capacity_bids(costs, Q, 16.0, quantity=1.0, capacity=room)
+    assert found is None
+    solved = market_bids(OPEN, costs, Q, holder=-1, reserve=16.0, quantity=1.0, capacity=room)
+    gain = capacity_gain(costs, solved.table.bids, Q, 16.0, quantity=1.0, capacity=room)
+    assert gain.max() < 0.005 * 16.0

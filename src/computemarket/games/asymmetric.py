@@ -159,6 +159,11 @@ def asymmetric_first_price(
             # system stops being finite as a bid meets its cost. That is how a low bid
             # that is too low fails, so it counts as one.
             return False, None
+        if sol.t.size < 2:
+            # The first step already failed (solve_ivp's status -1): with capacity the
+            # slopes' system can blow up as the first types enter (u near zero). The
+            # shot counts as too low, as above, and leaves no solution for the bracket.
+            return False, None
         over = sol.status == 0 and all(e.size == 0 for e in sol.t_events)
         return over, sol
 

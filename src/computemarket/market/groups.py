@@ -14,6 +14,7 @@ state's snapped levels back, slot by slot.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -31,6 +32,8 @@ from computemarket.market.states import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from computemarket.market.plan import Plan
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "group_levels",
     "group_states",
     "groups",
+    "has_group",
     "present",
     "present_in",
     "rule_groups",
@@ -93,17 +97,40 @@ def present(
     return out
 
 
-def present_in(plan: Plan) -> list[tuple[int, ...]]:
-    """:func:`present` for each of a plan's tenders.
+_PRESENT: WeakKeyDictionary[Plan, tuple[tuple[int, ...], ...]] = WeakKeyDictionary()
+
+
+def present_in(plan: Plan) -> tuple[tuple[int, ...], ...]:
+    """:func:`present` for each of a plan's tenders, computed once per plan.
 
     Examples
     --------
     >>> from computemarket.scenario import load_scenario
     >>> from computemarket.market.plan import make_plan
-    >>> present_in(make_plan(load_scenario()))[0]
-    (0, 1, 5)
+    >>> plan = make_plan(load_scenario())
+    >>> present_in(plan)[0], present_in(plan) is present_in(plan)
+    ((0, 1, 5), True)
     """
-    return present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+    if plan not in _PRESENT:
+        found = present(plan.ceiling, plan.tender_start, plan.tender_month, plan.bids_from)
+        _PRESENT[plan] = tuple(found)
+    return _PRESENT[plan]
+
+
+def has_group(members: tuple[int, ...], providers: int) -> bool:
+    """Whether the providers present in a tender are its group (:func:`groups`).
+
+    Two to :data:`MOST_SNAPPED_PROVIDERS` of them, in a market of more than
+    :data:`MOST_SET_PROVIDERS` providers.
+
+    Examples
+    --------
+    >>> has_group((0, 2, 5), 7), has_group((0, 1, 2, 3), 7), has_group((4,), 7)
+    (True, False, False)
+    >>> has_group((0, 2), 5)
+    False
+    """
+    return providers > MOST_SET_PROVIDERS and 2 <= len(members) <= MOST_SNAPPED_PROVIDERS
 
 
 def by_present(plan: Plan, tenders: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
@@ -142,7 +169,7 @@ def group_levels(state: int, providers: int) -> tuple[int, ...] | None:
     return tuple(code // base**s % base for s in range(MOST_SNAPPED_PROVIDERS))
 
 
-def groups(present_sets: list[tuple[int, ...]], providers: int) -> np.ndarray:
+def groups(present_sets: Sequence[tuple[int, ...]], providers: int) -> np.ndarray:
     """Each tender's group: its present providers where they are few enough to snap.
 
     In markets of more than :data:`MOST_SET_PROVIDERS` providers, a tender whose present
@@ -151,7 +178,7 @@ def groups(present_sets: list[tuple[int, ...]], providers: int) -> np.ndarray:
 
     Parameters
     ----------
-    present_sets : list of tuple of int
+    present_sets : sequence of tuple of int
         :func:`present`'s output, one set per tender.
     providers : int
         Providers in the market.
@@ -167,10 +194,8 @@ def groups(present_sets: list[tuple[int, ...]], providers: int) -> np.ndarray:
     [[0, 2, 5], [-1, -1, -1], [-1, -1, -1]]
     """
     out = np.full((len(present_sets), MOST_SNAPPED_PROVIDERS), -1, dtype=np.int64)
-    if providers <= MOST_SET_PROVIDERS:
-        return out
     for k, members in enumerate(present_sets):
-        if 2 <= len(members) <= MOST_SNAPPED_PROVIDERS:
+        if has_group(members, providers):
             out[k, : len(members)] = members
     return out
 
@@ -254,11 +279,8 @@ def rule_groups(plan: Plan, rule: int) -> dict[tuple[int, ...], np.ndarray]:
     if not plan.snapped_states or plan.n_providers <= MOST_SET_PROVIDERS:
         return {}
     found = by_present(plan, np.flatnonzero(plan.tender_rule == rule))
-    return {
-        members: chosen
-        for members, chosen in found.items()
-        if 2 <= len(members) <= MOST_SNAPPED_PROVIDERS
-    }
+    providers = plan.n_providers
+    return {members: chosen for members, chosen in found.items() if has_group(members, providers)}
 
 
 def group_states(
