@@ -62,6 +62,7 @@ from computemarket.market.states import (
     MOST_SNAPPED_PROVIDERS,
     REGIMES,
     shares,
+    snap_levels,
     takers,
     tender_state,
 )
@@ -150,21 +151,8 @@ def gain_in(
 
 
 def snap_shares(room: np.ndarray, levels: int) -> np.ndarray:
-    """Shares of a tender snapped to ``1/levels``, as ``tender_state`` snaps quarters.
-
-    Each share to the nearest level, at least one, then the level furthest below its share
-    raised, one at a time, until the levels add up to more than the tender.
-    """
-    scaled = room * levels
-    level = np.clip(np.floor(scaled + 0.5), 1, levels)
-    for _ in range(room.size):
-        if level.sum() > levels:
-            break
-        below = np.where(level < levels, scaled - level, -np.inf)
-        if not np.isfinite(below).any():
-            break
-        level[np.argmax(below)] += 1
-    return level / levels
+    """Shares of one tender snapped to ``1/levels``, as ``tender_state`` snaps quarters."""
+    return snap_levels(room[None, :], levels)[0] / levels
 
 
 def main() -> None:

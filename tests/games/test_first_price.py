@@ -105,8 +105,34 @@ def test_asymmetric_bidders_gain_nothing_by_deviating(costs, holder, available):
 def test_exact_equilibrium_through_market_bids():
     costs = np.array([Q, 0.8 * Q])
     exact = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="exact")
-    approximate = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0)
+    # Against the own-type bids: the grid's are now about as good (0.0019 on this case).
+    approximate = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="own_type")
     assert exact.epsilon < 2e-3 < approximate.epsilon
+
+
+def test_exact_bids_that_do_worse_than_own_type_are_not_kept(monkeypatch):
+    """The shooting's bids are checked as the grid's are: kept only where they do better.
+
+    A shooting bracket may end on a stale low shot, so the bids it returns are not sure
+    to be an equilibrium. Here it is made to return bids at cost (no shading at all);
+    ``market_bids`` must then give the own-type bids, whose gain is smaller (about 0.10
+    against 0.25 of the reserve).
+    """
+    import computemarket.games.bids as bids_module
+
+    costs = np.array([Q, 0.8 * Q])
+    monkeypatch.setattr(bids_module, "asymmetric_first_price", lambda costs, *a, **k: costs)
+    exact = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="exact")
+    own = market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="own_type")
+    np.testing.assert_array_equal(exact.table.bids, own.table.bids)
+    at_cost = deviation_gain(costs, costs, Q, 1.0).max()
+    assert exact.epsilon == own.epsilon < at_cost / 2
+
+
+def test_an_unknown_equilibrium_method_is_named():
+    costs = np.array([Q, 0.8 * Q])
+    with pytest.raises(ValueError, match=r"equilibrium = 'shooting'.*'grid', 'own_type', 'exact'"):
+        market_bids(OPEN, costs, Q, holder=-1, reserve=1.0, equilibrium="shooting")
 
 
 def test_a_shot_whose_first_step_fails_counts_as_too_low():

@@ -57,7 +57,9 @@ def _gains(rule, holder, equilibrium):
 def test_grid_bids_of_unlike_bidders_nearly_best_respond(rule, holder):
     epsilon, interior, tails = _gains(rule, holder, "grid")
     # Measured 2026-12-07: interior 1.2% and 0.8% of the own bid, tails 0.7%; the solver's
-    # own check 0.55% and 0.33% of the reserve. The 0.1% interior target is not met.
+    # own check 0.55% and 0.33% of the reserve. 2026-12-08, with the means of windows of
+    # rounds as candidates: interior 1.17% and 0.90%, tails 0.59% and 0.52%, the solver's
+    # check 0.52% and 0.39%. The 0.1% interior target is not met.
     assert interior.max() <= 0.015 and tails.max() <= 0.01, (interior, tails)
     assert epsilon <= 0.007
 

@@ -19,6 +19,7 @@ from computemarket.market.states import (
     full_set,
     regime,
     shares,
+    snap_levels,
     state_count,
     state_quotes,
     takers,
@@ -291,3 +292,27 @@ def test_uniform_price_tenders_where_each_taker_covers_them_are_pay_as_bid():
     needed = second.tender_state.values == 1
     paid = second.award_price.values[needed][second.award.values[needed] > 0]
     assert np.all(paid == 20.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 7)), elements=st.floats(0.0, 1.0)),
+    st.integers(2, 8),
+)
+def test_snapped_levels_round_each_share_and_exceed_the_tender(share, levels):
+    """Each positive share gets its nearest level (one at least) or more; where the shares
+    exceed the tender (an intermediate tender), so do their levels; a level is raised
+    only while the levels do not yet exceed the tender."""
+    level = snap_levels(share, levels)
+    nearest = np.clip(np.floor(share * levels + 0.5), 1, levels)
+    positive = share > 0.0
+    assert np.all(level[~positive] == 0)
+    assert np.all((level[positive] >= nearest[positive]) & (level[positive] <= levels))
+    many = (positive.sum(axis=1) >= 2) & (share.sum(axis=1) > 1.0)
+    assert np.all(level[many].sum(axis=1) > levels)
+    already = np.where(positive, nearest, 0).sum(axis=1) > levels
+    np.testing.assert_array_equal(level[already], np.where(positive, nearest, 0)[already])
+    # Each raise adds one level, and none is needed beyond the first sum past the tender.
+    raised = (level - np.where(positive, nearest, 0)).sum(axis=1)
+    short = levels + 1 - np.where(positive, nearest, 0).sum(axis=1)
+    assert np.all(raised <= np.maximum(short, 0))

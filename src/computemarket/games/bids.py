@@ -132,8 +132,8 @@ def market_bids(
         own-type bids are kept where they leave a smaller gain), each as among copies of
         itself, or the asymmetric equilibrium by shooting
         (:func:`computemarket.games.asymmetric.asymmetric_first_price`, falling back to the
-        own-type bids if it finds no solution). Alike bidders always get the symmetric
-        equilibrium.
+        own-type bids if it finds no solution or one that leaves a larger gain). Alike
+        bidders always get the symmetric equilibrium.
     quantity : float, default 1.0
         The quantity tendered.
     capacity : ndarray of shape (P,), optional
@@ -157,10 +157,14 @@ def market_bids(
     Raises
     ------
     ValueError
-        With ``capacity``, for a rule or payment rule whose capacity-constrained
-        equilibrium is not computed (``rofo``; ``second_price`` in intermediate tenders
-        of more than two bidders).
+        For an ``equilibrium`` not listed above. With ``capacity``, for a rule or
+        payment rule whose capacity-constrained equilibrium is not computed (``rofo``;
+        ``second_price`` in intermediate tenders of more than two bidders).
     """
+    if equilibrium not in EQUILIBRIA:
+        raise ValueError(
+            f"equilibrium = {equilibrium!r}: expected one of {', '.join(map(repr, EQUILIBRIA))}"
+        )
     providers = costs.shape[0]
     outsiders = [p for p in range(providers) if p != holder]
     if mode == "cost_plus":
@@ -313,6 +317,9 @@ def _refusal_bids(costs, q, holder, reserve, quantity, room, tail_costs=None) ->
     return RuleBids(table, "reserve", np.nan, max(gain, 0.0))
 
 
+#: The methods for unlike bidders' single-unit bids (``market_bids``' ``equilibrium``).
+EQUILIBRIA = ("grid", "own_type", "exact")
+
 #: Largest gain, as a share of the reserve, at which the shooting solution of a
 #: capacity-constrained tender is kept without trying the grid solver.
 SHOOTING_TOLERANCE = 1e-3
@@ -321,25 +328,23 @@ SHOOTING_TOLERANCE = 1e-3
 def _first_price_bids(costs, q, reserve, holder_costs, available, equilibrium) -> np.ndarray:
     """First-price bids: symmetric, or for unlike bidders as ``equilibrium`` asks."""
     alike = bool(np.all(costs == costs[:1]))
-    if equilibrium == "grid" and not alike:
-        own = _own_type_bids(costs, q, reserve, holder_costs, available)
-        grid = grid_first_price(
-            costs, q, reserve, holder_costs=holder_costs, holder_available=available
-        )
-        check = {"holder_costs": holder_costs, "holder_available": available}
-        if (
-            deviation_gain(costs, grid, q, reserve, **check).max()
-            < deviation_gain(costs, own, q, reserve, **check).max()
-        ):
-            return grid
+    own = _own_type_bids(costs, q, reserve, holder_costs, available)
+    if alike or equilibrium == "own_type":
         return own
-    if equilibrium == "exact" and not alike:
-        bids = asymmetric_first_price(
-            costs, q, reserve, holder_costs=holder_costs, holder_available=available
-        )
-        if bids is not None:
-            return bids
-    return _own_type_bids(costs, q, reserve, holder_costs, available)
+    options = {"holder_costs": holder_costs, "holder_available": available}
+    if equilibrium == "grid":
+        found = grid_first_price(costs, q, reserve, **options)
+    else:
+        found = asymmetric_first_price(costs, q, reserve, **options)
+    # Either is kept only where it leaves a smaller gain than the own-type bids: the
+    # shooting's bracket may end on a stale low shot (one whose successors all failed at
+    # their first step), and the grid's bids may do worse in the continuous game.
+    if found is not None and (
+        deviation_gain(costs, found, q, reserve, **options).max()
+        < deviation_gain(costs, own, q, reserve, **options).max()
+    ):
+        return found
+    return own
 
 
 def _own_type_bids(costs, q, reserve, holder_costs, available) -> np.ndarray:

@@ -20,7 +20,9 @@ action a constant step times its payoffs plus their change since the last round 
 guess of the next round's payoffs), and plays the softmax of the scores. A plain falling
 step converged far more slowly here. The payoffs of a round give the exploitability of
 the strategies played in it (the most any type gains by switching to its best action)
-for free; the iterate with the smallest exploitability is kept. A coarse pass on half the
+for free. The strategies played cycle around the equilibrium, and their means over
+windows of rounds come closer to it (``docs/economics.md``), so whichever played
+strategy or window mean has the smallest exploitability is kept. A coarse pass on half the
 prices finds where the bids lie and the fine pass spends its prices there, since the
 error of the pure bids in the continuous game scales with the price step. Each type then
 bids near the median of its distribution (:func:`_central`), and the caller measures the
@@ -45,16 +47,20 @@ __all__ = [
     "refusal_grid_sales",
 ]
 
-#: ``sales(i, rivals, prices)``: bidder ``i``'s expected sales at each price of the grid,
-#: given its rivals' bid distributions on it (shape ``(n - 1, actions)``); or a pair,
-#: expected sales and expected revenue, where the price paid is not one's own bid
-#: (:func:`computemarket.games.uniform.uniform_grid_sales`).
 #: Share of all types' probability below which a coarse price counts as unused.
 ZOOM_MASS = 1e-4
 
 #: Grid steps either side of a type's median action that its central bid averages over.
 WINDOW = 4
 
+#: Rounds in the first window whose mean strategy is a candidate (each next one doubles),
+#: and how often the mean of the window so far is measured.
+FIRST_WINDOW = 32
+
+#: ``sales(i, rivals, prices)``: bidder ``i``'s expected sales at each price of the grid,
+#: given its rivals' bid distributions on it (shape ``(n - 1, actions)``); or a pair,
+#: expected sales and expected revenue, where the price paid is not one's own bid
+#: (:func:`computemarket.games.uniform.uniform_grid_sales`).
 GridSales = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -275,13 +281,18 @@ class _Learned:
 
 
 def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
-    """Optimistic dual averaging on one price grid; the least exploitable round's strategy.
+    """Optimistic dual averaging on one price grid; the least exploitable strategy seen.
 
     A type's actions are the prices at or above its cost (none if it cannot trade). A
     type's payoff is linear in its cost, ``R_i(p) - c X_i(p)`` (revenue and sales per
     action, ``R = p X`` when paid its bid), so each bidder's scores, summed over rounds,
     are ``A_i(p) - c B_i(p)``: two vectors per bidder carry what would otherwise be a
     score per type and action.
+
+    The candidates are the strategies played and their means over windows of rounds
+    that double in length (``(0, 32]``, ``(32, 64]``, ``(64, 128]``, ...), each mean
+    taken every 32 rounds over the part of its window run so far, its exploitability
+    measured against the payoffs it induces itself.
     """
     n = costs.shape[0]
     feasible = (prices[None, None, :] >= costs[:, :, None]) & (costs < reserve)[:, :, None]
@@ -295,28 +306,24 @@ def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
     best, best_strategy, done = np.inf, strategy, 0
     previous = None
     rate = step / reserve
+    total, since, window = np.zeros_like(strategy), 0, FIRST_WINDOW
     for t in range(1, rounds + 1):
         done = t
-        offered = strategy.mean(axis=1)
-        sold = np.empty((n, prices.size))
-        revenue = np.empty((n, prices.size))
-        for i in range(n):
-            expected = sales(i, np.delete(offered, i, axis=0), prices)
-            if isinstance(expected, tuple):
-                # Sales and revenue: the price paid need not be one's own bid.
-                sold[i], revenue[i] = expected
-            else:
-                sold[i], revenue[i] = expected, prices * expected
-        gap = 0.0
-        for i in range(n):
-            payoff = revenue[i][None, :] - costs[i][:, None] * sold[i][None, :]
-            top = np.where(feasible[i], payoff, 0.0).max(axis=1)
-            played = strategy[i] @ revenue[i] - costs[i] * (strategy[i] @ sold[i])
-            gap = max(gap, float(np.max(top - played)))
+        sold, revenue, gap = _payoffs(strategy, costs, sales, prices, feasible)
         if gap < best:
             best, best_strategy = gap, strategy
         if best <= tolerance * reserve:
             break
+        total += strategy
+        if t % FIRST_WINDOW == 0 or t == rounds:
+            mean = total / (t - since)
+            gap = _payoffs(mean, costs, sales, prices, feasible)[2]
+            if gap < best:
+                best, best_strategy = gap, mean
+            if best <= tolerance * reserve:
+                break
+            if t == since + window:
+                total, since, window = np.zeros_like(strategy), t, 2 * window
         # Optimistic: the coming round's payoffs guessed as this round's plus its change.
         if previous is None:
             level += rate * revenue
@@ -327,6 +334,28 @@ def _learn(costs, reserve, sales, prices, rounds, step, tolerance) -> _Learned:
         previous = (revenue, sold)
         strategy = _softmax(level, slope, costs, blocked, plays)
     return _Learned(best_strategy, best, prices, done)
+
+
+def _payoffs(strategy, costs, sales, prices, feasible) -> tuple[np.ndarray, np.ndarray, float]:
+    """Sales and revenue per action against ``strategy``; the most a type gains by a switch."""
+    n = costs.shape[0]
+    offered = strategy.mean(axis=1)
+    sold = np.empty((n, prices.size))
+    revenue = np.empty((n, prices.size))
+    for i in range(n):
+        expected = sales(i, np.delete(offered, i, axis=0), prices)
+        if isinstance(expected, tuple):
+            # Sales and revenue: the price paid need not be one's own bid.
+            sold[i], revenue[i] = expected
+        else:
+            sold[i], revenue[i] = expected, prices * expected
+    gap = 0.0
+    for i in range(n):
+        payoff = revenue[i][None, :] - costs[i][:, None] * sold[i][None, :]
+        top = np.where(feasible[i], payoff, 0.0).max(axis=1)
+        played = strategy[i] @ revenue[i] - costs[i] * (strategy[i] @ sold[i])
+        gap = max(gap, float(np.max(top - played)))
+    return sold, revenue, gap
 
 
 def _central(strategy: np.ndarray, prices: np.ndarray, window: int = WINDOW) -> np.ndarray:

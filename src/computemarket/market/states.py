@@ -56,6 +56,7 @@ __all__ = [
     "full_set",
     "regime",
     "shares",
+    "snap_levels",
     "state_count",
     "state_quotes",
     "takers",
@@ -218,25 +219,57 @@ def tender_state(
     if not snapped or providers > MOST_SNAPPED_PROVIDERS:
         return state
     # Snapped shares, level by level, in provider order (the compiled engine's arithmetic).
+    # (A tender of no quantity has no shares, and is all needed whatever its levels.)
     asked = np.where(quantity > 0.0, quantity, 1.0)
-    scaled = np.minimum(room, quantity[:, None]) / asked[:, None] * SNAP_LEVELS
-    level = np.clip(np.floor(scaled + 0.5), 1, SNAP_LEVELS).astype(np.int64)
-    level = np.where(room > 0.0, level, 0)
-    # Rounding may leave the snapped shares adding up to the tender or less, where the
-    # snapped game would be "all needed" though the true shares exceed it: raise the
-    # level furthest below its share, one at a time, until they exceed the tender.
-    rows = np.arange(n)
-    for _ in range(providers):
-        short = level.sum(axis=1) <= SNAP_LEVELS
-        below = np.where((level > 0) & (level < SNAP_LEVELS), scaled - level, -np.inf)
-        best = np.argmax(below, axis=1)
-        raise_ = short & np.isfinite(below[rows, best])
-        level[rows[raise_], best[raise_]] += 1
+    level = snap_levels(np.minimum(room, quantity[:, None]) / asked[:, None])
     code = (level * (SNAP_LEVELS + 1) ** np.arange(providers)).sum(axis=1)
     covers = np.all((room >= quantity[:, None]) | (room <= 0.0), axis=1)
     top = np.all((level == SNAP_LEVELS) | (level == 0), axis=1)
     middle = (state != all_needed(providers)) & ~covers & ~top
     return np.where(middle, 2**providers + 1 + code, state)
+
+
+def snap_levels(share: np.ndarray, levels: int = SNAP_LEVELS) -> np.ndarray:
+    """Shares of tenders snapped to whole ``1/levels``, as the snapped states key them.
+
+    Each positive share goes to the nearest level, at least one and at most ``levels``;
+    a zero share stays zero. Rounding may leave the levels adding up to the tender or
+    less, where the snapped game would be "all needed" though the true shares exceed it,
+    so the level furthest below its share is raised, one at a time, until they exceed it.
+
+    Parameters
+    ----------
+    share : ndarray, shape (n, P)
+        Each provider's headroom, capped at the tender, as a share of it.
+    levels : int, default :data:`SNAP_LEVELS`
+        Levels per tender.
+
+    Returns
+    -------
+    ndarray of int, shape (n, P)
+        Levels; the snapped share is ``level / levels``.
+
+    Examples
+    --------
+    Shares 0.13, 1 and 0.07 go to quarters 1, 4 and 1. Shares 0.35 and 0.7, more than the
+    tender together, round to 1 and 3 quarters, which only make the tender: the 0.35,
+    furthest below its share, is raised to 2.
+
+    >>> snap_levels(np.array([[0.13, 1.0, 0.07], [0.35, 0.7, 0.0]])).tolist()
+    [[1, 4, 1], [2, 3, 0]]
+    """
+    n, providers = share.shape
+    scaled = share * levels
+    level = np.clip(np.floor(scaled + 0.5), 1, levels).astype(np.int64)
+    level = np.where(share > 0.0, level, 0)
+    rows = np.arange(n)
+    for _ in range(providers):
+        short = level.sum(axis=1) <= levels
+        below = np.where((level > 0) & (level < levels), scaled - level, -np.inf)
+        best = np.argmax(below, axis=1)
+        raise_ = short & np.isfinite(below[rows, best])
+        level[rows[raise_], best[raise_]] += 1
+    return level
 
 
 def _large_state(
